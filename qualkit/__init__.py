@@ -1,0 +1,44 @@
+"""qualkit: qualitative research from raw files to publishable findings.
+
+The pipeline, as the package layout: ``loading`` (files -> Corpus of Documents and
+Passages) -> ``codebook`` (YAML codebooks) -> ``coding`` (auto, manual, suggested
+codings) -> ``analysis`` (reduction, display, synthesis) -> ``outputs`` (charts, Word,
+spreadsheets) and ``exchange`` (REFI-QDA).
+
+>>> import qualkit
+>>> corpus = qualkit.load_corpus("data/demo")                       # doctest: +SKIP
+>>> book = qualkit.load_codebook("codebooks/migrant_care.yaml")     # doctest: +SKIP
+>>> result = qualkit.analyze(corpus, book)                          # doctest: +SKIP
+>>> result.factors                                                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from qualkit.corpus import Corpus, Document, FormField, Passage
+from qualkit.errors import QualkitError
+
+__version__ = "0.1.0"
+
+# Public names resolved lazily so that ``import qualkit`` stays fast and light.
+_LAZY = {
+    "load_corpus": "qualkit.loading",
+    "Codebook": "qualkit.codebook.model",
+    "Code": "qualkit.codebook.model",
+    "Cue": "qualkit.codebook.model",
+    "load_codebook": "qualkit.codebook.io",
+    "save_codebook": "qualkit.codebook.io",
+    "code": "qualkit.coding.auto",
+    "analyze": "qualkit.analysis",
+    "Analysis": "qualkit.analysis",
+}
+
+__all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'qualkit' has no attribute {name!r}")
