@@ -34,13 +34,22 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
 CUE_KINDS = ("word", "phrase", "regex", "near")
 MATCH_MODES = ("stem", "exact", "prefix")
 NEGATION_MODES = ("skip", "allow", "only")
+
+
+def _code_dict(code: Code) -> dict[str, Any]:
+    """A code as plain data (``asdict`` cannot deep-copy the read-only facets mapping)."""
+    out = {f.name: getattr(code, f.name) for f in fields(code)}
+    out["facets"] = dict(code.facets)
+    out["cues"] = [asdict(c) for c in code.cues]
+    out["examples"] = [asdict(e) for e in code.examples]
+    return out
 
 
 def _freeze(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -188,7 +197,7 @@ class Codebook:
             "facet_labels": {k: dict(v) for k, v in self.facet_labels.items()},
             "negators": {k: list(v) for k, v in self.negators.items()},
             "negation_window": self.negation_window,
-            "codes": [clean({**asdict(c), "facets": dict(c.facets)}) for c in self.codes],
+            "codes": [clean(_code_dict(c)) for c in self.codes],
         }
         return clean(data)
 

@@ -1,0 +1,377 @@
+"""Data display: the factor matrix, the stage table, and code-by-context matrices.
+
+Every function returns a pandas DataFrame; :class:`qualkit.analysis.Analysis` renders
+them in a notebook. Counts are over **coded passages**: ``codings`` is the number of
+distinct passages a code was applied to (two coders coding one passage count once),
+``documents`` the number of distinct documents. Multi-valued cells hold the sorted
+distinct values joined by ``;``. Quote cells hold up to three quotes from
+:func:`~qualkit.analysis.reduce.representative_quotes`, each as ``"text" (doc_id,
+speaker)`` (``"text" (doc_id)`` where there is no speaker), joined by `` | ``.
+
+``factors`` columns (:data:`FACTOR_COLUMNS`), one row per factor code (a leaf code with
+both a ``factor`` and a ``level`` value, inherited through the hierarchy), in cell order
+(levels x factors in facet order: organisation/supporting, organisation/inhibiting,
+individual/supporting, individual/inhibiting) then codebook order, codes without evidence
+included with zero counts:
+
+================  ========================================================================
+level, factor     the code's facet values
+code_id           the code
+code_name         its name
+codings           coded passages
+documents         distinct documents
+informant_groups  ``;``-joined informant groups of those documents
+source_types      ``;``-joined source types
+quotes            up to 3 quotes, formatted as above
+cases             ``;``-joined case ids
+================  ========================================================================
+
+``stages`` columns (:data:`STAGE_COLUMNS`), one row per value of the ``stage`` facet in
+facet order (stages without evidence included): ``stage, main_activity`` (the description
+of the stage's code), ``field_data`` (generated from the evidence: counts, source types,
+the factor codes coded on the same passages, one example quote), ``codings, documents,
+quotes, source_types, informant_groups``.
+
+``code_by`` gives a codes x values count matrix (index ``code_id``); its long form has
+columns ``code_id, <by>, codings, documents``. ``cooccurrence`` gives a symmetric codes x
+codes matrix; its long form ``code_id, co_code_id, codings, documents``.
+
+Example
+-------
+>>> from qualkit.analysis import factor_matrix, select_codings             # doctest: +SKIP
+>>> factors = factor_matrix(select_codings(codings, corpus, book), book)   # doctest: +SKIP
+>>> factor_matrix_wide(factors)                                            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import pandas as pd
+
+from qualkit.analysis._common import (
+    check_language, code_order, evidence_counts, facet_values, factor_codes, format_quote,
+    format_quotes, is_missing, join_values, passage_keys,
+)
+from qualkit.analysis.reduce import facet_column, representative_quotes
+from qualkit.codebook.model import Codebook
+from qualkit.corpus import SOURCE_TYPES, Corpus
+from qualkit.errors import QualkitError
+
+FACTOR_COLUMNS = (
+    "level", "factor", "code_id", "code_name", "codings", "documents", "informant_groups",
+    "source_types", "quotes", "cases",
+)
+STAGE_COLUMNS = (
+    "stage", "main_activity", "field_data", "codings", "documents", "quotes",
+    "source_types", "informant_groups",
+)
+BY_VALUES = ("source_type", "informant_group", "case_id")
+NONE_LABEL = "(none)"
+"""Column label for documents without a value (e.g. no informant group)."""
+
+SOURCE_WORDS = {
+    "en": {"interview": "interview", "observation": "observation", "document": "document"},
+    "id": {"interview": "wawancara", "observation": "observasi", "document": "dokumen"},
+}
+
+
+def _quotes_for(extracts: pd.DataFrame, quotes: pd.DataFrame | None, per_code: int) -> pd.DataFrame:
+    if quotes is not None:
+        return quotes
+    return representative_quotes(extracts, per_code=per_code)
+
+
+def factor_matrix(
+    extracts: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    quotes: pd.DataFrame | None = None,
+    per_code: int = 3,
+    level_facet: str = "level",
+    factor_facet: str = "factor",
+) -> pd.DataFrame:
+    """The study's 2 x 2 factor table in long form: one row per factor code.
+
+    ``extracts`` come from :func:`~qualkit.analysis.reduce.select_codings` (or
+    :func:`~qualkit.analysis.reduce.merge_evidence`); ``quotes`` from
+    :func:`~qualkit.analysis.reduce.representative_quotes` (computed with ``per_code``
+    when not given). Columns and order: see the module doc (:data:`FACTOR_COLUMNS`).
+
+    >>> factor_matrix(extracts, book)[["level", "factor", "code_id", "codings"]]  # doctest: +SKIP
+    """
+    quotes = _quotes_for(extracts, quotes, per_code)
+    rows = []
+    for level, factor, code in factor_codes(codebook, level_facet=level_facet, factor_facet=factor_facet):
+        ev = extracts[extracts["code_id"] == code.id]
+        codings, documents = evidence_counts(ev) if len(ev) else (0, 0)
+        rows.append({
+            "level": level, "factor": factor, "code_id": code.id, "code_name": code.name,
+            "codings": codings, "documents": documents,
+            "informant_groups": join_values(ev["informant_group"]),
+            "source_types": join_values(ev["source_type"]),
+            "quotes": format_quotes(quotes, code.id, limit=per_code),
+            "cases": join_values(ev["case_id"]),
+        })
+    frame = pd.DataFrame(rows, columns=list(FACTOR_COLUMNS))
+    return frame.astype({"codings": "int64", "documents": "int64"})
+
+
+def factor_matrix_wide(factors: pd.DataFrame) -> pd.DataFrame:
+    """The 2 x 2 grid for display: index ``level``, columns ``factor``, each cell listing
+    its codes as ``name (codings)`` joined by ``; `` (empty string for an empty cell).
+
+    >>> factor_matrix_wide(factors).loc["organisation", "supporting"]   # doctest: +SKIP
+    'Government involvement (5); Media involvement (0)'
+    """
+    levels = list(dict.fromkeys(factors["level"]))
+    kinds = list(dict.fromkeys(factors["factor"]))
+    grid = pd.DataFrame("", index=pd.Index(levels, name="level"),
+                        columns=pd.Index(kinds, name="factor"), dtype="object")
+    for (level, factor), cell in factors.groupby(["level", "factor"], sort=False):
+        grid.loc[level, factor] = "; ".join(
+            f"{r.code_name} ({r.codings})" for r in cell.itertuples(index=False)
+        )
+    return grid
+
+
+# -- stage table ---------------------------------------------------------------------------
+
+def _stage_code(codebook: Codebook, stage_facet: str, value: str):
+    preferred = f"{stage_facet}_{value}"
+    if preferred in codebook:
+        return codebook.code(preferred)
+    for code in codebook.codes:
+        if code.facets.get(stage_facet) == value:
+            return code
+    return None
+
+
+def _plural(n: int, word: str, language: str) -> str:
+    if language == "id":
+        return f"{n} {word}"
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def stage_table(
+    extracts: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    quotes_per_stage: int = 2,
+    top_factors: int = 3,
+    language: str = "en",
+    stage_facet: str = "stage",
+    factor_facet: str = "factor",
+    level_facet: str = "level",
+) -> pd.DataFrame:
+    """The stage table (stage / main activity / field data) with evidence per stage.
+
+    Evidence for a stage is every extract whose code has that ``stage`` value
+    (inherited). ``main_activity`` is the description (else the name) of the stage's code
+    (``stage_<value>``, else the first code declaring the value). ``field_data`` reads,
+    in English, ``12 codings in 7 documents (interview, observation); co-coded factors:
+    Fear (5), Missing documents (3); e.g. "quote" (doc_id)`` (Indonesian with
+    ``language="id"``); co-coded factors are the ``top_factors`` factor codes applied
+    to most of the stage's passages. Columns: :data:`STAGE_COLUMNS`.
+
+    >>> stage_table(extracts, book)[["stage", "codings"]]    # doctest: +SKIP
+    """
+    check_language(language, "stage_table")
+    column = facet_column(stage_facet)
+    factor_ids = {c.id for _, _, c in factor_codes(codebook, level_facet=level_facet, factor_facet=factor_facet)}
+    factor_pos = {cid: i for i, cid in enumerate(code_order(codebook, factor_ids))}
+    factor_rows = extracts[extracts["code_id"].isin(factor_ids)]
+    by_passage: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key_doc, pid, code_id in zip(factor_rows["doc_id"], factor_rows["passage_id"], factor_rows["code_id"]):
+        for p in str(pid).split(";"):
+            by_passage[(str(key_doc), p)].add(code_id)
+    words = {
+        "en": ("coding", "document", "co-coded factors", "e.g.", "no coded evidence"),
+        "id": ("koding", "dokumen", "faktor yang dikodekan bersama", "mis.", "tidak ada bukti terkode"),
+    }[language]
+    rows = []
+    for value in facet_values(codebook, stage_facet):
+        code = _stage_code(codebook, stage_facet, value)
+        activity = (code.description or code.name) if code is not None else ""
+        ev = extracts[extracts[column] == value] if column in extracts.columns else extracts.iloc[0:0]
+        if ev.empty:
+            rows.append({"stage": value, "main_activity": activity, "field_data": words[4],
+                         "codings": 0, "documents": 0, "quotes": "", "source_types": "",
+                         "informant_groups": ""})
+            continue
+        codings, documents = evidence_counts(ev)
+        types = [t for t in SOURCE_TYPES if t in set(ev["source_type"])]
+        in_word = "dalam" if language == "id" else "in"
+        parts = [
+            f"{_plural(codings, words[0], language)} {in_word} {_plural(documents, words[1], language)}"
+            f" ({', '.join(SOURCE_WORDS[language].get(t, t) for t in types)})"
+        ]
+        co = Counter()
+        for key in passage_keys(ev):
+            for fid in by_passage.get(key, ()):
+                co[fid] += 1
+        if co:
+            ranked = sorted(co.items(), key=lambda kv: (-kv[1], factor_pos[kv[0]]))
+            parts.append(f"{words[2]}: " + ", ".join(
+                f"{codebook.code(fid).name} ({n})" for fid, n in ranked[:top_factors]))
+        stage_quotes = representative_quotes(ev.assign(code_id=value), per_code=quotes_per_stage,
+                                             max_chars=160)
+        if len(stage_quotes):
+            first = stage_quotes.iloc[0]
+            parts.append(f"{words[3]} {format_quote(first['quote'], first['doc_id'], None)}")
+        rows.append({
+            "stage": value, "main_activity": activity, "field_data": "; ".join(parts),
+            "codings": codings, "documents": documents,
+            "quotes": format_quotes(stage_quotes, value),
+            "source_types": join_values(ev["source_type"]),
+            "informant_groups": join_values(ev["informant_group"]),
+        })
+    frame = pd.DataFrame(rows, columns=list(STAGE_COLUMNS))
+    return frame.astype({"codings": "int64", "documents": "int64"})
+
+
+# -- matrices ------------------------------------------------------------------------------
+
+def _with_context(codings: pd.DataFrame, corpus: Corpus | None, by: str) -> pd.DataFrame:
+    if by in codings.columns:
+        return codings
+    if corpus is None:
+        raise QualkitError(
+            f"the codings have no {by!r} column and no corpus was given",
+            hint="pass the corpus (code_by(codings, corpus, by=...)) or extracts from select_codings",
+        )
+    docs = corpus.documents_frame()[["doc_id", by]] if corpus.documents else pd.DataFrame(columns=["doc_id", by])
+    return codings.merge(docs, on="doc_id", how="left")
+
+
+def code_by(
+    codings: pd.DataFrame,
+    corpus: Corpus | None = None,
+    *,
+    by: str = "source_type",
+    long: bool = False,
+    codebook: Codebook | None = None,
+) -> pd.DataFrame:
+    """Count coded passages per code and ``by`` value (source type, informant group, case).
+
+    ``codings`` is a codings table (joined to ``corpus`` for the ``by`` column) or an
+    extracts frame (which already holds it; interviewer turns then already dropped).
+    Rows: the codes present, in ``codebook`` order when given; columns: every source type
+    (for ``source_type``), else every value found in the corpus (or the data), sorted,
+    with ``(none)`` for documents without a value. ``long=True`` gives the tidy form
+    ``code_id, <by>, codings, documents`` (zeros included).
+
+    >>> code_by(extracts, by="informant_group")      # doctest: +SKIP
+    """
+    if by not in BY_VALUES:
+        raise QualkitError(f"The 'by' parameter of code_by must be one of {BY_VALUES}; got {by!r} instead")
+    frame = _with_context(codings, corpus, by)
+    values = frame[by].map(lambda v: NONE_LABEL if is_missing(v) else str(v))
+    frame = frame.assign(**{by: values})
+    if by == "source_type":
+        columns = list(SOURCE_TYPES)
+    else:
+        found = set(values)
+        if corpus is not None and corpus.documents:
+            found |= {NONE_LABEL if is_missing(v) else str(v) for v in corpus.documents_frame()[by]}
+        columns = sorted(found - {NONE_LABEL}) + ([NONE_LABEL] if NONE_LABEL in found else [])
+    codes = code_order(codebook, frame["code_id"])
+    groups = {key: rows for key, rows in frame.groupby(["code_id", by], sort=False)}
+    records = []
+    for code_id in codes:
+        for value in columns:
+            rows = groups.get((code_id, value))
+            n, d = evidence_counts(rows) if rows is not None else (0, 0)
+            records.append({"code_id": code_id, by: value, "codings": n, "documents": d})
+    tidy = pd.DataFrame(records, columns=["code_id", by, "codings", "documents"])
+    tidy = tidy.astype({"codings": "int64", "documents": "int64"})
+    if long:
+        return tidy
+    wide = tidy.pivot(index="code_id", columns=by, values="codings")
+    wide = wide.reindex(index=pd.Index(codes, name="code_id"), columns=pd.Index(columns, name=by))
+    return wide.fillna(0).astype("int64")
+
+
+def _units(codings: pd.DataFrame, window: int | None) -> dict[str, list[tuple]]:
+    """Per document, the coded units: ``(passage, code)`` or ``(start, end, code)``."""
+    units: dict[str, list[tuple]] = defaultdict(list)
+    if window is None:
+        for key in {(str(d), p, c) for d, pid, c in zip(codings["doc_id"], codings["passage_id"], codings["code_id"])
+                    for p in str(pid).split(";")}:
+            units[key[0]].append(key[1:])
+    else:
+        for key in {(str(d), int(s), int(e), c) for d, s, e, c in
+                    zip(codings["doc_id"], codings["start"], codings["end"], codings["code_id"])}:
+            units[key[0]].append(key[1:])
+    return units
+
+
+def cooccurrence(
+    codings: pd.DataFrame,
+    *,
+    window: int | None = None,
+    long: bool = False,
+    codebook: Codebook | None = None,
+) -> pd.DataFrame:
+    """How often two codes are applied together.
+
+    With ``window=None`` two codes co-occur when they are applied to the same passage
+    and a cell counts such passages; the diagonal counts the passages of each code. With
+    ``window=N`` (characters) two codings co-occur when they are in the same document and
+    their evidence spans (``start``/``end``) are at most N characters apart; a cell then
+    counts such pairs of codings and the diagonal the codings of each code. The matrix is
+    symmetric, codes in ``codebook`` order when given (else sorted). ``long=True`` lists
+    each pair of different codes once (``code_id`` before ``co_code_id`` in matrix
+    order) with ``codings`` (the count) and ``documents`` (distinct documents), pairs
+    that never co-occur left out.
+
+    >>> cooccurrence(extracts, window=200)        # doctest: +SKIP
+    """
+    if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 0):
+        raise QualkitError(f"The 'window' parameter of cooccurrence must be None or an int >= 0; got {window!r} instead")
+    codes = code_order(codebook, codings["code_id"])
+    pairs: Counter = Counter()
+    pair_docs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    diag: Counter = Counter()
+    for doc_id, units in sorted(_units(codings, window).items()):
+        if window is None:
+            by_passage: dict[str, set[str]] = defaultdict(set)
+            for pid, code in units:
+                by_passage[pid].add(code)
+                diag[code] += 1
+            for present in by_passage.values():
+                for a in present:
+                    for b in present:
+                        if a < b:
+                            pairs[(a, b)] += 1
+                            pair_docs[(a, b)].add(doc_id)
+        else:
+            units = sorted(units)
+            for i, (s1, e1, c1) in enumerate(units):
+                diag[c1] += 1
+                for s2, e2, c2 in units[i + 1:]:
+                    if s2 - e1 > window:
+                        break
+                    if c1 != c2:
+                        a, b = sorted((c1, c2))
+                        pairs[(a, b)] += 1
+                        pair_docs[(a, b)].add(doc_id)
+    if long:
+        pos = {c: i for i, c in enumerate(codes)}
+        records = []
+        for (a, b), n in pairs.items():
+            first, second = (a, b) if pos[a] < pos[b] else (b, a)
+            records.append({"code_id": first, "co_code_id": second, "codings": n,
+                            "documents": len(pair_docs[(a, b)])})
+        records.sort(key=lambda r: (pos[r["code_id"]], pos[r["co_code_id"]]))
+        out = pd.DataFrame(records, columns=["code_id", "co_code_id", "codings", "documents"])
+        return out.astype({"codings": "int64", "documents": "int64"})
+    matrix = pd.DataFrame(0, index=pd.Index(codes, name="code_id"),
+                          columns=pd.Index(codes, name="co_code_id"), dtype="int64")
+    for code, n in diag.items():
+        matrix.loc[code, code] = n
+    for (a, b), n in pairs.items():
+        matrix.loc[a, b] = n
+        matrix.loc[b, a] = n
+    return matrix
+

@@ -1,0 +1,421 @@
+"""Data reduction: select the codings that matter, give them context, merge, pick quotes.
+
+The reduction step turns a codings table (:mod:`qualkit.coding.frame`) into an
+**extracts** frame: one row per coding, joined with its passage and document, with the
+evidence passage's text as ``quote`` and the code's facet values.
+
+Extracts columns (:data:`EXTRACT_COLUMNS`, then one column per codebook facet):
+
+===============  ==========================================================================
+passage_id       the coded passage (``;``-joined ids after :func:`merge_evidence`)
+doc_id           its document
+code_id          the code
+start, end       the coding's evidence span in ``Document.text`` (as in the codings table)
+speaker, role    the passage's speaker label and role (``interviewer``/``informant``/None)
+source_type      ``interview``, ``observation`` or ``document``
+informant_group  the document's informant group (or None)
+case_id          the document's case (or None)
+language         the document's language
+quote            the evidence passage's text: ``Document.text[quote_start:quote_end]``
+quote_start,     offsets of ``quote``: the passage, widened to cover the evidence span
+quote_end        when a (manual) coding reaches beyond its passage
+code_name        the code's name in the codebook
+coder, method    who coded and how (``;``-joined after merging)
+spans            every evidence span, ``start-end`` items joined by ``;``
+n_merged         how many codings the row stands for (1 before merging)
+<facet>          the code's value for each facet (declared or carried by a code; inherited)
+===============  ==========================================================================
+
+Quotes columns (:data:`QUOTE_COLUMNS`, from :func:`representative_quotes`):
+``code_id, rank, quote, doc_id, passage_id, speaker, role, start, end, source_type,
+informant_group, case_id, language``: ``rank`` counts from 1 within a code; ``start``/
+``end`` are the offsets of the quoted text in ``Document.text`` (when a long passage is
+cut, ``quote`` is the cut text between ``…`` marks, with whitespace runs shown as one
+space).
+
+Example
+-------
+>>> from qualkit import Corpus, Document, Passage
+>>> from qualkit.codebook.model import Code, Codebook
+>>> from qualkit.coding.frame import codings_frame
+>>> doc = Document(id="i.txt", text="P: Kenapa?\\nK: Saya takut pulang.", source_type="interview")
+>>> corpus = Corpus(documents=(doc,), passages=(
+...     Passage(doc_id="i.txt", id="i.txt#p1", start=3, end=10, role="interviewer").with_text(doc),
+...     Passage(doc_id="i.txt", id="i.txt#p2", start=14, end=32, role="informant").with_text(doc)))
+>>> book = Codebook(name="b", codes=(Code(id="fear", name="Fear", facets={"factor": "inhibiting"}),))
+>>> codings = codings_frame([{"passage_id": "i.txt#p2", "doc_id": "i.txt", "code_id": "fear",
+...     "start": 19, "end": 24, "coder": "auto", "method": "auto"}])
+>>> select_codings(codings, corpus, book).loc[0, ["quote", "factor"]].tolist()
+['Saya takut pulang.', 'inhibiting']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from qualkit.analysis._common import (
+    as_tuple, code_order, descendants, facet_names, facet_values, is_missing,
+)
+from qualkit.codebook.model import Codebook
+from qualkit.corpus import Corpus
+from qualkit.errors import QualkitError
+from qualkit.coding.frame import validate_codings
+
+EXTRACT_COLUMNS = (
+    "passage_id", "doc_id", "code_id", "start", "end", "speaker", "role", "source_type",
+    "informant_group", "case_id", "language", "quote", "quote_start", "quote_end",
+    "code_name", "coder", "method", "spans", "n_merged",
+)
+QUOTE_COLUMNS = (
+    "code_id", "rank", "quote", "doc_id", "passage_id", "speaker", "role", "start", "end",
+    "source_type", "informant_group", "case_id", "language",
+)
+_PASSAGE_CONTEXT = ("speaker", "role", "source_type", "informant_group", "case_id", "language")
+_ELLIPSIS = "…"
+
+
+def facet_column(facet: str) -> str:
+    """The extracts column holding a facet (``facet_<name>`` if the name is taken)."""
+    return f"facet_{facet}" if facet in EXTRACT_COLUMNS else facet
+
+
+def empty_extracts(codebook: Codebook | None = None) -> pd.DataFrame:
+    """An empty extracts frame with the documented columns (and the codebook's facets)."""
+    facets = [facet_column(f) for f in (facet_names(codebook) if codebook is not None else ())]
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in (*EXTRACT_COLUMNS, *facets)})
+    return frame.astype({"start": "int64", "end": "int64", "quote_start": "int64",
+                         "quote_end": "int64", "n_merged": "int64"})
+
+
+def _check_values(name: str, given: tuple[str, ...] | None, known: Iterable[str], hint: str) -> None:
+    if given is None:
+        return
+    known_set = set(known)
+    unknown = [v for v in given if v not in known_set]
+    if unknown:
+        raise QualkitError(
+            f"The '{name}' parameter of select_codings names unknown value(s) {unknown}",
+            hint=f"{hint}; known: {sorted(known_set)}",
+        )
+
+
+def select_codings(
+    codings: pd.DataFrame,
+    corpus: Corpus,
+    codebook: Codebook,
+    *,
+    codes: str | Iterable[str] | None = None,
+    facets: Mapping[str, str | Iterable[str]] | None = None,
+    source_types: str | Iterable[str] | None = None,
+    informant_groups: str | Iterable[str] | None = None,
+    cases: str | Iterable[str] | None = None,
+    include_interviewer: bool = False,
+) -> pd.DataFrame:
+    """Select codings and join them with their passage, document and code: the extracts.
+
+    Parameters
+    ----------
+    codings : a codings table (:mod:`qualkit.coding.frame`).
+    corpus : the corpus the codings refer to (every ``passage_id`` must be in it).
+    codebook : the codebook the codings use (every ``code_id`` must be in it).
+    codes : keep these codes and the codes below them in the hierarchy.
+    facets : ``{facet: value or values}``; keep codes whose (inherited) value matches.
+    source_types, informant_groups, cases : keep documents with these values.
+    include_interviewer : keep passages spoken by the interviewer (dropped by default).
+
+    Returns the extracts frame (columns in the module doc), sorted by
+    ``doc_id, start, end, code_id, coder``.
+
+    >>> select_codings(codings, corpus, book, facets={"factor": "supporting"})  # doctest: +SKIP
+    """
+    codings = validate_codings(codings)
+    known_codes = [c.id for c in codebook.codes]
+    unknown = sorted(set(codings["code_id"]) - set(known_codes))
+    if unknown:
+        raise QualkitError(
+            f"codings use code(s) not in codebook {codebook.name!r}: {unknown[:10]}",
+            path=codebook.path,
+            hint="analyse the codings with the codebook that produced them, or drop those rows",
+        )
+    passages = corpus.passages_frame().set_index("passage_id")
+    missing = sorted(set(codings["passage_id"]) - set(passages.index))
+    if missing:
+        raise QualkitError(
+            f"{len(missing)} coded passage(s) are not in the corpus, e.g. {missing[:5]}",
+            hint="pass the corpus the codings were made on (same unit, same redaction)",
+        )
+
+    # -- filters on codes -----------------------------------------------------------
+    keep_codes = set(known_codes)
+    code_filter = as_tuple(codes)
+    if code_filter is not None:
+        _check_values("codes", code_filter, known_codes, "use code ids of the codebook")
+        keep_codes = {d for c in code_filter for d in descendants(codebook, c)}
+    for facet, wanted in (facets or {}).items():
+        values = as_tuple(wanted) or ()
+        if facet not in codebook.facets and not facet_values(codebook, facet):
+            raise QualkitError(
+                f"The 'facets' parameter of select_codings names unknown facet {facet!r}",
+                hint=f"use one of the codebook's facets: {sorted(codebook.facets)}",
+            )
+        _check_values(f"facets[{facet!r}]", values, facet_values(codebook, facet),
+                      f"use values of the facet {facet!r}")
+        keep_codes &= {c for c in known_codes if codebook.facet(c, facet) in values}
+    frame = codings[codings["code_id"].isin(keep_codes)]
+
+    # -- join the passage and document context ---------------------------------------
+    context = passages.loc[frame["passage_id"], [*_PASSAGE_CONTEXT, "start", "end", "text"]]
+    context = context.rename(columns={"start": "p_start", "end": "p_end", "text": "p_text"})
+    frame = pd.concat([frame.reset_index(drop=True), context.reset_index(drop=True)], axis=1)
+
+    docs = corpus.documents_frame()
+    for name, given, column in (
+        ("source_types", as_tuple(source_types), "source_type"),
+        ("informant_groups", as_tuple(informant_groups), "informant_group"),
+        ("cases", as_tuple(cases), "case_id"),
+    ):
+        if given is None:
+            continue
+        _check_values(name, given, docs[column].dropna() if len(docs) else (),
+                      f"use {column} values found in the corpus")
+        frame = frame[frame[column].isin(given)]
+    if not include_interviewer:
+        frame = frame[frame["role"].isna() | (frame["role"] != "interviewer")]
+    if frame.empty:
+        return empty_extracts(codebook)
+
+    # -- quote: the passage, widened to the evidence span -----------------------------
+    rows = []
+    for r in frame.itertuples(index=False):
+        q_start, q_end, quote = int(r.p_start), int(r.p_end), r.p_text
+        if r.start < q_start or r.end > q_end:
+            text = corpus.document(r.doc_id).text
+            q_start, q_end = min(q_start, int(r.start)), min(max(q_end, int(r.end)), len(text))
+            quote = text[q_start:q_end]
+        rows.append((quote, q_start, q_end))
+    frame = frame.assign(
+        quote=[q for q, _, _ in rows], quote_start=[s for _, s, _ in rows],
+        quote_end=[e for _, _, e in rows],
+        code_name=[codebook.code(c).name for c in frame["code_id"]], n_merged=1,
+    )
+    out = frame[list(EXTRACT_COLUMNS)].copy()
+    for facet in facet_names(codebook):
+        out[facet_column(facet)] = [codebook.facet(c, facet) for c in out["code_id"]]
+    out = out.sort_values(["doc_id", "start", "end", "code_id", "coder"], kind="stable")
+    return out.reset_index(drop=True).astype({"quote_start": "int64", "quote_end": "int64",
+                                              "n_merged": "int64"})
+
+
+def _splice(pieces: list[tuple[int, int, str]]) -> str:
+    """Join texts at known offsets (sorted by start); gaps are shown as spaces."""
+    text, pos = "", pieces[0][0]
+    for start, end, piece in pieces:
+        if start > pos:
+            text += " " * (start - pos)
+            pos = start
+        if end > pos:
+            text += piece[pos - start:]
+            pos = end
+    return text
+
+
+def _join_unique(values: Iterable[object]) -> str | None:
+    seen: list[str] = []
+    for v in values:
+        if not is_missing(v) and str(v) not in seen:
+            seen.append(str(v))
+    return ";".join(seen) if seen else None
+
+
+def merge_evidence(
+    extracts: pd.DataFrame, *, corpus: Corpus | None = None, max_gap: int = 2
+) -> pd.DataFrame:
+    """Merge overlapping or adjacent quotes of the same code in the same document.
+
+    Two extracts are merged when their quote spans overlap or are at most ``max_gap``
+    characters apart (default 2: a space, a line break or a blank line). The merged row
+    spans both: ``start``/``end`` and ``quote_start``/``quote_end`` are the outer bounds,
+    ``passage_id``, ``speaker``, ``role``, ``coder``, ``method`` and ``spans`` list the
+    distinct values joined by ``;``, ``n_merged`` adds up. The merged ``quote`` is
+    ``Document.text[quote_start:quote_end]`` when ``corpus`` is given; without it the
+    quotes are spliced at their offsets and the characters between them shown as spaces.
+
+    >>> merged = merge_evidence(select_codings(codings, corpus, book))    # doctest: +SKIP
+    """
+    if not isinstance(max_gap, int) or max_gap < 0:
+        raise QualkitError(f"The 'max_gap' parameter of merge_evidence must be an int >= 0; got {max_gap!r} instead")
+    if extracts.empty:
+        return extracts.copy()
+    ordered = extracts.sort_values(["doc_id", "code_id", "quote_start", "quote_end", "start"],
+                                   kind="stable")
+    groups: list[list[dict]] = []
+    for rec in ordered.to_dict("records"):
+        last = groups[-1] if groups else None
+        if (
+            last is not None
+            and last[0]["doc_id"] == rec["doc_id"]
+            and last[0]["code_id"] == rec["code_id"]
+            and rec["quote_start"] <= max(r["quote_end"] for r in last) + max_gap
+        ):
+            last.append(rec)
+        else:
+            groups.append([rec])
+    rows = []
+    for group in groups:
+        if len(group) == 1:
+            rows.append(group[0])
+            continue
+        row = dict(group[0])
+        q_start = min(r["quote_start"] for r in group)
+        q_end = max(r["quote_end"] for r in group)
+        if corpus is not None:
+            quote = corpus.document(row["doc_id"]).text[q_start:q_end]
+        else:
+            quote = _splice([(r["quote_start"], r["quote_end"], r["quote"]) for r in group])
+        spans = sorted({s for r in group for s in str(r["spans"]).split(";") if s},
+                       key=lambda s: tuple(int(x) for x in s.split("-")))
+        row.update(
+            start=min(r["start"] for r in group), end=max(r["end"] for r in group),
+            quote_start=q_start, quote_end=q_end, quote=quote,
+            spans=";".join(spans), n_merged=sum(int(r["n_merged"]) for r in group),
+        )
+        for col in ("passage_id", "speaker", "role", "coder", "method"):
+            row[col] = _join_unique(r[col] for r in group)
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=list(extracts.columns))
+    out = out.sort_values(["doc_id", "start", "end", "code_id", "coder"], kind="stable")
+    return out.reset_index(drop=True).astype({c: extracts[c].dtype for c in
+                                              ("start", "end", "quote_start", "quote_end", "n_merged")})
+
+
+# -- representative quotes --------------------------------------------------------------
+
+_IDEAL_CHARS = 140
+"""Quotes near this length read best in a table; shorter and longer ones rank lower."""
+
+
+def _length_score(n: int, max_chars: int) -> float:
+    """1.0 at the ideal length, falling with the log of the ratio (0 for empty text)."""
+    if n <= 0:
+        return 0.0
+    ideal = min(_IDEAL_CHARS, max_chars)
+    return 1.0 / (1.0 + abs(math.log(min(n, max_chars) / ideal)) + (0.5 if n > max_chars else 0.0))
+
+
+def _role_rank(role: object) -> int:
+    """Informants first, then passages without speaker, the interviewer last."""
+    if role == "informant":
+        return 0
+    if is_missing(role):
+        return 1
+    return 2
+
+
+def _cut(quote: str, q_start: int, focus: int, max_chars: int) -> tuple[str, int, int]:
+    """The quote (at offset q_start) cut to max_chars around offset ``focus`` on word
+    boundaries; returns text (with ``…`` marks where cut, whitespace runs as one space)
+    and the offsets of the kept text."""
+    lo, hi = 0, len(quote)
+    if hi > max_chars:
+        budget = max(1, max_chars - 2)
+        centre = min(max(focus - q_start, 0), hi)
+        lo = max(0, min(centre - budget // 3, hi - budget))
+        hi = min(hi, lo + budget)
+        if lo > 0:
+            m = re.search(r"\s", quote[lo:hi])
+            if m and m.start() < (hi - lo) // 2:
+                lo += m.end()
+        if hi < len(quote):
+            cut = quote.rfind(" ", lo, hi)
+            if cut > lo + (hi - lo) // 2:
+                hi = cut
+    kept = quote[lo:hi]
+    stripped = kept.strip()
+    lead = len(kept) - len(kept.lstrip())
+    start = q_start + lo + lead
+    end = start + len(stripped)
+    shown = re.sub(r"\s+", " ", stripped)
+    if lo > 0:
+        shown = _ELLIPSIS + shown
+    if hi < len(quote):
+        shown = shown + _ELLIPSIS
+    return shown, start, end
+
+
+def representative_quotes(
+    extracts: pd.DataFrame, *, per_code: int = 3, max_chars: int = 300,
+    codebook: Codebook | None = None,
+) -> pd.DataFrame:
+    """Pick up to ``per_code`` quotes per code, diverse and readable, with provenance.
+
+    Selection is greedy and deterministic: each next quote is the candidate that adds the
+    most not-yet-quoted values among informant group, source type and document; ties go
+    to informants over passages without speaker over the interviewer, then to quotes
+    closest to a readable length (about 140 characters, penalising very short and
+    over-long ones), then to ``doc_id`` and offset. A passage is never quoted twice for a
+    code, and the same text only once. Quotes longer than ``max_chars`` are cut on word
+    boundaries around the evidence.
+
+    Returns a frame with :data:`QUOTE_COLUMNS` (see the module doc), codes in
+    ``codebook`` order when given (else in order of first appearance), then rank.
+
+    >>> representative_quotes(extracts, per_code=2)    # doctest: +SKIP
+    """
+    if not isinstance(per_code, int) or per_code < 1:
+        raise QualkitError(f"The 'per_code' parameter of representative_quotes must be an int >= 1; got {per_code!r} instead")
+    if not isinstance(max_chars, int) or max_chars < 20:
+        raise QualkitError(f"The 'max_chars' parameter of representative_quotes must be an int >= 20; got {max_chars!r} instead")
+    rows: list[dict] = []
+    if extracts.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in QUOTE_COLUMNS})
+    codes_in_order = list(dict.fromkeys(extracts["code_id"]))
+    if codebook is not None:
+        codes_in_order = code_order(codebook, codes_in_order)
+    for code_id in codes_in_order:
+        cands = extracts[extracts["code_id"] == code_id]
+        cands = cands.drop_duplicates(["doc_id", "quote_start", "quote_end"])
+        cands = cands[cands["quote"].astype(str).str.strip() != ""]
+        cands = cands.sort_values(["doc_id", "quote_start", "quote_end"], kind="stable")
+        pool = cands.to_dict("records")
+        chosen: list[dict] = []
+        seen_groups: set[object] = set()
+        seen_types: set[object] = set()
+        seen_docs: set[object] = set()
+        seen_texts: set[str] = set()
+        while pool and len(chosen) < per_code:
+            def key(rec: dict) -> tuple:
+                novelty = (
+                    (not is_missing(rec["informant_group"]) and rec["informant_group"] not in seen_groups)
+                    + (rec["source_type"] not in seen_types)
+                    + (rec["doc_id"] not in seen_docs)
+                )
+                return (
+                    -novelty, _role_rank(rec["role"]),
+                    -round(_length_score(len(str(rec["quote"]).strip()), max_chars), 6),
+                    str(rec["doc_id"]), int(rec["quote_start"]),
+                )
+            best = min(pool, key=key)
+            pool.remove(best)
+            text = " ".join(str(best["quote"]).split())
+            if text in seen_texts:
+                continue
+            seen_texts.add(text)
+            seen_groups.add(best["informant_group"])
+            seen_types.add(best["source_type"])
+            seen_docs.add(best["doc_id"])
+            chosen.append(best)
+        for rank, rec in enumerate(chosen, start=1):
+            shown, start, end = _cut(str(rec["quote"]), int(rec["quote_start"]), int(rec["start"]), max_chars)
+            rows.append({
+                "code_id": code_id, "rank": rank, "quote": shown, "doc_id": rec["doc_id"],
+                "passage_id": rec["passage_id"], "speaker": rec["speaker"], "role": rec["role"],
+                "start": start, "end": end, "source_type": rec["source_type"],
+                "informant_group": rec["informant_group"], "case_id": rec["case_id"],
+                "language": rec["language"],
+            })
+    out = pd.DataFrame(rows, columns=list(QUOTE_COLUMNS))
+    return out.astype({"rank": "int64", "start": "int64", "end": "int64"})

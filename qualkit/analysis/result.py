@@ -1,0 +1,222 @@
+"""The Analysis object and :func:`analyze`, which runs reduction, display and synthesis.
+
+:func:`analyze` codes the corpus (unless codings are given), redacts personal data
+(unless told not to), and builds every study table; :class:`Analysis` holds them, shows
+a summary in a notebook and writes them as CSV files.
+
+Example
+-------
+>>> import qualkit
+>>> corpus = qualkit.load_corpus("data/demo")                       # doctest: +SKIP
+>>> book = qualkit.load_codebook("codebooks/migrant_care.yaml")     # doctest: +SKIP
+>>> result = qualkit.analyze(corpus, book, language="id")          # doctest: +SKIP
+>>> result.to_csv("out")                                           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from qualkit._io import write_csv
+from qualkit.analysis._common import check_language
+from qualkit.analysis.display import (
+    code_by, cooccurrence, factor_matrix, factor_matrix_wide, stage_table,
+)
+from qualkit.analysis.reduce import representative_quotes, select_codings
+from qualkit.analysis.synthesize import conclusions, triangulate
+from qualkit.codebook.model import Codebook
+from qualkit.corpus import Corpus
+
+MATRIX_NAMES = ("code_x_source_type", "code_x_informant_group", "code_x_case", "cooccurrence")
+"""Names of the matrices in :attr:`Analysis.matrices`; each also has a ``<name>_long``."""
+
+_MENTION_SAFE_COLUMNS = ("code_id", "cue", "negated", "excluded")
+"""Columns kept from a mentions frame that a redactor cannot move (it has no ``doc_id``):
+no text, no ids or offsets into the unredacted corpus."""
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """Every table of the study, built from one corpus, codebook and codings table.
+
+    Attributes
+    ----------
+    corpus, codebook : the (redacted, when ``redacted``) corpus and the codebook.
+    codings : the codings table the tables are built from (redacted offsets).
+    mentions : the cue mentions used for negation (or None).
+    extracts : the selected codings with context (:func:`select_codings`).
+    factors, factor_grid : the factor matrix, long and as the 2 x 2 grid.
+    stages : the stage table.
+    triangulation : factor x source triangulation with status and strength.
+    matrices : ``name -> DataFrame`` for :data:`MATRIX_NAMES` and their ``_long`` forms.
+    quotes : representative quotes per code.
+    conclusions : one generated statement per factor code.
+    language : ``en`` or ``id``; redacted : whether personal data was redacted;
+    redactor : the fitted redactor (None when not redacted).
+    """
+
+    corpus: Corpus
+    codebook: Codebook
+    codings: pd.DataFrame
+    mentions: pd.DataFrame | None
+    extracts: pd.DataFrame
+    factors: pd.DataFrame
+    factor_grid: pd.DataFrame
+    stages: pd.DataFrame
+    triangulation: pd.DataFrame
+    matrices: Mapping[str, pd.DataFrame]
+    quotes: pd.DataFrame
+    conclusions: pd.DataFrame
+    language: str = "en"
+    redacted: bool = False
+    redactor: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "matrices", MappingProxyType(dict(self.matrices)))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables to publish, as ``file stem -> frame`` (index turned into columns):
+        ``factors, factor_grid, stages, triangulation, conclusions, quotes`` and
+        ``matrix_<name>`` for every matrix."""
+        out = {
+            "factors": self.factors,
+            "factor_grid": self.factor_grid.reset_index(),
+            "stages": self.stages,
+            "triangulation": self.triangulation,
+            "conclusions": self.conclusions,
+            "quotes": self.quotes,
+        }
+        for name, frame in self.matrices.items():
+            out[f"matrix_{name}"] = frame if name.endswith("_long") else frame.reset_index()
+        return out
+
+    def to_csv(self, out_dir: str | os.PathLike[str]) -> list[Path]:
+        """Write every table of :meth:`tables` as ``<stem>.csv`` in ``out_dir``; return the
+        paths. The same inputs give byte-identical files."""
+        folder = Path(out_dir)
+        return [write_csv(frame, folder / f"{stem}.csv") for stem, frame in self.tables().items()]
+
+    def _repr_html_(self) -> str:
+        n_docs = len(self.corpus.documents)
+        status = self.triangulation["status"].value_counts()
+        status_text = ", ".join(f"{html.escape(str(k))}: {int(v)}" for k, v in sorted(status.items()))
+        head = (
+            f"<p><b>Analysis</b> of {n_docs} documents with codebook "
+            f"<i>{html.escape(self.codebook.name)}</i>: {len(self.extracts)} coded extracts, "
+            f"{len(self.factors)} factor codes ({status_text or 'none'}); language "
+            f"{html.escape(self.language)}; {'redacted' if self.redacted else 'NOT redacted'}.</p>"
+        )
+        stage_cols = ["stage", "codings", "documents", "source_types"]
+        return (
+            head
+            + "<p><b>Factors</b></p>" + self.factor_grid.to_html()
+            + "<p><b>Stages</b></p>" + self.stages[stage_cols].to_html(index=False)
+            + "<p><b>Triangulation</b></p>"
+            + self.triangulation[["code_id", "status", "strength", "source_types"]].to_html(index=False)
+        )
+
+
+def _select_mentions(mentions: pd.DataFrame, corpus: Corpus, *, include_interviewer: bool,
+                     redactor: Any) -> pd.DataFrame:
+    """Mentions moved onto the (redacted) corpus and restricted to the analysed passages
+    (interviewer turns dropped unless asked). A redactor moves ids and offsets and
+    redacts text columns (``transform_codings``); mentions without ``doc_id`` then keep
+    only columns that hold no text or offsets."""
+    out = mentions
+    if redactor is not None:
+        if "doc_id" in out.columns:
+            out = redactor.transform_codings(out)
+        else:
+            out = out[[c for c in _MENTION_SAFE_COLUMNS if c in out.columns]]
+    if "passage_id" in out.columns:
+        keep = {p.id for p in corpus.passages if include_interviewer or p.role != "interviewer"}
+        out = out[out["passage_id"].isin(keep)]
+    return out.reset_index(drop=True)
+
+
+def analyze(
+    corpus: Corpus,
+    codebook: Codebook,
+    *,
+    codings: pd.DataFrame | None = None,
+    mentions: pd.DataFrame | None = None,
+    redact: bool = True,
+    redactor: Any = None,
+    language: str = "en",
+    include_interviewer: bool = False,
+    per_code: int = 3,
+) -> Analysis:
+    """Run reduction, display and synthesis on a corpus; return an :class:`Analysis`.
+
+    Parameters
+    ----------
+    corpus, codebook : what to analyse and with which codes.
+    codings : a codings table; when None the corpus is auto-coded with
+        :func:`qualkit.code` (and negated mentions found with
+        :func:`qualkit.coding.auto.find_mentions`).
+    mentions : cue mentions with a ``negated`` column (marks findings as contested).
+    redact : redact personal data (names, NIK, phones, addresses) before any table is
+        built, so that quotes are redacted; ``redactor`` is an unfitted redactor to use
+        instead of ``qualkit.privacy.Redactor()``.
+    language : ``en`` or ``id``, for the generated field data and conclusions.
+    include_interviewer : keep the interviewer's words as evidence (dropped by default).
+    per_code : quotes per code.
+
+    >>> result = analyze(corpus, book, codings=codings, redact=False)   # doctest: +SKIP
+    >>> sorted(result.tables())[:3]                                     # doctest: +SKIP
+    ['conclusions', 'factor_grid', 'factors']
+    """
+    check_language(language, "analyze")
+    if codings is None:
+        from qualkit.coding.auto import code
+
+        codings = code(corpus, codebook)
+        if mentions is None:
+            try:
+                from qualkit.coding.auto import find_mentions
+            except ImportError:
+                find_mentions = None
+            if find_mentions is not None:
+                mentions = find_mentions(corpus, codebook)
+    fitted = None
+    if redact:
+        if redactor is None:
+            from qualkit.privacy import Redactor
+
+            redactor = Redactor()
+        fitted = redactor.fit(corpus)
+        corpus = fitted.transform(corpus)
+        codings = fitted.transform_codings(codings)
+    if mentions is not None:
+        mentions = _select_mentions(mentions, corpus, include_interviewer=include_interviewer,
+                                    redactor=fitted)
+
+    extracts = select_codings(codings, corpus, codebook, include_interviewer=include_interviewer)
+    quotes = representative_quotes(extracts, per_code=per_code, codebook=codebook)
+    factors = factor_matrix(extracts, codebook, quotes=quotes, per_code=per_code)
+    triangulation = triangulate(extracts, codebook, mentions=mentions, corpus=corpus)
+    matrices: dict[str, pd.DataFrame] = {}
+    for name, by in (("code_x_source_type", "source_type"),
+                     ("code_x_informant_group", "informant_group"),
+                     ("code_x_case", "case_id")):
+        matrices[name] = code_by(extracts, corpus, by=by, codebook=codebook)
+        matrices[f"{name}_long"] = code_by(extracts, corpus, by=by, codebook=codebook, long=True)
+    matrices["cooccurrence"] = cooccurrence(extracts, codebook=codebook)
+    matrices["cooccurrence_long"] = cooccurrence(extracts, codebook=codebook, long=True)
+    return Analysis(
+        corpus=corpus, codebook=codebook, codings=codings, mentions=mentions, extracts=extracts,
+        factors=factors, factor_grid=factor_matrix_wide(factors),
+        stages=stage_table(extracts, codebook, language=language),
+        triangulation=triangulation, matrices=matrices, quotes=quotes,
+        conclusions=conclusions(triangulation, codebook, quotes=quotes, language=language,
+                                per_code=per_code),
+        language=language, redacted=bool(redact), redactor=fitted,
+    )

@@ -1,0 +1,315 @@
+"""Data synthesis: triangulate each factor across sources, then draw conclusions.
+
+``triangulation`` columns (:data:`TRIANGULATION_COLUMNS`), one row per factor code (as in
+the factor matrix, same order):
+
+==================  ======================================================================
+code_id, code_name  the factor code
+level, factor       its facet values
+source_types        ``;``-joined source types with evidence
+informant_groups    ``;``-joined informant groups with evidence
+documents           distinct documents with evidence
+status              ``contested``, ``corroborated``, ``single-source`` or ``no evidence``
+strength            evidence strength in [0, 1] (formula below), 3 decimals
+n_source_types      number of source types with evidence
+n_informant_groups  number of informant groups with evidence
+codings             coded passages
+negated             negated mentions of the code's cues (0 without a mentions frame)
+theme               the code's theme (see below), or empty
+doc_ids             ``;``-joined ids of the documents with evidence
+note                why a finding is contested or single-source (empty otherwise)
+==================  ======================================================================
+
+Status, checked in this order:
+
+- ``no evidence``: no coded passage.
+- ``contested``: the code has evidence and either (a) its **theme** also has evidence for
+  a code with another ``factor`` value (a supporting and an inhibiting reading of the
+  same theme), or (b) a ``mentions`` frame (from
+  :func:`qualkit.coding.auto.find_mentions`) holds negated mentions of the code (e.g.
+  "tidak takut", not afraid, against a fear factor; mentions marked ``excluded`` do not
+  count). A code's theme is the value of its
+  ``theme`` facet (inherited) when the codebook has one, else its parent code's id;
+  top-level codes without a ``theme`` facet have no theme.
+- ``corroborated``: evidence from two or more source types.
+- ``single-source``: evidence from one source type only.
+
+Strength: ``(n_source_types / S + n_informant_groups / G + min(documents, 5) / 5) / 3``,
+rounded to 3 decimals, where S and G are the numbers of source types and informant
+groups in the corpus when one is given, else the study's 3 and 4.
+
+``conclusions`` columns (:data:`CONCLUSION_COLUMNS`): ``code_id, statement`` (one
+generated sentence in the study's form, English or Indonesian), ``quotes`` (formatted as
+in the factor matrix), ``sources`` (``;``-joined ids of the documents behind the
+statement), ``status``.
+
+Example
+-------
+>>> tri = triangulate(extracts, book)                  # doctest: +SKIP
+>>> conclusions(tri, book, language="id").statement[0]  # doctest: +SKIP
+'Keterlibatan proaktif pemerintah merupakan faktor pendukung pada tingkat organisasi, ...'
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+
+from qualkit.analysis._common import (
+    check_language, evidence_counts, factor_codes, format_quotes, is_missing, join_values,
+)
+from qualkit.codebook.model import Code, Codebook
+from qualkit.corpus import SOURCE_TYPES, Corpus
+from qualkit.errors import QualkitError
+
+TRIANGULATION_COLUMNS = (
+    "code_id", "code_name", "level", "factor", "source_types", "informant_groups",
+    "documents", "status", "strength", "n_source_types", "n_informant_groups", "codings",
+    "negated", "theme", "doc_ids", "note",
+)
+CONCLUSION_COLUMNS = ("code_id", "statement", "quotes", "sources", "status")
+STATUSES = ("corroborated", "single-source", "contested", "no evidence")
+STUDY_SOURCE_TYPES = 3
+STUDY_INFORMANT_GROUPS = 4
+DOC_CAP = 5
+
+
+def theme_of(codebook: Codebook, code_id: str, *, theme_facet: str = "theme") -> str | None:
+    """A code's theme: its (inherited) ``theme`` facet value, else its parent's id."""
+    value = codebook.facet(code_id, theme_facet)
+    if value is not None:
+        return value
+    return codebook.code(code_id).parent
+
+
+def strength(n_source_types: int, n_informant_groups: int, documents: int, *,
+             total_source_types: int = STUDY_SOURCE_TYPES,
+             total_informant_groups: int = STUDY_INFORMANT_GROUPS) -> float:
+    """The documented evidence strength in [0, 1].
+
+    >>> strength(2, 3, 5)
+    0.806
+    """
+    s = min(n_source_types / max(total_source_types, 1), 1.0)
+    g = min(n_informant_groups / max(total_informant_groups, 1), 1.0)
+    d = min(documents, DOC_CAP) / DOC_CAP
+    return round((s + g + d) / 3, 3)
+
+
+def _negated_counts(mentions: pd.DataFrame | None) -> dict[str, int]:
+    if mentions is None:
+        return {}
+    missing = [c for c in ("code_id", "negated") if c not in mentions.columns]
+    if missing:
+        raise QualkitError(
+            f"the mentions frame lacks column(s) {missing}",
+            hint="pass the frame returned by qualkit.coding.auto.find_mentions",
+        )
+    neg = mentions["negated"].fillna(False).astype(bool)
+    if "excluded" in mentions.columns:  # a mention cancelled by an exclusion cue does not count
+        neg &= ~mentions["excluded"].fillna(False).astype(bool)
+    neg = mentions[neg]
+    return {str(k): int(v) for k, v in neg.groupby("code_id").size().items()}
+
+
+def triangulate(
+    extracts: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    mentions: pd.DataFrame | None = None,
+    corpus: Corpus | None = None,
+    theme_facet: str = "theme",
+    level_facet: str = "level",
+    factor_facet: str = "factor",
+) -> pd.DataFrame:
+    """Triangulate every factor code across source types and informant groups.
+
+    ``extracts`` come from :func:`~qualkit.analysis.reduce.select_codings`; ``mentions``
+    (optional) from :func:`qualkit.coding.auto.find_mentions`, already restricted to the
+    passages analysed; ``corpus`` (optional) sets the strength denominators. Status and
+    strength are defined in the module doc; columns are :data:`TRIANGULATION_COLUMNS`.
+
+    >>> triangulate(extracts, book)[["code_id", "status", "strength"]]   # doctest: +SKIP
+    """
+    negated = _negated_counts(mentions)
+    total_types, total_groups = STUDY_SOURCE_TYPES, STUDY_INFORMANT_GROUPS
+    if corpus is not None and corpus.documents:
+        total_types = len({d.source_type for d in corpus.documents})
+        total_groups = len({d.informant_group for d in corpus.documents if d.informant_group})
+    codes = factor_codes(codebook, level_facet=level_facet, factor_facet=factor_facet)
+    rows = []
+    theme_factors: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for level, factor, code in codes:
+        ev = extracts[extracts["code_id"] == code.id]
+        codings, documents = evidence_counts(ev) if len(ev) else (0, 0)
+        types = sorted({t for t in ev["source_type"] if not is_missing(t)})
+        groups = sorted({g for g in ev["informant_group"] if not is_missing(g)})
+        theme = theme_of(codebook, code.id, theme_facet=theme_facet)
+        if theme is not None and codings:
+            theme_factors[theme][factor].append(code.id)
+        rows.append({
+            "code_id": code.id, "code_name": code.name, "level": level, "factor": factor,
+            "source_types": join_values(types), "informant_groups": join_values(groups),
+            "documents": documents, "status": "", "n_source_types": len(types),
+            "n_informant_groups": len(groups), "codings": codings,
+            "negated": negated.get(code.id, 0), "theme": theme or "",
+            "doc_ids": join_values(ev["doc_id"]),
+            "strength": strength(len(types), len(groups), documents,
+                                 total_source_types=total_types,
+                                 total_informant_groups=total_groups) if codings else 0.0,
+            "note": "",
+        })
+    for row in rows:
+        reasons = []
+        if row["codings"] and row["theme"]:
+            others = {f: ids for f, ids in theme_factors[row["theme"]].items() if f != row["factor"]}
+            for f, ids in sorted(others.items()):
+                reasons.append(f"theme {row['theme']} also coded {f}: {', '.join(ids)}")
+        if row["codings"] and row["negated"]:
+            reasons.append(f"negated in {row['negated']} mention(s)")
+        if not row["codings"]:
+            row["status"] = "no evidence"
+        elif reasons:
+            row["status"], row["note"] = "contested", "; ".join(reasons)
+        elif row["n_source_types"] >= 2:
+            row["status"] = "corroborated"
+        else:
+            row["status"] = "single-source"
+            row["note"] = f"only {row['source_types'] or 'unknown source type'}"
+    frame = pd.DataFrame(rows, columns=list(TRIANGULATION_COLUMNS))
+    return frame.astype({"documents": "int64", "n_source_types": "int64", "codings": "int64",
+                         "n_informant_groups": "int64", "negated": "int64", "strength": "float64"})
+
+
+# -- conclusions -----------------------------------------------------------------------------
+
+_FACTOR_WORDS = {
+    "en": {"supporting": "supporting", "inhibiting": "inhibiting"},
+    "id": {"supporting": "pendukung", "inhibiting": "penghambat"},
+}
+_LEVEL_WORDS = {
+    "en": {"organisation": "organisational", "individual": "individual"},
+    "id": {"organisation": "organisasi", "individual": "individu"},
+}
+_SOURCE_PLURALS = {
+    "en": {"interview": "interviews", "observation": "observations", "document": "documentation"},
+    "id": {"interview": "wawancara", "observation": "observasi", "document": "dokumentasi"},
+}
+_TEXT = {
+    "en": {
+        "and": "and", "document": ("document", "documents"),
+        "group": ("informant group", "informant groups"),
+        "main": "{name} is {article} {factor} factor at the {level} level",
+        "corroborated": "corroborated by {sources} ({counts})",
+        "single-source": "found in {sources} only ({counts})",
+        "contested": "but the evidence is contested: {reasons} ({sources}; {counts})",
+        "no evidence": "{name} is listed as {article} {factor} factor at the {level} level but was not found in the data",
+        "negated": "it is also negated in {n} mention(s)",
+        "theme": "the same theme is also coded as a {factor} factor ({names})",
+    },
+    "id": {
+        "and": "dan", "document": ("dokumen", "dokumen"),
+        "group": ("kelompok informan", "kelompok informan"),
+        "main": "{name} merupakan faktor {factor} pada tingkat {level}",
+        "corroborated": "dikuatkan oleh {sources} ({counts})",
+        "single-source": "hanya ditemukan dalam {sources} ({counts})",
+        "contested": "namun buktinya bertentangan: {reasons} ({sources}; {counts})",
+        "no evidence": "{name} tercantum sebagai faktor {factor} pada tingkat {level} tetapi tidak ditemukan dalam data",
+        "negated": "juga disangkal dalam {n} penyebutan",
+        "theme": "tema yang sama juga dikodekan sebagai faktor {factor} ({names})",
+    },
+}
+
+
+def code_label(codebook: Codebook, code: Code, language: str) -> str:
+    """A code's display name in a language: a ``labels`` mapping on the code or a
+    ``code.<id>`` entry of the codebook's ``facet_labels`` when present, else its name."""
+    labels = getattr(code, "labels", None) or codebook.facet_labels.get(f"code.{code.id}", {})
+    name = labels.get(language) if labels else None
+    return name or code.name
+
+
+def _facet_word(codebook: Codebook, facet: str, value: str, words: dict[str, str], language: str) -> str:
+    if value in words:
+        return words[value]
+    return codebook.label(f"{facet}.{value}", language).lower()
+
+
+def _join_words(items: list[str], and_word: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {and_word} {items[-1]}"
+
+
+def _article(word: str) -> str:
+    """English indefinite article for a word (unused in Indonesian templates)."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def conclusions(
+    triangulation: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    quotes: pd.DataFrame | None = None,
+    language: str = "en",
+    per_code: int = 3,
+    level_facet: str = "level",
+    factor_facet: str = "factor",
+) -> pd.DataFrame:
+    """One generated sentence per factor code, in the study's form (``en`` or ``id``).
+
+    >>> conclusions(tri, book).statement[0]     # doctest: +SKIP
+    'Proactive involvement of the government is a supporting factor at the organisational
+    level, corroborated by interviews and observations (5 documents, 3 informant groups).'
+
+    ``triangulation`` comes from :func:`triangulate`, ``quotes`` from
+    :func:`~qualkit.analysis.reduce.representative_quotes` (up to ``per_code`` are
+    attached to each statement). Columns: :data:`CONCLUSION_COLUMNS`.
+    """
+    check_language(language, "conclusions")
+    text = _TEXT[language]
+    rows = []
+    for r in triangulation.to_dict("records"):
+        code = codebook.code(r["code_id"])
+        name = code_label(codebook, code, language)
+        factor = _facet_word(codebook, factor_facet, r["factor"], _FACTOR_WORDS[language], language)
+        level = _facet_word(codebook, level_facet, r["level"], _LEVEL_WORDS[language], language)
+        if r["status"] == "no evidence":
+            statement = _capital(text["no evidence"].format(name=name, factor=factor, level=level,
+                                                            article=_article(factor)))
+        else:
+            types = [t for t in SOURCE_TYPES if t in str(r["source_types"]).split(";")]
+            sources = _join_words([_SOURCE_PLURALS[language].get(t, t) for t in types], text["and"])
+            n_docs, n_groups = int(r["documents"]), int(r["n_informant_groups"])
+            counts = f"{n_docs} {text['document'][n_docs != 1]}"
+            if n_groups:
+                counts += f", {n_groups} {text['group'][n_groups != 1]}"
+            main = text["main"].format(name=name, factor=factor, level=level, article=_article(factor))
+            if r["status"] == "contested":
+                reasons = []
+                theme = r.get("theme") or ""
+                if theme:
+                    for f in sorted({t.factor for t in triangulation.itertuples()
+                                     if t.theme == theme and t.factor != r["factor"] and t.codings}):
+                        names = ", ".join(code_label(codebook, codebook.code(t.code_id), language)
+                                          for t in triangulation.itertuples()
+                                          if t.theme == theme and t.factor == f and t.codings)
+                        word = _facet_word(codebook, factor_facet, f, _FACTOR_WORDS[language], language)
+                        reasons.append(text["theme"].format(factor=word, names=names))
+                if r["negated"]:
+                    reasons.append(text["negated"].format(n=int(r["negated"])))
+                tail = text["contested"].format(reasons="; ".join(reasons), sources=sources, counts=counts)
+            else:
+                tail = text[r["status"]].format(sources=sources, counts=counts)
+            statement = _capital(f"{main}, {tail}")
+        rows.append({
+            "code_id": r["code_id"], "statement": statement + ".",
+            "quotes": format_quotes(quotes, r["code_id"], limit=per_code) if quotes is not None else "",
+            "sources": r.get("doc_ids", "") or "", "status": r["status"],
+        })
+    return pd.DataFrame(rows, columns=list(CONCLUSION_COLUMNS))

@@ -1,0 +1,136 @@
+"""Outputs of an analysis: charts, the Word report, the findings workbook, and all at once.
+
+- :mod:`qualkit.outputs.charts` — ``factor_chart``, ``triangulation_heatmap``,
+  ``stage_chart``, ``cooccurrence_heatmap``, ``save_figure``.
+- :mod:`qualkit.outputs.report` — ``build_report``, ``write_report`` (python-docx).
+- :mod:`qualkit.outputs.spreadsheet` — ``write_spreadsheet`` (``findings.xlsx``).
+- :func:`write_outputs` — everything above plus the CSV tables and, when
+  :mod:`qualkit.exchange.refi` is available, a REFI-QDA project and codebook.
+
+Every file is written atomically (:func:`qualkit._io.atomic_write`). The outputs hold
+what the Analysis holds: when it was redacted (the default), so are they.
+
+Example
+-------
+>>> import qualkit                                                          # doctest: +SKIP
+>>> result = qualkit.analyze(qualkit.load_corpus("data/demo"),
+...                          qualkit.load_codebook("codebooks/migrant_care.yaml"))  # doctest: +SKIP
+>>> paths = write_outputs(result, "out/demo")                               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qualkit._io import write_csv
+from qualkit.outputs.charts import (
+    cooccurrence_heatmap,
+    factor_chart,
+    save_figure,
+    stage_chart,
+    triangulation_heatmap,
+)
+from qualkit.outputs.report import build_report, write_report
+from qualkit.outputs.spreadsheet import write_spreadsheet
+
+__all__ = [
+    "build_report", "cooccurrence_heatmap", "factor_chart", "save_figure", "stage_chart",
+    "triangulation_heatmap", "write_charts", "write_outputs", "write_report", "write_spreadsheet",
+]
+
+CHARTS_FOLDER = "charts"
+
+
+def write_charts(analysis: Any, out_dir: str | os.PathLike[str]) -> dict[str, list[Path]]:
+    """Draw the standard charts of an Analysis into ``out_dir`` (PNG + SVG each).
+
+    Returns chart stem -> [png, svg]: ``factors``, ``factors_documents``, ``stages``,
+    ``triangulation_source_type``, ``triangulation_informant_group`` and, when the
+    co-occurrence matrix has any off-diagonal count, ``cooccurrence``.
+    """
+    out = Path(out_dir)
+    language = getattr(analysis, "language", "en")
+    book = analysis.codebook
+    drawn: dict[str, Any] = {
+        "factors": lambda: factor_chart(analysis.factors, language=language, codebook=book),
+        "factors_documents": lambda: factor_chart(analysis.factors, count="documents",
+                                                  language=language, codebook=book),
+        "stages": lambda: stage_chart(analysis.stages, language=language, codebook=book),
+        "triangulation_source_type": lambda: triangulation_heatmap(
+            analysis.triangulation, by="source_type", language=language),
+        "triangulation_informant_group": lambda: triangulation_heatmap(
+            analysis.triangulation, by="informant_group", language=language),
+    }
+    matrix = (getattr(analysis, "matrices", None) or {}).get("cooccurrence")
+    if isinstance(matrix, pd.DataFrame) and _has_cooccurrence(matrix):
+        drawn["cooccurrence"] = lambda: cooccurrence_heatmap(matrix, codebook=book, language=language)
+    return {stem: save_figure(draw(), out / stem) for stem, draw in drawn.items()}
+
+
+def _has_cooccurrence(matrix: pd.DataFrame) -> bool:
+    numeric = matrix.select_dtypes("number")
+    if numeric.empty:
+        return False
+    values = numeric.to_numpy(dtype=float).copy()
+    if values.shape[0] == values.shape[1]:
+        values[range(values.shape[0]), range(values.shape[0])] = 0
+    return bool((values > 0).any())
+
+
+def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, passages: bool = True) -> list[Path]:
+    """Write every output of an Analysis into ``out_dir``; return all paths written.
+
+    Files: ``passages.csv`` (when ``passages``), ``codings.csv``, the analysis CSVs
+    (``analysis.to_csv``), ``charts/*.png|svg``, ``report.docx``, ``findings.xlsx`` and,
+    when :mod:`qualkit.exchange.refi` can be imported, ``project.qdpx`` and
+    ``codebook.qdc``.
+
+    >>> paths = write_outputs(result, "out/demo")                   # doctest: +SKIP
+    >>> sorted(p.name for p in paths)[:3]                           # doctest: +SKIP
+    ['codebook.qdc', 'codings.csv', 'conclusions.csv']
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    if passages:
+        paths.append(write_csv(analysis.corpus.passages_frame(), out / "passages.csv"))
+    paths.append(write_csv(analysis.codings, out / "codings.csv"))
+    if hasattr(analysis, "to_csv"):
+        paths.extend(Path(p) for p in analysis.to_csv(out))
+    charts = write_charts(analysis, out / CHARTS_FOLDER)
+    for pair in charts.values():
+        paths.extend(pair)
+    from qualkit.outputs.report import _t
+
+    language = getattr(analysis, "language", "en")
+    in_report = {
+        _t("cap_factor_chart", language): charts["factors"][0],
+        _t("cap_stage_chart", language): charts["stages"][0],
+        _t("cap_tri_chart", language): charts["triangulation_source_type"][0],
+    }
+    paths.append(write_report(analysis, out / "report.docx", charts=in_report))
+    paths.append(write_spreadsheet(analysis, out / "findings.xlsx"))
+    paths.extend(_write_refi(analysis, out))
+    return paths
+
+
+def _write_refi(analysis: Any, out: Path) -> list[Path]:
+    try:
+        refi = import_module("qualkit.exchange.refi")
+    except ImportError:
+        return []
+    written = []
+    if hasattr(refi, "write_qdpx"):
+        target = out / "project.qdpx"
+        refi.write_qdpx(analysis.corpus, analysis.codebook, analysis.codings, target)
+        written.append(target)
+    if hasattr(refi, "write_qdc"):
+        target = out / "codebook.qdc"
+        refi.write_qdc(analysis.codebook, target)
+        written.append(target)
+    return written

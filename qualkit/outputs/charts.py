@@ -1,0 +1,452 @@
+"""Charts of the study's tables (matplotlib, safe on headless machines).
+
+Every function takes ``ax=None`` (a new figure is made when none is given, without
+pyplot, so nothing global changes and no window ever opens), draws on it and returns the
+Axes. None calls ``plt.show()``. :func:`save_figure` writes PNG and SVG atomically.
+
+- :func:`factor_chart` — the 2 x 2 factor table as bars: one bar per factor code, grouped
+  by level, coloured supporting / inhibiting.
+- :func:`triangulation_heatmap` — factor x source type (or informant group).
+- :func:`stage_chart` — codings per intervention stage.
+- :func:`cooccurrence_heatmap` — how often two codes apply to the same passage.
+
+Example
+-------
+>>> import pandas as pd
+>>> factors = pd.DataFrame({"level": ["organisation", "individual"],
+...     "factor": ["supporting", "inhibiting"], "code_id": ["a", "b"],
+...     "code_name": ["Media involvement", "Fear"], "codings": [3, 5], "documents": [2, 4]})
+>>> ax = factor_chart(factors)
+>>> len(ax.patches)
+2
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from qualkit._io import atomic_write
+from qualkit.errors import QualkitError
+
+FACTOR_COLORS = {"supporting": "#0072B2", "inhibiting": "#D55E00"}
+"""Okabe-Ito blue and vermillion: distinguishable with colour-blindness and in grey."""
+
+SOURCE_TYPE_ORDER = ("interview", "observation", "document")
+INFORMANT_GROUP_ORDER = ("ngo_management", "case_companion", "victim", "family")
+
+_TEXT = {
+    "en": {
+        "factor_title": "Supporting and inhibiting factors",
+        "codings": "codings", "documents": "documents",
+        "stage_title": "Evidence per intervention stage",
+        "tri_title_source_type": "Factors by source type",
+        "tri_title_informant_group": "Factors by informant group",
+        "cooc_title": "Code co-occurrence (same passage)",
+        "docs_short": "doc.",
+        "interview": "Interview", "observation": "Observation", "document": "Documentation",
+        "ngo_management": "NGO management", "case_companion": "Case companion",
+        "victim": "Victim", "family": "Family",
+        "supporting": "Supporting", "inhibiting": "Inhibiting",
+        "organisation": "Organisation", "individual": "Individual",
+        "engagement": "Engagement", "assessment": "Assessment", "planning": "Planning",
+        "implementation": "Implementation", "evaluation": "Evaluation",
+        "termination": "Termination", "follow_up": "Follow-up",
+    },
+    "id": {
+        "factor_title": "Faktor pendukung dan penghambat",
+        "codings": "jumlah pengodean", "documents": "jumlah dokumen",
+        "stage_title": "Bukti per tahap intervensi",
+        "tri_title_source_type": "Faktor menurut jenis sumber",
+        "tri_title_informant_group": "Faktor menurut kelompok informan",
+        "cooc_title": "Kemunculan bersama kode (passage yang sama)",
+        "docs_short": "dok.",
+        "interview": "Wawancara", "observation": "Observasi", "document": "Dokumentasi",
+        "ngo_management": "Pengurus LSM", "case_companion": "Pendamping kasus",
+        "victim": "Korban", "family": "Keluarga",
+        "supporting": "Pendukung", "inhibiting": "Penghambat",
+        "organisation": "Organisasi", "individual": "Individu",
+        "engagement": "Keterlibatan", "assessment": "Asesmen", "planning": "Perencanaan",
+        "implementation": "Pelaksanaan", "evaluation": "Evaluasi",
+        "termination": "Terminasi", "follow_up": "Tindak lanjut",
+    },
+}
+
+
+def _text(key: str, language: str) -> str:
+    table = _TEXT.get(language, _TEXT["en"])
+    return table.get(key, _TEXT["en"].get(key, key.replace("_", " ")))
+
+
+def _check_language(language: str, where: str) -> None:
+    if language not in _TEXT:
+        raise QualkitError(
+            f"The 'language' parameter of {where} must be one of {tuple(_TEXT)}; got {language!r} instead",
+            hint="write 'en' for English or 'id' for Indonesian",
+        )
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], where: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise QualkitError(f"{where} needs a pandas DataFrame; got {type(frame).__name__}",
+                           hint="pass the table from the Analysis (e.g. analysis.factors)")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise QualkitError(
+            f"{where}: the table lacks column(s) {missing}",
+            hint=f"pass a table with the columns {', '.join(columns)} (see qualkit.analysis)",
+        )
+
+
+def wrap_label(text: Any, width: int = 28) -> str:
+    """Wrap a label on word boundaries to lines of at most ``width`` characters.
+
+    >>> wrap_label("Proactive involvement of the government", 20)
+    'Proactive involvement\\nof the government'
+    """
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
+
+
+def _new_axes(width: float, height: float) -> Axes:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig.add_subplot()
+
+
+def _facet_label(codebook: Any, key: str, language: str) -> str:
+    """A facet value's label: the codebook's ``facet_labels`` in ``language`` when it
+    declares one, else qualkit's own label for the study's values, else the value."""
+    declared = getattr(codebook, "facet_labels", {}).get(key, {}) if codebook is not None else {}
+    value = key.rsplit(".", 1)[-1]
+    if language in declared:
+        label = declared[language]
+    elif value in _TEXT[language]:
+        label = _TEXT[language][value]
+    else:
+        label = value.replace("_", " ")
+    return label[:1].upper() + label[1:]
+
+
+def _value_label(value: str, language: str) -> str:
+    return _text(value, language) if value in _TEXT["en"] else value.replace("_", " ")
+
+
+# -- factor chart ------------------------------------------------------------------------
+def factor_chart(
+    factors: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    count: str = "codings",
+    language: str = "en",
+    codebook: Any = None,
+) -> Axes:
+    """Horizontal bars, one per factor code, grouped by level and coloured by factor.
+
+    Parameters
+    ----------
+    factors : the ``factors`` table (columns ``level, factor, code_id, code_name`` and
+        the ``count`` column), rows in display order (as :func:`qualkit.analyze` gives).
+    count : ``"codings"`` (number of codings) or ``"documents"`` (distinct documents).
+    language : ``"en"`` or ``"id"`` for titles, axis and legend labels.
+    codebook : when given, level and factor labels come from its ``facet_labels``.
+
+    >>> import qualkit                                                   # doctest: +SKIP
+    >>> result = qualkit.analyze(qualkit.load_corpus("data/demo"),
+    ...     qualkit.load_codebook("codebooks/migrant_care.yaml"))         # doctest: +SKIP
+    >>> factor_chart(result.factors, codebook=result.codebook)          # doctest: +SKIP
+    """
+    if count not in ("codings", "documents"):
+        raise QualkitError(
+            f"The 'count' parameter of factor_chart must be 'codings' or 'documents'; got {count!r} instead",
+            hint="choose what the bars count",
+        )
+    _check_language(language, "factor_chart")
+    _require(factors, ("level", "factor", "code_id", "code_name", count), "factor_chart")
+    rows = factors.reset_index(drop=True)
+    levels = list(dict.fromkeys(rows["level"].astype(str)))
+    n_slots = len(rows) + len(levels)
+    if ax is None:
+        ax = _new_axes(8.0, max(2.5, 0.42 * n_slots + 1.2))
+
+    y = 0.0
+    bar_y, tick_y, tick_labels, headings = [], [], [], []
+    order: list[int] = []
+    for level in levels:
+        tick_y.append(y)
+        tick_labels.append(_facet_label(codebook, f"level.{level}", language))
+        headings.append(len(tick_labels) - 1)
+        y += 1
+        for i in rows.index[rows["level"].astype(str) == level]:
+            bar_y.append(y)
+            order.append(i)
+            tick_y.append(y)
+            tick_labels.append(wrap_label(rows.loc[i, "code_name"] or rows.loc[i, "code_id"]))
+            y += 1
+        y += 0.4
+    values = pd.to_numeric(rows.loc[order, count], errors="coerce").fillna(0).to_numpy()
+    colors = [FACTOR_COLORS.get(str(rows.loc[i, "factor"]), "#777777") for i in order]
+    bars = ax.barh(bar_y, values, color=colors, height=0.7)
+    top = float(values.max()) if len(values) else 0.0
+    for bar, value in zip(bars, values):
+        ax.annotate(f"{int(value)}", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                    xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(tick_y, tick_labels)
+    for idx in headings:
+        label = ax.get_yticklabels()[idx]
+        label.set_fontweight("bold")
+    ax.tick_params(axis="y", length=0, labelsize=9)
+    ax.set_ylim(y - 0.4, -0.8)
+    ax.set_xlim(0, max(1.0, top * 1.12 + 0.5))
+    ax.set_xlabel(_text(count, language))
+    ax.set_title(_text("factor_title", language))
+    ax.spines[["top", "right"]].set_visible(False)
+    factor_values = list(dict.fromkeys(rows["factor"].astype(str)))
+    handles = [Patch(color=FACTOR_COLORS.get(f, "#777777"),
+                     label=_facet_label(codebook, f"factor.{f}", language)) for f in factor_values]
+    if handles:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.6 / max(n_slots, 1)),
+                  ncol=len(handles), frameon=False, fontsize=9)
+    return ax
+
+
+# -- heatmaps ----------------------------------------------------------------------------
+def _ordered(values: Iterable[str], preferred: Sequence[str]) -> list[str]:
+    seen = set(values)
+    return [v for v in preferred if v in seen] + sorted(seen - set(preferred))
+
+
+def _triangulation_grid(data: pd.DataFrame, by: str, codebook: Any) -> tuple[pd.DataFrame, list[str] | None, bool]:
+    """(grid of counts or 0/1 indexed by row label, statuses or None, binary?)."""
+    plural = f"{by}s"
+    preferred = SOURCE_TYPE_ORDER if by == "source_type" else INFORMANT_GROUP_ORDER
+    if plural in data.columns and "code_id" in data.columns:
+        cells = data[plural].fillna("").astype(str).str.split(";")
+        present = [{v for v in cell if v} for cell in cells]
+        columns = _ordered(set().union(*present) | set(preferred), preferred)
+        grid = pd.DataFrame([[int(c in row) for c in columns] for row in present], columns=columns)
+        names = data["code_name"] if "code_name" in data.columns else data["code_id"]
+        grid.index = [str(n) if str(n) else str(c) for n, c in zip(names, data["code_id"])]
+        status = data["status"].astype(str).tolist() if "status" in data.columns else None
+        return grid, status, True
+    if {"code_id", by}.issubset(data.columns):
+        value = "codings" if "codings" in data.columns else data.columns[-1]
+        grid = data.pivot_table(index="code_id", columns=by, values=value, aggfunc="sum", fill_value=0, sort=False)
+        data = grid
+    grid = data.apply(pd.to_numeric, errors="coerce").fillna(0)
+    grid = grid[_ordered([str(c) for c in grid.columns], preferred)] if len(grid.columns) else grid
+    grid.index = [_code_name(codebook, str(i)) for i in grid.index]
+    return grid, None, False
+
+
+def _code_name(codebook: Any, code_id: str) -> str:
+    if codebook is not None:
+        try:
+            return codebook.code(code_id).name
+        except KeyError:
+            pass
+    return code_id
+
+
+def _draw_grid(ax: Axes, grid: pd.DataFrame, *, binary: bool, cmap: str, col_labels: list[str],
+               row_labels: list[str], mask_diagonal: bool = False) -> None:
+    values = grid.to_numpy(dtype=float)
+    shown = values.copy()
+    if mask_diagonal:
+        np.fill_diagonal(shown, np.nan)
+    masked = np.ma.masked_invalid(shown)
+    vmax = max(1.0, float(np.nanmax(shown)) if np.isfinite(shown).any() else 1.0)
+    if binary:
+        vmax = 2.0  # ticks on a mid-blue: readable in colour and in grey
+    colormap = matplotlib.colormaps[cmap].with_extremes(bad="#eeeeee")
+    ax.imshow(masked, cmap=colormap, vmin=0, vmax=vmax, aspect="auto")
+    for r in range(values.shape[0]):
+        for c in range(values.shape[1]):
+            v = shown[r, c]
+            if not np.isfinite(v):
+                continue
+            text = ("\u2713" if v else "\u2013") if binary else (f"{int(v)}" if v else "")
+            dark = v > 0.6 * vmax
+            ax.text(c, r, text, ha="center", va="center", fontsize=8,
+                    color="white" if dark else "#333333")
+    ax.set_xticks(range(len(col_labels)), col_labels)
+    ax.set_yticks(range(len(row_labels)), row_labels)
+    ax.tick_params(length=0, labelsize=8)
+    ax.set_xticks(np.arange(-0.5, len(col_labels), 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(row_labels), 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def triangulation_heatmap(
+    triangulation_or_matrix: pd.DataFrame,
+    *,
+    by: str = "source_type",
+    ax: Axes | None = None,
+    language: str = "en",
+    codebook: Any = None,
+) -> Axes:
+    """Which factor is found in which source type (or informant group).
+
+    Accepts the ``triangulation`` table (cells are ticks from its ``source_types`` /
+    ``informant_groups`` column; the ``status`` is written at the right of each row), a
+    wide ``code_x_source_type`` / ``code_x_informant_group`` matrix (index code ids,
+    cells counts) or its long variant (``code_id, <by>, codings``).
+
+    >>> import pandas as pd
+    >>> tri = pd.DataFrame({"code_id": ["a"], "code_name": ["Fear"],
+    ...     "source_types": ["interview;observation"], "status": ["corroborated"]})
+    >>> triangulation_heatmap(tri).get_xticklabels()[0].get_text()
+    'Interview'
+    """
+    if by not in ("source_type", "informant_group"):
+        raise QualkitError(
+            f"The 'by' parameter of triangulation_heatmap must be 'source_type' or 'informant_group'; got {by!r} instead",
+            hint="choose the dimension to triangulate across",
+        )
+    _check_language(language, "triangulation_heatmap")
+    if not isinstance(triangulation_or_matrix, pd.DataFrame):
+        raise QualkitError("triangulation_heatmap needs a pandas DataFrame",
+                           hint="pass analysis.triangulation or analysis.matrices['code_x_source_type']")
+    grid, status, binary = _triangulation_grid(triangulation_or_matrix, by, codebook)
+    rows = [wrap_label(r, 34) for r in grid.index]
+    cols = [wrap_label(_value_label(str(c), language), 14) for c in grid.columns]
+    if ax is None:
+        ax = _new_axes(max(4.5, 1.1 * len(cols) + 4.5), max(2.5, 0.38 * len(rows) + 1.5))
+    _draw_grid(ax, grid, binary=binary, cmap="Blues", col_labels=cols, row_labels=rows)
+    ax.xaxis.tick_top()
+    if status is not None:
+        for r, s in enumerate(status):
+            ax.text(len(cols) - 0.5 + 0.15, r, s, ha="left", va="center", fontsize=8,
+                    color="#333333", clip_on=False)
+    ax.set_title(_text(f"tri_title_{by}", language), pad=12)
+    return ax
+
+
+def cooccurrence_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    codebook: Any = None,
+    drop_empty: bool = True,
+    language: str = "en",
+) -> Axes:
+    """Code x code co-occurrence counts as a heatmap (the diagonal is greyed out).
+
+    ``matrix`` is square with code ids as index and columns (``analysis.matrices
+    ["cooccurrence"]``), or a long frame of two code columns and one count column.
+    ``drop_empty`` leaves out codes that co-occur with no other code.
+
+    >>> import pandas as pd
+    >>> m = pd.DataFrame([[2, 1], [1, 3]], index=["a", "b"], columns=["a", "b"])
+    >>> len(cooccurrence_heatmap(m).get_yticklabels())
+    2
+    """
+    _check_language(language, "cooccurrence_heatmap")
+    if not isinstance(matrix, pd.DataFrame):
+        raise QualkitError("cooccurrence_heatmap needs a pandas DataFrame",
+                           hint="pass analysis.matrices['cooccurrence']")
+    grid = matrix
+    numeric = grid.select_dtypes("number").columns
+    if len(numeric) == 1 and len(grid.columns) == 3:
+        a, b = [c for c in grid.columns if c not in numeric]
+        grid = grid.pivot_table(index=a, columns=b, values=numeric[0], aggfunc="sum", fill_value=0)
+    grid = grid.apply(pd.to_numeric, errors="coerce").fillna(0)
+    labels = list(dict.fromkeys([str(i) for i in grid.index] + [str(c) for c in grid.columns]))
+    grid.index = [str(i) for i in grid.index]
+    grid.columns = [str(c) for c in grid.columns]
+    grid = grid.reindex(index=labels, columns=labels, fill_value=0)
+    if drop_empty and len(grid):
+        off = grid.to_numpy(dtype=float).copy()
+        np.fill_diagonal(off, 0)
+        keep = (off.sum(axis=0) + off.sum(axis=1)) > 0
+        if keep.any():
+            grid = grid.loc[keep, keep]
+    names = [wrap_label(_code_name(codebook, c), 30) for c in grid.index]
+    if ax is None:
+        side = max(4.0, 0.42 * len(names) + 3.5)
+        ax = _new_axes(side + 1.0, side)
+    _draw_grid(ax, grid, binary=False, cmap="Purples", col_labels=names, row_labels=names,
+               mask_diagonal=True)
+    for label in ax.get_xticklabels():
+        label.set_rotation(60)
+        label.set_ha("right")
+        label.set_rotation_mode("anchor")
+    ax.set_title(_text("cooc_title", language))
+    return ax
+
+
+# -- stage chart -------------------------------------------------------------------------
+def stage_chart(
+    stages: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "en",
+    codebook: Any = None,
+) -> Axes:
+    """One bar per intervention stage (codings), labelled with the number of documents.
+
+    >>> import pandas as pd
+    >>> stages = pd.DataFrame({"stage": ["engagement", "follow_up"], "codings": [4, 2],
+    ...                        "documents": [3, 1]})
+    >>> len(stage_chart(stages).patches)
+    2
+    """
+    _check_language(language, "stage_chart")
+    _require(stages, ("stage", "codings"), "stage_chart")
+    rows = stages.reset_index(drop=True)
+    labels = [wrap_label(_facet_label(codebook, f"stage.{s}", language), 12) for s in rows["stage"].astype(str)]
+    values = pd.to_numeric(rows["codings"], errors="coerce").fillna(0).to_numpy()
+    if ax is None:
+        ax = _new_axes(max(5.0, 1.05 * len(labels) + 1.5), 4.0)
+    bars = ax.bar(range(len(labels)), values, color="#009E73", width=0.7)
+    docs = rows["documents"] if "documents" in rows.columns else None
+    for i, bar in enumerate(bars):
+        text = f"{int(values[i])}"
+        if docs is not None:
+            text += f"\n({int(docs.iloc[i])} {_text('docs_short', language)})"
+        ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), xytext=(0, 2),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.tick_params(axis="x", length=0, labelsize=9)
+    top = float(values.max()) if len(values) else 0.0
+    ax.set_ylim(0, max(1.0, top * 1.25 + 0.5))
+    ax.set_ylabel(_text("codings", language))
+    ax.set_title(_text("stage_title", language))
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+# -- saving ------------------------------------------------------------------------------
+def save_figure(ax_or_fig: Axes | Figure, path_stem: str | os.PathLike[str], *, dpi: int = 200) -> list[Path]:
+    """Write the figure as ``<path_stem>.png`` and ``<path_stem>.svg`` (atomically).
+
+    >>> import tempfile, pathlib, pandas as pd
+    >>> ax = stage_chart(pd.DataFrame({"stage": ["engagement"], "codings": [1]}))
+    >>> [p.suffix for p in save_figure(ax, pathlib.Path(tempfile.mkdtemp()) / "stages")]
+    ['.png', '.svg']
+    """
+    fig = ax_or_fig.figure if isinstance(ax_or_fig, Axes) else ax_or_fig
+    if not isinstance(fig, Figure):
+        raise QualkitError("save_figure needs a matplotlib Axes or Figure",
+                           hint="pass what a qualkit chart function returned")
+    stem = Path(path_stem)
+    paths = []
+    for fmt in ("png", "svg"):
+        target = stem.with_name(stem.name + f".{fmt}")
+        # SVG: no date and fixed ids so the same chart gives the same bytes.
+        meta = {"Date": None} if fmt == "svg" else {"Software": None}
+        atomic_write(target, lambda tmp, fmt=fmt, meta=meta: fig.savefig(
+            tmp, format=fmt, dpi=dpi, bbox_inches="tight", metadata=meta))
+        paths.append(target)
+    return paths

@@ -1,0 +1,168 @@
+"""The findings workbook: every table of an Analysis on its own sheet, plus the codings.
+
+:func:`write_spreadsheet` writes ``findings.xlsx`` (openpyxl through pandas) atomically.
+Sheets: one per entry of ``analysis.tables()`` (``factors``, ``stages``,
+``triangulation``, ``conclusions``, ``quotes``, ``matrix_<name>`` ...; names longer than
+Excel's 31 characters are shortened), then ``documents`` and ``codings``. Every sheet has
+a bold, frozen header row and column widths fitted to its contents (at most 60).
+
+The ``codings`` sheet is in long format, one coded quote per row, with the columns of
+:data:`CODINGS_SHEET_COLUMNS`: ``doc_id, passage_id, speaker, start, end, code_id,
+code_name``, one column per codebook facet, ``coder, method, confidence, cue,
+source_type, informant_group, case_id, evidence`` (the text at ``start:end``) and
+``quote`` (the whole coded passage).
+
+Example
+-------
+>>> write_spreadsheet(result, "out/findings.xlsx")            # doctest: +SKIP
+PosixPath('out/findings.xlsx')
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from qualkit._io import atomic_write
+from qualkit.errors import QualkitError
+
+CODINGS_SHEET_COLUMNS = (
+    "doc_id", "passage_id", "speaker", "start", "end", "code_id", "code_name",
+    # facet columns come here, one per codebook facet
+    "coder", "method", "confidence", "cue", "source_type", "informant_group", "case_id",
+    "evidence", "quote",
+)
+EXCEL_CELL_LIMIT = 32_767
+MAX_WIDTH = 60
+
+
+def codings_sheet(analysis: Any) -> pd.DataFrame:
+    """The codings in long format, one row per coding, with the quote it rests on.
+
+    >>> codings_sheet(result).columns[:5].tolist()               # doctest: +SKIP
+    ['doc_id', 'passage_id', 'speaker', 'start', 'end']
+    """
+    corpus, book, codings = analysis.corpus, analysis.codebook, analysis.codings
+    facets = list(getattr(book, "facets", {}))
+    head = list(CODINGS_SHEET_COLUMNS[:7])
+    tail = list(CODINGS_SHEET_COLUMNS[7:])
+    passages = {p.id: p for p in corpus.passages}
+    docs = {d.id: d for d in corpus.documents}
+    names = {c.id: c.name for c in book.codes}
+    facet_of = {(c.id, f): book.facet(c.id, f) for c in book.codes for f in facets}
+    rows = []
+    for r in codings.to_dict("records"):
+        passage = passages.get(r["passage_id"])
+        doc = docs.get(r["doc_id"])
+        start, end = int(r["start"]), int(r["end"])
+        row = {
+            "doc_id": r["doc_id"], "passage_id": r["passage_id"],
+            "speaker": passage.speaker if passage else None,
+            "start": start, "end": end, "code_id": r["code_id"],
+            "code_name": names.get(r["code_id"], r["code_id"]),
+        }
+        for f in facets:
+            row[f] = facet_of.get((r["code_id"], f))
+        row.update({
+            "coder": r["coder"], "method": r["method"], "confidence": r["confidence"],
+            "cue": r.get("cue", ""),
+            "source_type": doc.source_type if doc else None,
+            "informant_group": doc.informant_group if doc else None,
+            "case_id": doc.case_id if doc else None,
+            "evidence": doc.text[start:end] if doc else "",
+            "quote": passage.text if passage else (doc.text[start:end] if doc else ""),
+        })
+        rows.append(row)
+    return pd.DataFrame(rows, columns=head + facets + tail)
+
+
+def sheet_names(names: list[str]) -> list[str]:
+    """Excel-safe, unique sheet names: at most 31 characters, no ``[]:*?/\\``; a long
+    ``matrix_`` name becomes ``m_``, anything still too long is cut and numbered.
+
+    >>> sheet_names(["matrix_code_x_informant_group_long", "factors"])
+    ['m_code_x_informant_group_long', 'factors']
+    """
+    out: list[str] = []
+    for name in names:
+        clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(name)) or "sheet"
+        if len(clean) > 31 and clean.startswith("matrix_"):
+            clean = "m_" + clean[len("matrix_"):]
+        candidate, n = clean[:31], 0
+        while candidate in out:
+            n += 1
+            candidate = clean[: 31 - len(f"~{n}")] + f"~{n}"
+        out.append(candidate)
+    return out
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(value) > EXCEL_CELL_LIMIT:
+            value = value[: EXCEL_CELL_LIMIT - 1] + "\u2026"
+    return value
+
+
+def _format_sheet(sheet: Any, frame: pd.DataFrame) -> None:
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.alignment = Alignment(vertical="top", wrap_text=False)
+    for i, column in enumerate(frame.columns, start=1):
+        lengths = frame[column].astype(str).str.len() if len(frame) else pd.Series([0])
+        typical = float(lengths.quantile(0.9)) if len(lengths) else 0.0
+        width = min(MAX_WIDTH, max(len(str(column)) + 2, int(typical) + 2, 8))
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    if len(frame):
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def workbook_frames(analysis: Any) -> dict[str, pd.DataFrame]:
+    """Sheet name -> frame, in workbook order (tables, documents, codings)."""
+    tables = analysis.tables() if hasattr(analysis, "tables") else {}
+    frames: dict[str, pd.DataFrame] = {}
+    for name, frame in tables.items():
+        if isinstance(frame, pd.DataFrame):
+            frames[str(name)] = frame
+    docs = analysis.corpus.documents_frame()
+    frames["documents"] = docs.drop(columns=[c for c in ("source_path",) if c in docs.columns])
+    frames["codings"] = codings_sheet(analysis)
+    return frames
+
+
+def write_spreadsheet(analysis: Any, path: str | os.PathLike[str]) -> Path:
+    """Write the findings workbook to ``path`` atomically; return the path.
+
+    >>> write_spreadsheet(result, "out/findings.xlsx")         # doctest: +SKIP
+    PosixPath('out/findings.xlsx')
+    """
+    for name in ("corpus", "codebook", "codings"):
+        if not hasattr(analysis, name):
+            raise QualkitError(f"write_spreadsheet needs an Analysis; the object has no {name!r}",
+                               hint="pass the result of qualkit.analyze(corpus, codebook)")
+    frames = workbook_frames(analysis)
+    names = sheet_names(list(frames))
+
+    def save(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for sheet, frame in zip(names, frames.values()):
+                shown = frame.reset_index(drop=True) if _plain_index(frame) else frame.reset_index()
+                shown = shown.map(_clean)
+                shown.to_excel(writer, sheet_name=sheet, index=False)
+                _format_sheet(writer.sheets[sheet], shown)
+
+    atomic_write(path, save)
+    return Path(path)
+
+
+def _plain_index(frame: pd.DataFrame) -> bool:
+    """True when the index carries no information (a default RangeIndex)."""
+    return isinstance(frame.index, pd.RangeIndex) and frame.index.name is None

@@ -1,0 +1,132 @@
+"""Synthesis: triangulation (status, strength) and generated conclusions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis_fixtures import build_codebook, build_corpus, coding
+from qualkit.analysis import (
+    CONCLUSION_COLUMNS, TRIANGULATION_COLUMNS, conclusions, representative_quotes,
+    select_codings, strength, triangulate,
+)
+from qualkit.codebook.model import Code, Codebook
+from qualkit.coding.frame import codings_frame
+from qualkit.errors import QualkitError
+
+V, S, O, D = ("interviews/victim_01.txt", "interviews/staff_01.txt", "observations/obs_01.txt",
+              "documents/intake_01.txt")
+
+
+@pytest.fixture
+def extracts(corpus, book, codings):
+    return select_codings(codings, corpus, book)
+
+
+def test_triangulation_columns_and_statuses(extracts, book):
+    tri = triangulate(extracts, book)
+    assert tuple(tri.columns) == TRIANGULATION_COLUMNS
+    status = dict(zip(tri.code_id, tri.status))
+    assert status == {"gov": "corroborated", "media": "no evidence", "docs_missing": "single-source",
+                      "courage": "single-source", "fear": "single-source"}
+    gov = tri.set_index("code_id").loc["gov"]
+    assert (gov["n_source_types"], gov["n_informant_groups"], gov["documents"]) == (2, 2, 3)
+    assert gov["source_types"] == "interview;observation"
+    assert tri.set_index("code_id").loc["docs_missing", "note"] == "only document"
+
+
+def test_strength_follows_the_documented_formula(extracts, book, corpus):
+    tri = triangulate(extracts, book).set_index("code_id")
+    assert tri.loc["gov", "strength"] == round((2 / 3 + 2 / 4 + 3 / 5) / 3, 3)
+    assert tri.loc["media", "strength"] == 0.0
+    assert strength(3, 4, 9) == 1.0
+    # with a corpus the denominators are its source types (3) and informant groups (2)
+    local = triangulate(extracts, book, corpus=corpus).set_index("code_id")
+    assert local.loc["gov", "strength"] == round((2 / 3 + 2 / 2 + 3 / 5) / 3, 3)
+
+
+def test_one_source_type_only_is_single_source():
+    corpus, book = build_corpus(), build_codebook()
+    rows = [coding(corpus, f"{V}#p4", "gov", "KBRI"), coding(corpus, f"{S}#p2", "gov", "KBRI")]
+    tri = triangulate(select_codings(codings_frame(rows), corpus, book), book).set_index("code_id")
+    assert tri.loc["gov", "status"] == "single-source"
+    assert tri.loc["gov", "n_informant_groups"] == 2
+
+
+def _phone_book() -> Codebook:
+    extra = (
+        Code(id="phone", name="Phones", facets={"level": "organisation"}),
+        Code(id="phone_kept", name="Victims kept a phone", parent="phone", facets={"factor": "supporting"}),
+        Code(id="phone_taken", name="Phones confiscated", parent="phone", facets={"factor": "inhibiting"}),
+    )
+    return build_codebook(extra=extra)
+
+
+def test_the_same_theme_coded_supporting_and_inhibiting_is_contested():
+    corpus, book = build_corpus(), _phone_book()
+    rows = [coding(corpus, f"{V}#p4", "phone_kept", "KBRI"), coding(corpus, f"{O}#p2", "phone_taken", "menelepon"),
+            coding(corpus, f"{S}#p2", "gov", "KBRI"), coding(corpus, f"{O}#p2", "gov", "KBRI")]
+    tri = triangulate(select_codings(codings_frame(rows), corpus, book), book).set_index("code_id")
+    assert tri.loc["phone_kept", "status"] == "contested"
+    assert tri.loc["phone_taken", "status"] == "contested"
+    assert tri.loc["phone_kept", "theme"] == "phone"
+    assert "phone_taken" in tri.loc["phone_kept", "note"]
+    # gov and media share the parent org_support but the same factor: not contested
+    assert tri.loc["gov", "status"] == "corroborated"
+
+
+def test_a_declared_theme_facet_links_codes_across_parents():
+    extra = (Code(id="fam_help", name="Family helps", facets={"factor": "supporting", "level": "individual", "theme": "family"}),
+             Code(id="fam_blame", name="Family blames", facets={"factor": "inhibiting", "level": "individual", "theme": "family"}))
+    corpus, book = build_corpus(), build_codebook(extra=extra)
+    rows = [coding(corpus, f"{V}#p4", "fam_help", "keluarga"), coding(corpus, f"{O}#p1", "fam_blame", "keluarga")]
+    tri = triangulate(select_codings(codings_frame(rows), corpus, book), book).set_index("code_id")
+    assert tri.loc["fam_help", "status"] == "contested" and tri.loc["fam_help", "theme"] == "family"
+
+
+def test_negated_mentions_make_a_finding_contested(extracts, book):
+    mentions = pd.DataFrame({"passage_id": [f"{S}#p3", f"{V}#p2"], "code_id": ["fear", "fear"],
+                             "negated": [True, False]})
+    tri = triangulate(extracts, book, mentions=mentions).set_index("code_id")
+    assert tri.loc["fear", "status"] == "contested" and tri.loc["fear", "negated"] == 1
+    assert tri.loc["courage", "status"] == "single-source"
+    with pytest.raises(QualkitError, match="negated"):
+        triangulate(extracts, book, mentions=mentions.drop(columns="negated"))
+
+
+def test_conclusions_in_english_and_indonesian(extracts, book):
+    tri = triangulate(extracts, book)
+    quotes = representative_quotes(extracts)
+    en = conclusions(tri, book, quotes=quotes).set_index("code_id")
+    assert tuple(en.reset_index().columns) == CONCLUSION_COLUMNS
+    assert en.loc["gov", "statement"] == (
+        "Government involvement is a supporting factor at the organisational level, corroborated "
+        "by interviews and observations (3 documents, 2 informant groups).")
+    assert en.loc["fear", "statement"].startswith("Fear of risks is an inhibiting factor at the individual level, found in interviews only")
+    assert "not found in the data" in en.loc["media", "statement"]
+    assert en.loc["gov", "sources"] == f"{S};{V};{O}"
+    assert en.loc["gov", "quotes"].count('"') == 6
+    idn = conclusions(tri, book, language="id").set_index("code_id")
+    assert idn.loc["gov", "statement"] == (
+        "Government involvement merupakan faktor pendukung pada tingkat organisasi, dikuatkan oleh "
+        "wawancara dan observasi (3 dokumen, 2 kelompok informan).")
+    assert idn.loc["docs_missing", "statement"].endswith("hanya ditemukan dalam dokumentasi (1 dokumen).")
+
+
+def test_contested_conclusions_say_why(extracts, book):
+    mentions = pd.DataFrame({"code_id": ["fear"], "negated": [True]})
+    tri = triangulate(extracts, book, mentions=mentions)
+    en = conclusions(tri, book).set_index("code_id")
+    assert "contested: it is also negated in 1 mention(s)" in en.loc["fear", "statement"]
+    idn = conclusions(tri, book, language="id").set_index("code_id")
+    assert "bertentangan: juga disangkal dalam 1 penyebutan" in idn.loc["fear", "statement"]
+
+
+def test_code_labels_in_the_codebook_name_the_factor_per_language(extracts):
+    book = build_codebook()
+    book = Codebook(name=book.name, codes=book.codes, facets=book.facets,
+                    facet_labels={"code.gov": {"id": "Keterlibatan proaktif pemerintah"}})
+    tri = triangulate(extracts, book)
+    idn = conclusions(tri, book, language="id").set_index("code_id")
+    assert idn.loc["gov", "statement"].startswith(
+        "Keterlibatan proaktif pemerintah merupakan faktor pendukung pada tingkat organisasi, dikuatkan")

@@ -1,0 +1,107 @@
+"""Charts: each returns the Axes, draws one bar / cell per row, and saves PNG + SVG."""
+
+from __future__ import annotations
+
+import matplotlib
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from qualkit.errors import QualkitError
+from qualkit.outputs import charts
+
+
+def test_factor_chart_one_bar_per_factor_code(analysis):
+    ax = charts.factor_chart(analysis.factors)
+    assert isinstance(ax, Axes)
+    assert len(ax.patches) == len(analysis.factors)
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == analysis.factors["codings"].astype(float).tolist()
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    for name in analysis.factors["code_name"]:
+        assert name in labels
+    assert "Organisation" in labels and "Individual" in labels
+
+
+def test_factor_chart_counts_documents_and_speaks_indonesian(analysis):
+    ax = charts.factor_chart(analysis.factors, count="documents", language="id", codebook=analysis.codebook)
+    assert [p.get_width() for p in ax.patches] == analysis.factors["documents"].astype(float).tolist()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Pendukung", "Penghambat"]  # codebook label, then qualkit's own
+    assert ax.get_xlabel() == "jumlah dokumen"
+
+
+def test_factor_chart_draws_on_a_given_axes(analysis):
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert charts.factor_chart(analysis.factors, ax=ax) is ax
+
+
+def test_factor_chart_rejects_bad_input(analysis):
+    with pytest.raises(QualkitError, match="'count' parameter"):
+        charts.factor_chart(analysis.factors, count="words")
+    with pytest.raises(QualkitError, match="lacks column"):
+        charts.factor_chart(analysis.factors.drop(columns=["code_name"]))
+
+
+def test_long_labels_are_wrapped():
+    assert max(len(line) for line in charts.wrap_label("a " * 40, 20).split("\n")) <= 20
+
+
+def test_triangulation_heatmap_from_the_table(analysis):
+    tri = analysis.triangulation
+    ax = charts.triangulation_heatmap(tri)
+    assert len(ax.get_yticklabels()) == len(tri)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Interview", "Observation", "Documentation"]
+    ticks = [t.get_text() for t in ax.texts if t.get_text() in ("\u2713", "\u2013")]
+    assert len(ticks) == len(tri) * 3
+    expected = sum(len([v for v in str(s).split(";") if v]) for s in tri["source_types"].fillna(""))
+    assert ticks.count("\u2713") == expected
+    statuses = {t.get_text() for t in ax.texts} & set(tri["status"])
+    assert statuses == set(tri["status"])
+
+
+def test_triangulation_heatmap_by_informant_group_from_a_matrix(analysis):
+    matrix = analysis.matrices["code_x_informant_group"]
+    ax = charts.triangulation_heatmap(matrix, by="informant_group", codebook=analysis.codebook)
+    assert len(ax.get_yticklabels()) == matrix.shape[0]
+    assert len(ax.get_xticklabels()) == matrix.shape[1]
+    assert analysis.codebook.code(matrix.index[0]).name in [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    with pytest.raises(QualkitError, match="'by' parameter"):
+        charts.triangulation_heatmap(matrix, by="case")
+
+
+def test_stage_chart_one_bar_per_stage(analysis):
+    ax = charts.stage_chart(analysis.stages)
+    assert len(ax.patches) == len(analysis.stages)
+    assert [p.get_height() for p in ax.patches] == analysis.stages["codings"].astype(float).tolist()
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "Engagement"
+
+
+def test_cooccurrence_heatmap_cells_and_empty_codes_dropped():
+    m = pd.DataFrame([[2, 1, 0], [1, 3, 0], [0, 0, 4]], index=list("abc"), columns=list("abc"))
+    ax = charts.cooccurrence_heatmap(m)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    ax = charts.cooccurrence_heatmap(m, drop_empty=False)
+    assert len(ax.get_yticklabels()) == 3
+    image = ax.get_images()[0].get_array()
+    assert image.shape == (3, 3) and image.mask[0, 0]  # diagonal greyed out
+
+
+def test_save_figure_writes_png_and_svg(tmp_path, analysis):
+    paths = charts.save_figure(charts.stage_chart(analysis.stages), tmp_path / "sub" / "stages")
+    assert [p.name for p in paths] == ["stages.png", "stages.svg"]
+    assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in paths[1].read_text()
+    assert not [p for p in (tmp_path / "sub").iterdir() if p.suffix == ".tmp"]
+
+
+def test_no_pyplot_figures_are_left_open(analysis):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    charts.factor_chart(analysis.factors)
+    charts.stage_chart(analysis.stages)
+    assert plt.get_fignums() == before
+    assert matplotlib.get_backend()  # importing pyplot did not need a display
