@@ -5,8 +5,8 @@ sentences. Words are built from a base vocabulary with Indonesian affixes so tha
 number of distinct word types grows with corpus size roughly as in real text (stemming
 cost scales with the vocabulary, not with the corpus). Everything is seeded.
 
->>> turns = list(generate_turns(200, seed=1))
->>> sum(len(t.split()) for _, t in turns) >= 200
+>>> docs = generate_documents(500, seed=1)
+>>> sum(len(t.split()) for _, turns in docs for _, t in turns) >= 500
 True
 """
 
@@ -60,12 +60,27 @@ def _en_word(rng: random.Random) -> str:
     return word
 
 
-def generate_turns(n_words: int, *, seed: int = 0, english_share: float = 0.25) -> Iterator[tuple[str, str]]:
-    """Yield ``(speaker, text)`` turns until about ``n_words`` words were produced."""
+def generate_documents(
+    n_words: int, *, seed: int = 0, english_share: float = 0.25, words_per_document: int = 3000
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``(language, turns)`` per transcript until about ``n_words`` words in all."""
+    rng = random.Random(seed)
+    docs: list[tuple[str, list[tuple[str, str]]]] = []
+    produced = 0
+    while produced < n_words:
+        lang = "en" if rng.random() < english_share else "id"
+        size = min(words_per_document, n_words - produced)
+        turns = list(generate_turns(size, seed=rng.randrange(2**31), english=lang == "en"))
+        produced += sum(len(t.split()) for _, t in turns)
+        docs.append((lang, turns))
+    return docs
+
+
+def generate_turns(n_words: int, *, seed: int = 0, english: bool = False) -> Iterator[tuple[str, str]]:
+    """Yield ``(speaker, text)`` turns in one language until about ``n_words`` words."""
     rng = random.Random(seed)
     produced = 0
     while produced < n_words:
-        english = rng.random() < english_share
         speaker = (SPEAKERS_EN if english else SPEAKERS_ID)[rng.random() < 0.7]
         sentences = []
         for _ in range(rng.randint(1, 4)):

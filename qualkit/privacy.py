@@ -419,19 +419,45 @@ class Redactor:
                 for rx in (_TITLED, _INTRODUCED):
                     for m in rx.finditer(doc.text):
                         add(m.group(1), None, doc.id)
+        folded = self._fold_short_names(people)
         self._assign_pseudonyms(people)
+        aliases: dict[str, _Person] = {}
+        for key, (name, target, doc_id) in folded.items():
+            person = people.get(target) if target else None
+            aliases[key] = _Person(name, person.group if person else None, doc_id,
+                                   person.pseudonym if person else TAGS["name"])
         self.common_words_ = frozenset(
             w for doc in corpus.documents for w in re.findall(r"(?<![^\W_])[a-z][a-z'’\-]+", doc.text))
         self.people_ = people
+        self.aliases_ = aliases
         self.literals_ = literals
         self._compile()
         self.names_ = pd.DataFrame(
-            [(p.name, p.group, p.pseudonym, p.doc_id) for p in people.values()],
+            [(p.name, p.group, p.pseudonym, p.doc_id) for p in [*people.values(), *aliases.values()]],
             columns=["name", "group", "pseudonym", "doc_id"],
         )
         self.edits_ = {doc.id: self._edits(doc.text) for doc in corpus.documents}
         self.mapping_ = self._mapping(corpus)
         return self
+
+    @staticmethod
+    def _fold_short_names(people: dict[str, _Person]) -> dict[str, tuple[str, str | None, str | None]]:
+        """Remove people whose name is only part of one longer declared name (``Wulan`` of
+        ``Wulan Sekar Arum``); return ``{key: (name, target key or None, doc_id)}``."""
+        words = {k: k.split() for k in people}
+        aliases: dict[str, tuple[str, str | None, str | None]] = {}
+        for key in sorted(people, key=lambda k: len(words[k])):
+            mine = set(words[key])
+            longer = [k for k in people if k not in aliases and k != key
+                      and len(words[k]) > len(words[key]) and mine <= set(words[k])]
+            if not longer:
+                continue
+            same_group = [k for k in longer if people[k].group == people[key].group]
+            target = longer[0] if len(longer) == 1 else (same_group[0] if len(same_group) == 1 else None)
+            aliases[key] = (people[key].name, target, people[key].doc_id)
+        for key in aliases:
+            del people[key]
+        return aliases
 
     def _pseudo_override(self, people: dict[str, _Person], name: str, pseudo: str) -> None:
         key = " ".join(name.split()).casefold()
@@ -442,6 +468,8 @@ class Redactor:
     def _add_literal(literals: dict[str, tuple[str, str | None]], value: str, kind: str,
                      doc_id: str) -> None:
         key = " ".join(value.split()).casefold()
+        if key.startswith(("sama ", "same ", "idem", "lihat ", "see ", "tidak ", "-")):
+            return
         if len(key) >= 4 and key not in literals:
             literals[key] = (kind, doc_id)
 
@@ -500,6 +528,8 @@ class Redactor:
             del table[key]
         for key in [k for k in cased if k in pseudos]:
             del cased[key]
+        for key, alias in self.aliases_.items():
+            table.setdefault(key, (alias.pseudonym or TAGS["name"], "name"))
         self._names_table = {**cased, **table}
         self._names_rx = (
             re.compile(_B + "(?:" + "|".join(

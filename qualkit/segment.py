@@ -29,7 +29,7 @@ import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from qualkit.corpus import Passage
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from qualkit.corpus import Corpus, Document
 
 __all__ = [
-    "Turn", "Heading", "find_turns", "label_at", "split_paragraphs", "split_sentences",
+    "Turn", "Heading", "find_turns", "label_at", "split_paragraphs", "uses_line_paragraphs", "split_sentences",
     "speaker_roles", "text_passages", "sentence_passages", "segment_corpus",
     "NON_SPEAKER_WORDS", "INTERVIEWER_LABELS",
 ]
@@ -82,28 +82,30 @@ _P_PARTNERS = frozenset({"i", "n", "r", "informan", "narasumber", "responden", "
 
 _TS = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—][ \t]*)?)"
 _LABEL_CHARS = r"[\w .'’()&/,-]"
-_TURN_RE = re.compile(
-    rf"""^[ \t]*(?P<ts>{_TS})?
+_TURN_BODY = rf"""[ \t]*(?P<ts>{_TS})?
     (?:
         \*\*(?P<bold>[^*\n]{{1,40}}?)(?::\*\*|\*\*:)                       # **K (Kiki):**
       | \[(?P<bracket>[^\]\n]{{1,40}})\](?::|(?=[ \t]|$))                  # [Name]: / [id1]
       | (?P<colon>[^\W\d_]{_LABEL_CHARS}{{0,39}}?):(?![\d/])               # Name: / P1:
       | (?P<dash>[^\W\d_]\w{{0,14}}(?:[ ]\d{{1,2}})?)[ \t]+[-–—](?=[ \t])   # Q - / A -
       | (?P<own>[^\W\d_]{_LABEL_CHARS}{{0,39}}?)[ \t]*$(?=\n[ \t]*\S)        # label alone
-    )""",
-    re.MULTILINE | re.VERBOSE,
-)
+    )"""
+_TURN_RE = re.compile("^" + _TURN_BODY, re.MULTILINE | re.VERBOSE)
+# the same after a newline: a literal first character lets the regex engine jump from
+# line to line instead of trying every position (much faster on long texts)
+_TURN_AFTER_NL = re.compile(r"\n" + _TURN_BODY, re.MULTILINE | re.VERBOSE)
 _TIMESTAMPISH = re.compile(r"^[\d:.,\s-]+$")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n[\s]*")
 _NONBLANK_LINE = re.compile(r"^[ \t]*\S", re.MULTILINE)
+_LINE_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*|(?<=[.!?:;\"'”’)])[ \t]*\n\s*")
 
 
-@dataclass(frozen=True)
-class Turn:
+class Turn(NamedTuple):
     """One speaker turn: the label as written and the utterance's offsets.
 
     ``line_start`` is where the line holding the label begins (timestamp included);
     ``text[start:end]`` is the utterance without the label, stripped of whitespace.
+    (A NamedTuple rather than a dataclass: transcripts have hundreds of thousands.)
     """
 
     label: str
@@ -113,8 +115,7 @@ class Turn:
     timestamp: str | None = None
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     """A heading line (``start``/``end`` cover the whole line) and its title."""
 
     start: int
@@ -122,8 +123,7 @@ class Heading:
     title: str
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     line_start: int
     label_end: int
     label: str
@@ -154,20 +154,32 @@ def _valid_label(label: str, style: str) -> bool:
     return True
 
 
+def _turn_matches(text: str):
+    first = _TURN_RE.match(text)
+    if first is not None:
+        yield first, 0
+    for m in _TURN_AFTER_NL.finditer(text):
+        yield m, m.start() + 1
+
+
 def _candidates(text: str) -> list[_Candidate]:
     out = []
-    for m in _TURN_RE.finditer(text):
-        style = m.lastgroup if m.lastgroup != "ts" else None
-        if style is None:  # pragma: no cover - a timestamp alone cannot match
+    valid: dict[tuple[str, str], bool] = {}
+    for m, line_start in _turn_matches(text):
+        style = m.lastgroup
+        if style is None or style == "ts":  # pragma: no cover - a timestamp alone cannot match
             continue
         raw = m.group(style)
         label = raw.strip() if style != "colon" else raw
         if style == "bold":
             label = raw.strip().rstrip(":").strip()
-        if not _valid_label(label, style):
+        ok = valid.get((label, style))
+        if ok is None:
+            ok = valid[(label, style)] = _valid_label(label, style)
+        if not ok:
             continue
         ts = m.group("ts")
-        out.append(_Candidate(m.start(), m.end(), label, style, ts.strip() if ts else None))
+        out.append(_Candidate(line_start, m.end(), label, style, ts.strip() if ts else None))
     return out
 
 
@@ -242,24 +254,31 @@ def label_at(line: str) -> tuple[str, int] | None:
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``start..end`` to exclude leading and trailing whitespace."""
-    seg = text[start:end]
-    stripped = seg.strip()
-    if not stripped:
-        return end, end
-    lead = len(seg) - len(seg.lstrip())
-    return start + lead, start + lead + len(stripped)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else (end, end)
 
 
-def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def split_paragraphs(
+    text: str, start: int = 0, end: int | None = None, *, by_line: bool = False
+) -> list[tuple[int, int]]:
     """Blank-line separated paragraphs of ``text[start:end]`` as stripped spans.
+
+    With ``by_line=True`` (texts that hardly use blank lines, one paragraph per line) a
+    paragraph also ends at a line break after ``.``, ``!``, ``?``, ``:`` or ``;``.
 
     >>> split_paragraphs("a b\\n\\n  c\\n")
     [(0, 3), (7, 8)]
+    >>> split_paragraphs("Satu.\\nDua\\ntiga.", by_line=True)
+    [(0, 5), (6, 15)]
     """
     end = len(text) if end is None else end
+    sep = _LINE_PARAGRAPH if by_line else _BLANK_LINE
     spans = []
     pos = start
-    for m in _BLANK_LINE.finditer(text, start, end):
+    for m in sep.finditer(text, start, end):
         s, e = _strip_span(text, pos, m.start())
         if s < e:
             spans.append((s, e))
@@ -268,6 +287,14 @@ def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[
     if s < e:
         spans.append((s, e))
     return spans
+
+
+def uses_line_paragraphs(text: str) -> bool:
+    """True when ``text`` has many lines but hardly any blank lines between them."""
+    n_lines = text.count("\n") + 1
+    if n_lines < 20:
+        return False
+    return len(_BLANK_LINE.findall(text)) < 0.1 * len(_NONBLANK_LINE.findall(text))
 
 
 # --------------------------------------------------------------------------------------
@@ -328,8 +355,9 @@ sentence: titles, initialisms, month abbreviations."""
 SOFT_ABBREVIATIONS = frozenset("dll dsb dst dlsb etc dsj".split())
 """Abbreviations that end a sentence only when a capitalised word follows."""
 
-_SENT_END = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s)|\n[ \t]*\n""")
-_NEXT_WORD = re.compile(r"\s*(\S)")
+_SENT_END = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s+(\S))|\n[ \t]*\n""")
+_CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘(«["
 
 
 def split_sentences(text: str, lang: str = "id") -> list[tuple[int, int]]:
@@ -347,27 +375,24 @@ def split_sentences(text: str, lang: str = "id") -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     pos = 0
-    n = len(text)
+    abbreviations = ABBREVIATIONS
     for m in _SENT_END.finditer(text):
-        cut = m.end()
-        punct = m.group()
-        if punct[0] != "\n":
-            nxt = _NEXT_WORD.match(text, cut)
-            if nxt is None:
-                continue
-            ch = nxt.group(1)
+        ch = m.group(1)
+        if ch is not None:  # sentence punctuation followed by whitespace and ``ch``
             if ch.islower():
                 continue
-            if punct[0] == "." and punct.rstrip("\"'”’»)]") == ".":
-                tok_start = max(text.rfind(" ", 0, m.start()), text.rfind("\n", 0, m.start()),
-                                text.rfind("\t", 0, m.start())) + 1
-                token = text[tok_start : m.start()].lstrip("\"'“‘(«[").casefold()
-                if token in ABBREVIATIONS:
+            punct = m.group()
+            if punct[0] == "." and punct.rstrip(_CLOSERS) == ".":
+                ms = m.start()
+                before = text[max(0, ms - 24) : ms].rsplit(None, 1)
+                token = before[-1].lstrip(_OPENERS).casefold() if before else ""
+                if token in abbreviations:
                     continue
                 if len(token) == 1 and token.isalpha():  # an initial: "J. Smith"
                     continue
                 if token in SOFT_ABBREVIATIONS and not ch.isupper():
                     continue
+            cut = m.end()
             s, e = _strip_span(text, pos, cut)
         else:
             s, e = _strip_span(text, pos, m.start())
@@ -375,8 +400,8 @@ def split_sentences(text: str, lang: str = "id") -> list[tuple[int, int]]:
         if s < e:
             spans.append((s, e))
         pos = cut
-    if pos < n:
-        s, e = _strip_span(text, pos, n)
+    if pos < len(text):
+        s, e = _strip_span(text, pos, len(text))
         if s < e:
             spans.append((s, e))
     return spans
@@ -414,12 +439,13 @@ def text_passages(
     events: list[tuple[int, int, object]] = [(h.start, 0, h) for h in headings]
     events += [(t.line_start, 1, t) for t in found]
     events.sort(key=lambda e: (e[0], e[1]))
+    by_line = uses_line_paragraphs(text) if not found else False
     spans: list[tuple[int, int, str | None, str | None]] = []  # start, end, speaker, section
     section: str | None = None
     pos = 0
     for i, (at, _, ev) in enumerate(events):
         if pos < at:
-            spans.extend((s, e, None, section) for s, e in split_paragraphs(text, pos, at))
+            spans.extend((s, e, None, section) for s, e in split_paragraphs(text, pos, at, by_line=by_line))
         nxt = events[i + 1][0] if i + 1 < len(events) else len(text)
         if isinstance(ev, Heading):
             section = ev.title
@@ -431,7 +457,8 @@ def text_passages(
                 spans.append((s, e, t.label, section))  # type: ignore[attr-defined]
             pos = max(pos, nxt)
     if pos < len(text):
-        spans.extend((s, e, None, section) for s, e in split_paragraphs(text, pos, len(text)))
+        spans.extend((s, e, None, section)
+                     for s, e in split_paragraphs(text, pos, len(text), by_line=by_line))
     return tuple(
         Passage(
             doc_id=doc_id, id=f"{doc_id}#p{n}", start=s, end=e, text=text[s:e],
@@ -457,12 +484,16 @@ def sentence_passages(passage: Passage, language: str = "id", *, page_starts: Se
     [('a#p1.s1', 'Satu.'), ('a#p1.s2', 'Dua.')]
     """
     out = []
-    for m, (s, e) in enumerate(split_sentences(passage.text, language), start=1):
-        start, end = passage.start + s, passage.start + e
-        page = bisect.bisect_right(page_starts, start) if page_starts else passage.page
-        out.append(replace(passage, id=f"{passage.id}.s{m}", start=start, end=end,
-                           text=passage.text[s:e], unit="sentence", parent_id=passage.id,
-                           page=page or passage.page))
+    base, text, pid = passage.start, passage.text, passage.id
+    for m, (s, e) in enumerate(split_sentences(text, language), start=1):
+        start = base + s
+        page = (bisect.bisect_right(page_starts, start) or passage.page) if page_starts else passage.page
+        out.append(Passage(
+            doc_id=passage.doc_id, id=f"{pid}.s{m}", start=start, end=base + e, text=text[s:e],
+            speaker=passage.speaker, role=passage.role, unit="sentence", parent_id=pid,
+            section=passage.section, page=page, time_start=passage.time_start,
+            time_end=passage.time_end,
+        ))
     return out
 
 

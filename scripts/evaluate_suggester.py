@@ -192,7 +192,7 @@ def load_pdpilot(root: Path = REALDATA) -> Dataset:
     folder = root / "pdpilot_user_study"
     corpus, loader = _pdpilot_corpus(folder)
     frame = corpus.passages_frame()
-    informant = frame[(frame["role"] == "informant") | (frame["speaker"].fillna("").str.startswith("Partic"))]
+    informant = frame[frame["speaker"].fillna("").isin(["Participant", "Particpant"])]
     segments = pd.read_csv(folder / "coded_segments.csv", dtype=str, keep_default_na=False)
     system = pd.read_csv(folder / "code_system.csv", dtype=str, keep_default_na=False)
     memo = dict(zip(system["code"], system["memo"]))

@@ -45,6 +45,7 @@ Example
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 import pandas as pd
@@ -147,6 +148,17 @@ def _stage_code(codebook: Codebook, stage_facet: str, value: str):
     return None
 
 
+_ACTIVITY_PREFIX = re.compile(r"^\s*(main activity|kegiatan utama)\s*:\s*", re.IGNORECASE)
+
+
+def _activity(code) -> str:
+    """A stage code's description (else its name) without a ``Main activity:`` label."""
+    if code is None:
+        return ""
+    text = _ACTIVITY_PREFIX.sub("", code.description or "").strip() or code.name
+    return text[:1].upper() + text[1:]
+
+
 def _plural(n: int, word: str, language: str) -> str:
     if language == "id":
         return f"{n} {word}"
@@ -168,7 +180,8 @@ def stage_table(
 
     Evidence for a stage is every extract whose code has that ``stage`` value
     (inherited). ``main_activity`` is the description (else the name) of the stage's code
-    (``stage_<value>``, else the first code declaring the value). ``field_data`` reads,
+    (``stage_<value>``, else the first code declaring the value), without a leading
+    ``Main activity:`` / ``Kegiatan utama:`` label. ``field_data`` reads,
     in English, ``12 codings in 7 documents (interview, observation); co-coded factors:
     Fear (5), Missing documents (3); e.g. "quote" (doc_id)`` (Indonesian with
     ``language="id"``); co-coded factors are the ``top_factors`` factor codes applied
@@ -192,7 +205,7 @@ def stage_table(
     rows = []
     for value in facet_values(codebook, stage_facet):
         code = _stage_code(codebook, stage_facet, value)
-        activity = (code.description or code.name) if code is not None else ""
+        activity = _activity(code)
         ev = extracts[extracts[column] == value] if column in extracts.columns else extracts.iloc[0:0]
         if ev.empty:
             rows.append({"stage": value, "main_activity": activity, "field_data": words[4],

@@ -14,7 +14,8 @@ strength            evidence strength in [0, 1] (formula below), 3 decimals
 n_source_types      number of source types with evidence
 n_informant_groups  number of informant groups with evidence
 codings             coded passages
-negated             negated mentions of the code's cues (0 without a mentions frame)
+negated             passages where the code's cues occur only negated, so the code was not
+                    applied there (counter-evidence; 0 without a mentions frame)
 theme               the code's theme (see below), or empty
 doc_ids             ``;``-joined ids of the documents with evidence
 note                why a finding is contested or single-source (empty otherwise)
@@ -26,9 +27,12 @@ Status, checked in this order:
 - ``contested``: the code has evidence and either (a) its **theme** also has evidence for
   a code with another ``factor`` value (a supporting and an inhibiting reading of the
   same theme), or (b) a ``mentions`` frame (from
-  :func:`qualkit.coding.auto.find_mentions`) holds negated mentions of the code (e.g.
-  "tidak takut", not afraid, against a fear factor; mentions marked ``excluded`` do not
-  count). A code's theme is the value of its
+  :func:`qualkit.coding.auto.find_mentions`) shows counter-evidence: passages where the
+  code's cues occur only negated (e.g. "tidak takut", not afraid, against a fear
+  factor), at least ``negation_share`` (default 0.2) times as many as the code's coded
+  passages. Negated mentions in a passage the code was applied to anyway, and mentions
+  marked ``excluded``, do not count; without a ``passage_id`` column every negated
+  mention counts. A code's theme is the value of its
   ``theme`` facet (inherited) when the codebook has one, else its parent code's id;
   top-level codes without a ``theme`` facet have no theme.
 - ``corroborated``: evidence from two or more source types.
@@ -52,6 +56,7 @@ Example
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pandas as pd
@@ -97,7 +102,8 @@ def strength(n_source_types: int, n_informant_groups: int, documents: int, *,
     return round((s + g + d) / 3, 3)
 
 
-def _negated_counts(mentions: pd.DataFrame | None) -> dict[str, int]:
+def _negated_counts(mentions: pd.DataFrame | None, extracts: pd.DataFrame) -> dict[str, int]:
+    """Per code, the passages where its cues occur only negated (counter-evidence)."""
     if mentions is None:
         return {}
     missing = [c for c in ("code_id", "negated") if c not in mentions.columns]
@@ -110,7 +116,15 @@ def _negated_counts(mentions: pd.DataFrame | None) -> dict[str, int]:
     if "excluded" in mentions.columns:  # a mention cancelled by an exclusion cue does not count
         neg &= ~mentions["excluded"].fillna(False).astype(bool)
     neg = mentions[neg]
-    return {str(k): int(v) for k, v in neg.groupby("code_id").size().items()}
+    if "passage_id" not in neg.columns:
+        return {str(k): int(v) for k, v in neg.groupby("code_id").size().items()}
+    coded = {(p, c) for pid, c in zip(extracts["passage_id"], extracts["code_id"])
+             for p in str(pid).split(";")}
+    counter: dict[str, set[str]] = defaultdict(set)
+    for pid, code_id in zip(neg["passage_id"], neg["code_id"]):
+        if (str(pid), code_id) not in coded:
+            counter[str(code_id)].add(str(pid))
+    return {k: len(v) for k, v in counter.items()}
 
 
 def triangulate(
@@ -119,6 +133,7 @@ def triangulate(
     *,
     mentions: pd.DataFrame | None = None,
     corpus: Corpus | None = None,
+    negation_share: float = 0.2,
     theme_facet: str = "theme",
     level_facet: str = "level",
     factor_facet: str = "factor",
@@ -127,12 +142,16 @@ def triangulate(
 
     ``extracts`` come from :func:`~qualkit.analysis.reduce.select_codings`; ``mentions``
     (optional) from :func:`qualkit.coding.auto.find_mentions`, already restricted to the
-    passages analysed; ``corpus`` (optional) sets the strength denominators. Status and
+    passages analysed; ``corpus`` (optional) sets the strength denominators;
+    ``negation_share`` is the share of counter-evidence that makes a finding contested;
+    ``theme_facet`` names the facet declaring themes. Status and
     strength are defined in the module doc; columns are :data:`TRIANGULATION_COLUMNS`.
 
     >>> triangulate(extracts, book)[["code_id", "status", "strength"]]   # doctest: +SKIP
     """
-    negated = _negated_counts(mentions)
+    if not 0 < negation_share <= 1:
+        raise QualkitError(f"The 'negation_share' parameter of triangulate must be in (0, 1]; got {negation_share!r} instead")
+    negated = _negated_counts(mentions, extracts)
     total_types, total_groups = STUDY_SOURCE_TYPES, STUDY_INFORMANT_GROUPS
     if corpus is not None and corpus.documents:
         total_types = len({d.source_type for d in corpus.documents})
@@ -166,8 +185,8 @@ def triangulate(
             others = {f: ids for f, ids in theme_factors[row["theme"]].items() if f != row["factor"]}
             for f, ids in sorted(others.items()):
                 reasons.append(f"theme {row['theme']} also coded {f}: {', '.join(ids)}")
-        if row["codings"] and row["negated"]:
-            reasons.append(f"negated in {row['negated']} mention(s)")
+        if row["codings"] and row["negated"] and row["negated"] >= negation_share * row["codings"]:
+            reasons.append(f"only negated in {row['negated']} passage(s)")
         if not row["codings"]:
             row["status"] = "no evidence"
         elif reasons:
@@ -205,7 +224,7 @@ _TEXT = {
         "single-source": "found in {sources} only ({counts})",
         "contested": "but the evidence is contested: {reasons} ({sources}; {counts})",
         "no evidence": "{name} is listed as {article} {factor} factor at the {level} level but was not found in the data",
-        "negated": "it is also negated in {n} mention(s)",
+        "negated": "{n} passage(s) mention it only negated",
         "theme": "the same theme is also coded as a {factor} factor ({names})",
     },
     "id": {
@@ -216,18 +235,26 @@ _TEXT = {
         "single-source": "hanya ditemukan dalam {sources} ({counts})",
         "contested": "namun buktinya bertentangan: {reasons} ({sources}; {counts})",
         "no evidence": "{name} tercantum sebagai faktor {factor} pada tingkat {level} tetapi tidak ditemukan dalam data",
-        "negated": "juga disangkal dalam {n} penyebutan",
+        "negated": "{n} bagian hanya menyebutnya dalam bentuk negasi",
         "theme": "tema yang sama juga dikodekan sebagai faktor {factor} ({names})",
     },
 }
 
 
-def code_label(codebook: Codebook, code: Code, language: str) -> str:
+def code_label(codebook: Codebook, code: Code, language: str, *, short: bool = False) -> str:
     """A code's display name in a language: a ``labels`` mapping on the code or a
-    ``code.<id>`` entry of the codebook's ``facet_labels`` when present, else its name."""
+    ``code.<id>`` entry of the codebook's ``facet_labels`` when present, else its name.
+    ``short`` drops a trailing parenthesis (``Fear of risks (hesitation)`` -> ``Fear of
+    risks``), as used in the generated statements.
+
+    >>> code_label(Codebook(name="b", codes=()), Code(id="f", name="Fear (of risks)"), "en", short=True)
+    'Fear'
+    """
     labels = getattr(code, "labels", None) or codebook.facet_labels.get(f"code.{code.id}", {})
-    name = labels.get(language) if labels else None
-    return name or code.name
+    name = (labels.get(language) if labels else None) or code.name
+    if short:
+        name = re.sub(r"\s*\([^()]*\)\s*$", "", name) or name
+    return name
 
 
 def _facet_word(codebook: Codebook, facet: str, value: str, words: dict[str, str], language: str) -> str:
@@ -263,6 +290,9 @@ def conclusions(
 ) -> pd.DataFrame:
     """One generated sentence per factor code, in the study's form (``en`` or ``id``).
 
+    The code is named by :func:`code_label` (short form, in ``language`` when the codebook
+    has a label for it); the sentence follows the code's ``status``.
+
     >>> conclusions(tri, book).statement[0]     # doctest: +SKIP
     'Proactive involvement of the government is a supporting factor at the organisational
     level, corroborated by interviews and observations (5 documents, 3 informant groups).'
@@ -276,7 +306,7 @@ def conclusions(
     rows = []
     for r in triangulation.to_dict("records"):
         code = codebook.code(r["code_id"])
-        name = code_label(codebook, code, language)
+        name = code_label(codebook, code, language, short=True)
         factor = _facet_word(codebook, factor_facet, r["factor"], _FACTOR_WORDS[language], language)
         level = _facet_word(codebook, level_facet, r["level"], _LEVEL_WORDS[language], language)
         if r["status"] == "no evidence":
@@ -296,12 +326,12 @@ def conclusions(
                 if theme:
                     for f in sorted({t.factor for t in triangulation.itertuples()
                                      if t.theme == theme and t.factor != r["factor"] and t.codings}):
-                        names = ", ".join(code_label(codebook, codebook.code(t.code_id), language)
+                        names = ", ".join(code_label(codebook, codebook.code(t.code_id), language, short=True)
                                           for t in triangulation.itertuples()
                                           if t.theme == theme and t.factor == f and t.codings)
                         word = _facet_word(codebook, factor_facet, f, _FACTOR_WORDS[language], language)
                         reasons.append(text["theme"].format(factor=word, names=names))
-                if r["negated"]:
+                if "only negated" in str(r.get("note", "")):
                     reasons.append(text["negated"].format(n=int(r["negated"])))
                 tail = text["contested"].format(reasons="; ".join(reasons), sources=sources, counts=counts)
             else:

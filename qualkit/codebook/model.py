@@ -52,6 +52,21 @@ def _code_dict(code: Code) -> dict[str, Any]:
     return out
 
 
+def _thaw(value: Any) -> Any:
+    """Read-only mappings back to dicts (recursively), so frozen objects can be pickled."""
+    if isinstance(value, (MappingProxyType, dict)):
+        return {k: _thaw(v) for k, v in value.items()}
+    return value
+
+
+def _rebuild(cls: type, kwargs: dict[str, Any]) -> Any:
+    return cls(**kwargs)
+
+
+def _reduce(obj: Any) -> tuple:
+    return (_rebuild, (type(obj), {f.name: _thaw(getattr(obj, f.name)) for f in fields(obj)}))
+
+
 def _freeze(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(value or {}))
 
@@ -106,6 +121,8 @@ class Code:
     color: str | None = None
     line: int | None = field(default=None, compare=False)
 
+    __reduce__ = _reduce
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "facets", _freeze(self.facets))
         object.__setattr__(self, "cues", tuple(self.cues))
@@ -131,6 +148,8 @@ class Codebook:
     negators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     negation_window: int = 3
     path: str | None = field(default=None, compare=False)
+
+    __reduce__ = _reduce
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "codes", tuple(self.codes))

@@ -148,7 +148,7 @@ class Stemmer:
             if self.lang == "id":
                 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-                self._backend = StemmerFactory().create_stemmer()
+                self._backend = StemmerFactory().create_stemmer().delegatedStemmer  # we cache ourselves
             else:
                 import snowballstemmer
 

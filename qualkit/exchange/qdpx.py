@@ -5,7 +5,8 @@ Export (:func:`write_qdpx`) writes a zip with ``project.qde`` and one
 against Project.xsd: Users (one per coder), CodeBook (see :mod:`qualkit.exchange.qdc`),
 Variables ``source_type``, ``informant_group``, ``case_id``, ``language`` with their
 values on each TextSource, one Case per ``case_id``, TextSources named by the document id
-with PlainTextSelections in code points over the stored text, Codings with
+(``/`` as ``__``; tools such as qc use the name as a file name) with PlainTextSelections
+in code points over the stored text, Codings with
 ``creatingUser``, memos as Notes (``NoteRef`` on the Coding), and Sets carrying the
 facets. What REFI-QDA has no element for (passages, coding method/cue/confidence) is kept
 in ``qualkit: {json}`` lines of Description elements so that qualkit restores it.
@@ -134,6 +135,16 @@ def source_guid(doc_id: str) -> str:
     return stable_guid("source", doc_id)
 
 
+def source_name(doc_id: str) -> str:
+    """TextSource ``name`` for a document id: ``/`` becomes ``__`` (tools such as qc use the
+    name as a file name); the exact id is kept in the source's ``qualkit:`` block.
+
+    >>> source_name("interviews/korban_01.txt")
+    'interviews__korban_01.txt'
+    """
+    return doc_id.replace("/", "__").replace("\\", "__")
+
+
 def user_guid(coder: str) -> str:
     """The stable GUID qualkit writes for a coder."""
     return stable_guid("user", coder)
@@ -248,7 +259,7 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
         for doc in corpus.documents:
             guid = source_guid(doc.id)
             files[f"sources/{guid}.txt"] = doc.text.encode("utf-8")
-            src = sub(sources_el, "TextSource", guid=guid, name=doc.id,
+            src = sub(sources_el, "TextSource", guid=guid, name=source_name(doc.id),
                       plainTextPath=f"internal://{guid}.txt")
             sub(src, "Description").text = with_marker(doc.title, _doc_data(doc, corpus))
             group = by_doc.get(doc.id)

@@ -106,7 +106,7 @@ def looks_like_form(text: str, *, headings: Sequence[Heading] = ()) -> bool:
     distinct labels (a transcript repeats its few speakers), short values, and no
     interviewer-like labels.
     """
-    lines = _classify(text[:200_000], headings)
+    lines = _classify(text[:30_000], headings)
     fields = [ln for ln in lines if ln.kind == "field"]
     content = [ln for ln in lines if ln.kind in ("field", "text", "check")]
     if len(fields) < 4 or len(fields) < 0.5 * len(content):

@@ -82,11 +82,13 @@ def _has_cooccurrence(matrix: pd.DataFrame) -> bool:
     return bool((values > 0).any())
 
 
-def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, passages: bool = True) -> list[Path]:
+def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, passages: bool = True,
+                  charts: bool = True) -> list[Path]:
     """Write every output of an Analysis into ``out_dir``; return all paths written.
 
     Files: ``passages.csv`` (when ``passages``), ``codings.csv``, the analysis CSVs
-    (``analysis.to_csv``), ``charts/*.png|svg``, ``report.docx``, ``findings.xlsx`` and,
+    (``analysis.to_csv``), ``charts/*.png|svg`` (when ``charts``; they are also the
+    report's figures), ``report.docx``, ``findings.xlsx`` and,
     when :mod:`qualkit.exchange.refi` can be imported, ``project.qdpx`` and
     ``codebook.qdc``.
 
@@ -102,17 +104,19 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, passages: b
     paths.append(write_csv(analysis.codings, out / "codings.csv"))
     if hasattr(analysis, "to_csv"):
         paths.extend(Path(p) for p in analysis.to_csv(out))
-    charts = write_charts(analysis, out / CHARTS_FOLDER)
-    for pair in charts.values():
-        paths.extend(pair)
-    from qualkit.outputs.report import _t
+    in_report: dict[str, Path] | bool = False
+    if charts:
+        drawn = write_charts(analysis, out / CHARTS_FOLDER)
+        for pair in drawn.values():
+            paths.extend(pair)
+        from qualkit.outputs.report import _t
 
-    language = getattr(analysis, "language", "en")
-    in_report = {
-        _t("cap_factor_chart", language): charts["factors"][0],
-        _t("cap_stage_chart", language): charts["stages"][0],
-        _t("cap_tri_chart", language): charts["triangulation_source_type"][0],
-    }
+        language = getattr(analysis, "language", "en")
+        in_report = {
+            _t("cap_factor_chart", language): drawn["factors"][0],
+            _t("cap_stage_chart", language): drawn["stages"][0],
+            _t("cap_tri_chart", language): drawn["triangulation_source_type"][0],
+        }
     paths.append(write_report(analysis, out / "report.docx", charts=in_report))
     paths.append(write_spreadsheet(analysis, out / "findings.xlsx"))
     paths.extend(_write_refi(analysis, out))

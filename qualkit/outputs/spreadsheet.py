@@ -110,6 +110,13 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _format_sheet(sheet: Any, frame: pd.DataFrame) -> None:
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
@@ -117,8 +124,9 @@ def _format_sheet(sheet: Any, frame: pd.DataFrame) -> None:
         cell.font = bold
         cell.alignment = Alignment(vertical="top", wrap_text=False)
     for i, column in enumerate(frame.columns, start=1):
-        lengths = frame[column].astype(str).str.len() if len(frame) else pd.Series([0])
-        typical = float(lengths.quantile(0.9)) if len(lengths) else 0.0
+        values = frame.iloc[:, i - 1]
+        lengths = [0 if _missing(v) else len(str(v)) for v in values] or [0]
+        typical = float(pd.Series(lengths).quantile(0.9))
         width = min(MAX_WIDTH, max(len(str(column)) + 2, int(typical) + 2, 8))
         sheet.column_dimensions[get_column_letter(i)].width = width
     if len(frame):

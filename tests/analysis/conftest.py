@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from analysis_fixtures import build_codebook, build_codings, build_corpus
 
+from qualkit import Corpus
+from qualkit.codebook.model import Codebook
+
 
 @pytest.fixture
 def corpus() -> Corpus:

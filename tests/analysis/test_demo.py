@@ -30,11 +30,12 @@ def result():
         pytest.skip(f"the demo corpus {DEMO} is not there yet")
     if not BOOK.is_file():
         pytest.skip(f"the study codebook {BOOK} is not there yet")
-    for module in ("qualkit.loading", "qualkit.codebook.io", "qualkit.coding.auto"):
+    for module, name in (("qualkit.loading", "load_corpus"), ("qualkit.codebook.io", "load_codebook"),
+                         ("qualkit.coding.auto", "code")):
         try:
-            import_module(module)
-        except ImportError as err:
-            pytest.skip(f"{module} cannot be imported yet ({err})")
+            getattr(import_module(module), name)
+        except (ImportError, AttributeError) as err:
+            pytest.skip(f"{module}.{name} is not available yet ({err})")
     import qualkit
 
     corpus = qualkit.load_corpus(DEMO)

@@ -107,7 +107,7 @@ def test_cooccurrence_in_the_same_passage(extracts, book):
 
 
 def test_cooccurrence_within_a_character_window():
-    corpus, book = build_corpus(), build_codebook()
+    corpus = build_corpus()
     v = "interviews/victim_01.txt"
     rows = [coding(corpus, f"{v}#p2", "fear", "takut"), coding(corpus, f"{v}#p4", "gov", "KBRI")]
     codings = codings_frame(rows)
@@ -124,3 +124,25 @@ def test_facet_order_comes_from_the_codebook(extracts):
                                       facets={"factor": "supporting", "level": "individual"}),))
     factors = factor_matrix(extracts, book)
     assert factors["code_id"].tolist() == ["gov", "media", "docs_missing", "courage", "skills", "fear"]
+
+
+def test_main_activity_drops_a_main_activity_label(extracts):
+    book = build_codebook()
+    codes = tuple(Code(id=c.id, name=c.name, facets=c.facets, parent=c.parent,
+                       description="Main activity: first contact with the family." if c.id == "stage_engagement"
+                       else c.description) for c in book.codes)
+    book = type(book)(name=book.name, codes=codes, facets=book.facets)
+    stages = stage_table(extracts, book).set_index("stage")
+    assert stages.loc["engagement", "main_activity"] == "First contact with the family."
+
+
+def test_two_coders_on_one_passage_count_once():
+    corpus, book = build_corpus(), build_codebook()
+    v = "interviews/victim_01.txt"
+    rows = [coding(corpus, f"{v}#p2", "fear", "takut"),
+            coding(corpus, f"{v}#p2", "fear", coder="rina", method="manual")]
+    ex = select_codings(codings_frame(rows), corpus, book)
+    assert len(ex) == 2
+    fear = factor_matrix(ex, book).set_index("code_id").loc["fear"]
+    assert (fear["codings"], fear["documents"]) == (1, 1)
+    assert code_by(ex, by="source_type").loc["fear", "interview"] == 1

@@ -90,7 +90,7 @@ def test_negated_mentions_by_the_interviewer_do_not_count(corpus, book, codings)
                              "text": ["private words"]})
     result = analyze(corpus, book, codings=codings, mentions=mentions, redact=False)
     assert result.triangulation.set_index("code_id").loc["fear", "status"] == "single-source"
-    informant = mentions.assign(passage_id=f"{S}#p3")
+    informant = mentions.assign(passage_id=f"{V}#p4")
     contested = analyze(corpus, book, codings=codings, mentions=informant, redactor=MaskingRedactor())
     assert contested.triangulation.set_index("code_id").loc["fear", "status"] == "contested"
     assert "text" not in contested.mentions.columns  # without doc_id nothing can be moved: text dropped
@@ -129,10 +129,11 @@ def test_the_real_redactor_redacts_quotes_and_moves_mentions():
     spec = [("interviews/v.txt", "interview", "victim", "c1", [
         ("interviewer", "P", "Siapa yang menolong?"),
         ("informant", "K", "Ibu Sari Dewi dari KBRI menolong saya, tapi saya tidak takut lagi."),
+        ("informant", "K", "Dulu saya takut sekali."),
     ])]
     corpus, book = build_corpus(spec), build_codebook()
     codings = codings_frame([coding(corpus, "interviews/v.txt#p2", "gov", "KBRI"),
-                             coding(corpus, "interviews/v.txt#p2", "fear", "takut")])
+                             coding(corpus, "interviews/v.txt#p3", "fear", "takut")])
     mentions = pd.DataFrame({"passage_id": ["interviews/v.txt#p2"], "doc_id": ["interviews/v.txt"],
                              "code_id": ["fear"], "start": [60], "end": [65], "negated": [True]})
     result = analyze(corpus, book, codings=codings, mentions=mentions,

@@ -85,13 +85,22 @@ def test_a_declared_theme_facet_links_codes_across_parents():
 
 
 def test_negated_mentions_make_a_finding_contested(extracts, book):
-    mentions = pd.DataFrame({"passage_id": [f"{S}#p3", f"{V}#p2"], "code_id": ["fear", "fear"],
-                             "negated": [True, False]})
+    # "not afraid" in a passage not coded fear is counter-evidence; in a coded one it is not
+    mentions = pd.DataFrame({"passage_id": [f"{V}#p4", f"{V}#p4", f"{S}#p3", f"{V}#p2"],
+                             "code_id": ["fear", "fear", "fear", "fear"],
+                             "negated": [True, True, True, False]})
     tri = triangulate(extracts, book, mentions=mentions).set_index("code_id")
     assert tri.loc["fear", "status"] == "contested" and tri.loc["fear", "negated"] == 1
+    assert tri.loc["fear", "note"] == "only negated in 1 passage(s)"
     assert tri.loc["courage", "status"] == "single-source"
+    coded_anyway = mentions[mentions["passage_id"] == f"{S}#p3"]
+    assert triangulate(extracts, book, mentions=coded_anyway).set_index("code_id").loc["fear", "status"] == "single-source"
+    strict = triangulate(extracts, book, mentions=mentions, negation_share=0.6).set_index("code_id")
+    assert strict.loc["fear", "status"] == "single-source" and strict.loc["fear", "negated"] == 1
     with pytest.raises(QualkitError, match="negated"):
         triangulate(extracts, book, mentions=mentions.drop(columns="negated"))
+    with pytest.raises(QualkitError, match="negation_share"):
+        triangulate(extracts, book, mentions=mentions, negation_share=0)
 
 
 def test_conclusions_in_english_and_indonesian(extracts, book):
@@ -117,9 +126,9 @@ def test_contested_conclusions_say_why(extracts, book):
     mentions = pd.DataFrame({"code_id": ["fear"], "negated": [True]})
     tri = triangulate(extracts, book, mentions=mentions)
     en = conclusions(tri, book).set_index("code_id")
-    assert "contested: it is also negated in 1 mention(s)" in en.loc["fear", "statement"]
+    assert "but the evidence is contested: 1 passage(s) mention it only negated (interviews; 2 documents" in en.loc["fear", "statement"]
     idn = conclusions(tri, book, language="id").set_index("code_id")
-    assert "bertentangan: juga disangkal dalam 1 penyebutan" in idn.loc["fear", "statement"]
+    assert "namun buktinya bertentangan: 1 bagian hanya menyebutnya dalam bentuk negasi" in idn.loc["fear", "statement"]
 
 
 def test_code_labels_in_the_codebook_name_the_factor_per_language(extracts):
@@ -130,3 +139,12 @@ def test_code_labels_in_the_codebook_name_the_factor_per_language(extracts):
     idn = conclusions(tri, book, language="id").set_index("code_id")
     assert idn.loc["gov", "statement"].startswith(
         "Keterlibatan proaktif pemerintah merupakan faktor pendukung pada tingkat organisasi, dikuatkan")
+
+
+def test_statements_use_the_short_code_name(extracts):
+    book = build_codebook()
+    codes = tuple(Code(id=c.id, name="Fear of risks (hesitation to leave)" if c.id == "fear" else c.name,
+                       facets=c.facets, parent=c.parent, description=c.description) for c in book.codes)
+    book = Codebook(name=book.name, codes=codes, facets=book.facets)
+    statement = conclusions(triangulate(extracts, book), book).set_index("code_id").loc["fear", "statement"]
+    assert statement.startswith("Fear of risks is an inhibiting factor")

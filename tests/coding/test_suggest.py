@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -172,8 +173,9 @@ def test_evaluate_rankings_against_hand_computed_values():
 def _load_script():
     spec = importlib.util.spec_from_file_location("evaluate_suggester", ROOT / "scripts" / "evaluate_suggester.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    sys.modules.setdefault(spec.name, module)
+    spec.loader.exec_module(sys.modules[spec.name])
+    return sys.modules[spec.name]
 
 
 @pytest.mark.skipif(not (REALDATA / "pdpilot_user_study").is_dir(),

@@ -1,0 +1,70 @@
+"""Tokens and stemmers: offsets, reduplication, stems, the on-disk cache."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qualkit.coding.tokens import Stemmer, split_tokens, tokenize
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
+def test_token_offsets_point_into_the_text(text):
+    for start, end, norm in tokenize(text):
+        assert text[start:end].casefold() == norm
+        assert 0 <= start < end <= len(text)
+
+
+@given(st.text(max_size=80))
+def test_split_tokens_concatenates_back(text):
+    pieces = split_tokens(text)
+    assert "".join(pieces) == text
+    assert [p.casefold() for p in pieces[1::2]] == [t[2] for t in tokenize(text)]
+
+
+def test_reduplication_is_one_token_and_stems_to_its_root():
+    toks = tokenize("Kami ditakut-takuti, anak-anak menangis.")
+    assert [t[2] for t in toks] == ["kami", "ditakut-takuti", "anak-anak", "menangis"]
+    stemmer = Stemmer("id", cache_dir=None)
+    assert stemmer.stem_many(["ditakut-takuti", "anak-anak"]) == ["takut", "anak"]
+
+
+def test_indonesian_stems_variants_to_one_root():
+    stemmer = Stemmer("id", cache_dir=None)
+    assert {stemmer.stem(w) for w in ("takut", "ketakutan", "menakutkan", "Takut")} == {"takut"}
+    assert stemmer.stem("ponselnya") == "ponsel"        # clitic stripped outside the dictionary
+    assert stemmer.stem("KTP-nya") == "ktp"
+    assert stemmer.stem("hanya") == "hanya"             # a dictionary word ending in -nya is kept
+
+
+def test_english_stems():
+    stemmer = Stemmer("en", cache_dir=None)
+    assert stemmer.stem("threatened") == stemmer.stem("threaten")
+    assert stemmer.stem("Passports") == "passport"
+
+
+def test_each_type_is_stemmed_once_and_the_cache_persists(tmp_path):
+    stemmer = Stemmer("id", cache_dir=tmp_path)
+    calls = []
+    real = stemmer._compute
+    stemmer._compute = lambda w: calls.append(w) or real(w)
+    stemmer.stem_many(["ketakutan"] * 50 + ["disita"] * 20)
+    assert sorted(calls) == ["disita", "ketakutan"]
+    path = stemmer.save()
+    assert json.loads(path.read_text())["ketakutan"] == "takut"
+    again = Stemmer("id", cache_dir=tmp_path)
+    again._compute = lambda w: (_ for _ in ()).throw(AssertionError("recomputed " + w))
+    assert again.stem("ketakutan") == "takut"
+
+
+def test_cache_dir_none_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUALKIT_CACHE_DIR", str(tmp_path))
+    stemmer = Stemmer("en", cache_dir=None)
+    stemmer.stem("running")
+    assert stemmer.save() is None
+    assert list(tmp_path.iterdir()) == []
+    default = Stemmer("en")
+    default.stem("running")
+    assert default.save() == tmp_path / "stems-en.json"

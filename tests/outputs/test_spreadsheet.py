@@ -1,0 +1,65 @@
+"""The findings workbook, read back with openpyxl and pandas."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from qualkit.outputs.spreadsheet import CODINGS_SHEET_COLUMNS, sheet_names, write_spreadsheet
+
+
+@pytest.fixture(scope="module")
+def workbook(analysis, tmp_path_factory):
+    path = tmp_path_factory.mktemp("xlsx") / "findings.xlsx"
+    assert write_spreadsheet(analysis, path) == path
+    return path
+
+
+def test_one_sheet_per_table_plus_documents_and_codings(workbook, analysis):
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames == sheet_names(list(analysis.tables())) + ["documents", "codings"]
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    assert len(set(book.sheetnames)) == len(book.sheetnames)
+
+
+def test_tables_read_back_equal(workbook, analysis):
+    factors = pd.read_excel(workbook, sheet_name="factors", keep_default_na=False)
+    assert factors.columns.tolist() == analysis.factors.columns.tolist()
+    assert factors["code_id"].tolist() == analysis.factors["code_id"].tolist()
+    assert factors["codings"].tolist() == analysis.factors["codings"].tolist()
+    assert factors["quotes"].tolist() == analysis.factors["quotes"].fillna("").tolist()
+    stages = pd.read_excel(workbook, sheet_name="stages")
+    assert stages["stage"].tolist() == analysis.stages["stage"].tolist()
+
+
+def test_codings_sheet_long_format(workbook, analysis):
+    sheet = pd.read_excel(workbook, sheet_name="codings", keep_default_na=False)
+    facets = list(analysis.codebook.facets)
+    assert sheet.columns.tolist() == list(CODINGS_SHEET_COLUMNS[:7]) + facets + list(CODINGS_SHEET_COLUMNS[7:])
+    assert len(sheet) == len(analysis.codings)
+    texts = {d.id: d.text for d in analysis.corpus.documents}
+    passages = {p.id: p.text for p in analysis.corpus.passages}
+    for row in sheet.itertuples(index=False):
+        assert row.evidence == texts[row.doc_id][row.start:row.end]
+        assert row.quote == passages[row.passage_id]
+        assert row.code_name == analysis.codebook.code(row.code_id).name
+    fear = sheet[sheet["code_id"] == "ind_inhibit_fear"]
+    assert set(fear["level"]) == {"individual"} and set(fear["factor"]) == {"inhibiting"}
+
+
+def test_header_bold_frozen_and_widths(workbook):
+    book = openpyxl.load_workbook(workbook)
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2"
+        assert all(cell.font.bold for cell in ws[1] if cell.value is not None)
+    ws = book["codings"]
+    widths = [ws.column_dimensions[c].width for c in "ABCDEFG"]
+    assert all(8 <= w <= 60 for w in widths)
+
+
+def test_sheet_names_are_excel_safe():
+    names = sheet_names(["a/b", "x" * 40, "x" * 40, "matrix_code_x_informant_group_long"])
+    assert names[0] == "a_b"
+    assert names[1] == "x" * 31 and names[2] == "x" * 29 + "~1"
+    assert names[3] == "m_code_x_informant_group_long"
