@@ -10,8 +10,9 @@ A :class:`Redactor` learns, in :meth:`Redactor.fit`, the names a corpus *declare
   ``Pemberi Kuasa``, ``Name``...);
 * manifest / metadata columns ``name``, ``nama``, ``informant_name``, ... (a
   ``pseudonym`` column, when present, is used as that person's pseudonym);
-* names introduced in the text with an honorific or by "namanya / bernama / named"
-  (``Pak Tono``, ``Mas Agus``, ``namanya Bobi``) when ``titled_names=True``;
+* names introduced in the text with an honorific or by "namanya / bernama / atas nama /
+  named" (``Pak Tono``, ``Mas Agus``, ``namanya Bobi``) and names signed under a closing
+  formula (``Hormat kami,``) when ``titled_names=True``;
 * every name given in ``names=``;
 
 and each name's parts (a first name used alone). Every person gets one pseudonym for the
@@ -119,7 +120,7 @@ _NAME_FIELD = re.compile(
     r"^\s*(?:nama\b|name\b|full\s*name|dibuat\s+oleh|diserahkan\s+oleh|diterima\s+oleh|"
     r"penerima\s+kuasa|pemberi\s+kuasa|yang\s+bertanda\s+tangan|pelapor|sponsor|perekrut|"
     r"calo|recruiter|made\s+by|submitted\s+by|ayah|ibu\b|suami|istri|wali|ahli\s+waris|"
-    r"contact\s+person|kontak\s+keluarga)",
+    r"contact\s+person|kontak\s+keluarga|narahubung|contact\b|penanggung\s+jawab)",
     re.IGNORECASE,
 )
 _ADDRESS_FIELD = re.compile(r"^\s*(?:alamat|address|domisili|tempat\s+tinggal)", re.IGNORECASE)
@@ -152,13 +153,20 @@ _TITLED = re.compile(
     + r")\.?) +([A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+)?)(?![^\W_])"
 )
 _INTRODUCED = re.compile(
-    r"(?<![^\W_])(?:namanya|bernama|named|called) +([A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+)?)(?![^\W_])")
+    r"(?<![^\W_])(?:namanya|bernama|atas nama|a\.n\.|named|called) +[\"“'‘]?"
+    r"([A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+| [A-Z]\.)?)(?![^\W_])")
+_CLOSING = re.compile(
+    r"^\s*(?:hormat\s+(?:kami|saya)|salam(?:\s+\w+)?|sincerely|regards|best\s+regards|"
+    r"yang\s+(?:menyerahkan|menerima|membuat|melapor|bertanda\s+tangan)|pemberi\s+kuasa|"
+    r"penerima\s+kuasa|mengetahui|menyetujui)\s*[,:]?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _ORG_WORDS = {"yayasan", "pt", "cv", "lembaga", "kbri", "kjri", "kantor", "perusahaan", "lbh",
               "dinas", "kementerian", "badan", "bp2mi", "polres", "polda", "ud", "koperasi"}
 
 _SEP = r"[ .\-]?"
 _REGEXES: dict[str, re.Pattern[str]] = {
-    "nik": re.compile(rf"(?<![\d\w])\d(?:{_SEP}\d){{15}}(?![\d])"),
+    "nik": re.compile(rf"(?<![\d\w])[1-9](?:{_SEP}\d){{15}}(?![\d])"),
     "passport": re.compile(r"(?<![\w])[A-Z]{1,2} ?\d{7}(?![\d\w])"),
     "phone": re.compile(
         r"(?<![\w+])(?:"
@@ -259,6 +267,20 @@ def _clean_name(raw: str) -> str | None:
     if not all(w[:1].isupper() or w.casefold() in _PARTICLES for w in words):
         return None
     return " ".join(words)
+
+
+def _signatures(text: str) -> list[str]:
+    """Names on their own line within a few lines after a closing formula (``Hormat kami,``)."""
+    found = []
+    for m in _CLOSING.finditer(text):
+        for line in text[m.end():].split("\n")[1:6]:
+            words = line.split()
+            if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+                name = _clean_name(line)
+                if name:
+                    found.append(name)
+                    break
+    return found
 
 
 def _looks_like_person_label(label: str) -> bool:
@@ -419,6 +441,8 @@ class Redactor:
                 for rx in (_TITLED, _INTRODUCED):
                     for m in rx.finditer(doc.text):
                         add(m.group(1), None, doc.id)
+                for name in _signatures(doc.text):
+                    add(name, None, doc.id)
         folded = self._fold_short_names(people)
         self._assign_pseudonyms(people)
         aliases: dict[str, _Person] = {}

@@ -89,7 +89,9 @@ def main(argv: list[str]) -> int:
         corpus = {p.relative_to(project / "corpus").as_posix() for p in (project / "corpus").rglob("*") if p.is_file()} \
             if (project / "corpus").exists() else set()
     missing_codes = sorted(codes - names)
-    missing_sources = sorted(s for s in sources if s not in corpus and f"{s}.txt" not in corpus)
+    # qc stores each source as <name without its extension>.txt
+    missing_sources = sorted(s for s in sources
+                             if not {s, f"{s}.txt", f"{Path(s).stem}.txt"} & corpus)
     print(f"qc: {len(codes) - len(missing_codes)}/{len(codes)} codes, "
           f"{len(sources) - len(missing_sources)}/{len(sources)} sources arrived")
     for c in missing_codes:

@@ -296,6 +296,9 @@ def test_demo_corpus_has_no_planted_personal_data_after_redaction():
         haystacks += [f"{f.label} {f.value}" for f in d.fields]
     for p in safe.passages:
         haystacks += [p.id, p.text, str(p.speaker), str(p.section)]
-    blob = "\n".join(haystacks).casefold()
-    leaked = [s for s in planted if s.casefold() in blob]
+    import re
+
+    blob = "\n".join(haystacks)
+    leaked = [s for s in planted  # whole words: "Agus" must not flag "Agustus"
+              if re.search(rf"(?<![^\W_]){re.escape(s)}(?![^\W_])", blob, re.IGNORECASE)]
     assert not leaked, f"planted personal data left after redaction: {leaked}"

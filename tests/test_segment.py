@@ -143,7 +143,7 @@ def _check_spans(text, spans):
 TEXTS = st.text(alphabet=st.sampled_from(list("aB .:!?\n\t[]*-Pd1é\"'")), max_size=300)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(TEXTS)
 def test_sentence_spans_are_ordered_and_cover_all_text(text):
     spans = split_sentences(text, "id")
@@ -154,7 +154,7 @@ def test_sentence_spans_are_ordered_and_cover_all_text(text):
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(TEXTS)
 def test_turn_and_paragraph_passages_keep_the_offset_invariant(text):
     passages = text_passages("d", text)

@@ -176,6 +176,12 @@ class _LangMatcher:
     # -- matching -------------------------------------------------------------------
     def _streams(self, toks: list[str]) -> tuple[list[str], list[str]]:
         raw_stem, raw_fold = self._raw_stem, self._raw_fold
+        need_fold = "fold" in self.automata
+        try:  # warm path: every type seen before, no set over the tokens
+            stems = list(map(raw_stem.__getitem__, toks))
+            return stems, (list(map(raw_fold.__getitem__, toks)) if need_fold else [])
+        except KeyError:
+            pass
         new = set(toks).difference(raw_stem)
         if new:
             folds = [t.casefold() for t in new]
@@ -190,10 +196,10 @@ class _LangMatcher:
         return stems, folds
 
     @staticmethod
-    def _starts(words: list[str]) -> np.ndarray:
-        """Start of each word in ``" " + " ".join(words) + " "``."""
-        lens = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 1
-        return np.cumsum(lens) - lens + 1
+    def _starts(stream: str) -> np.ndarray:
+        """Start of each word in a stream ``" w1 w2 ... "`` (words never hold spaces)."""
+        codes = np.frombuffer(stream.encode("utf-32-le"), dtype=np.uint32)
+        return np.flatnonzero(codes == 32)[:-1] + 1
 
     def match(self, texts: Sequence[str], window: int) -> dict[str, np.ndarray]:
         """All matches in ``texts``: arrays ``passage, unit, start, end, negated`` (offsets
@@ -223,7 +229,7 @@ class _LangMatcher:
                 continue
             arr = np.asarray(found, dtype=np.int64)
             ends, kid = arr[:, 0], arr[:, 1]
-            wstart = self._starts(words)
+            wstart = self._starts(text)
             first = np.searchsorted(wstart, ends - self.key_len[stream][kid] + 2)
             last = first + self.key_ntok[stream][kid] - 1
             ptr, flat_units = self.key_ptr[stream], self.key_flat[stream]

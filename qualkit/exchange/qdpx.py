@@ -8,8 +8,9 @@ values on each TextSource, one Case per ``case_id``, TextSources named by the do
 (``/`` as ``__``; tools such as qc use the name as a file name) with PlainTextSelections
 in code points over the stored text, Codings with
 ``creatingUser``, memos as Notes (``NoteRef`` on the Coding), and Sets carrying the
-facets. What REFI-QDA has no element for (passages, coding method/cue/confidence) is kept
-in ``qualkit: {json}`` lines of Description elements so that qualkit restores it.
+facets. What REFI-QDA has no element for (passages, form fields, metadata, coding
+method/cue/confidence) is kept in ``qualkit: {json}`` lines of Description elements so that
+qualkit restores it; ``Document.source_path`` (a local path) is not exported.
 
 write_qdpx exports what it is given: pass an already-redacted corpus and codings
 (``qualkit analyze`` and the CLI pass redacted data unless asked not to redact).
@@ -613,15 +614,15 @@ class _Reader:
 
         metadata = {k: v for k, v in values.items() if k not in VARIABLES}
         metadata.update({"refi_guid": guid, "refi_origin_path": entry or ""})
-        if meta:
-            metadata = dict(meta.get("metadata", {}))
+        if meta:  # JSON has lists where qualkit's frozen data holds tuples
+            metadata = {k: tuple(v) if isinstance(v, list) else v for k, v in meta.get("metadata", {}).items()}
         doc = Document(
             id=doc_id, text=st.text, source_type=source_type,
             informant_group=values.get("informant_group") or None,
             case_id=values.get("case_id") or case_name or None,
             language=values.get("language") or (meta or {}).get("language") or self.language,
             title=(meta or {}).get("title") or attr(src, "name") or human or doc_id,
-            sha256=(meta or {}).get("sha256") or hashlib.sha256(raw_bytes).hexdigest(),
+            sha256=meta.get("sha256", "") if meta else hashlib.sha256(raw_bytes).hexdigest(),
             metadata=metadata,
             fields=tuple(FormField(*f) for f in (meta or {}).get("fields", [])),
             removed=tuple((meta or {}).get("removed", ())) if meta else st.removed,

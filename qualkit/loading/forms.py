@@ -26,7 +26,7 @@ from qualkit.corpus import FormField, Passage
 from qualkit.segment import INTERVIEWER_LABELS, Heading, _role_key, split_paragraphs
 
 _FIELD = re.compile(
-    r"^[ \t]*(?:[-•*][ \t]+)?(?P<label>[^\W_][^:\n]{0,60}?)[ \t]*:(?![/\\])[ \t]*(?P<value>[^\n]*?)[ \t]*$",
+    r"^[ \t]*(?:[-•*][ \t]+)?(?P<label>[^\W_][^:\n]{0,60}?)[ \t]*:(?!//)[ \t]*(?P<value>[^\n]*?)[ \t]*$",
     re.MULTILINE,
 )
 _CHECK = re.compile(

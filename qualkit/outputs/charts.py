@@ -376,7 +376,9 @@ def cooccurrence_heatmap(
     if ax is None:
         side = max(4.0, 0.42 * len(names) + 3.5)
         ax = _new_axes(side + 1.0, side)
-    _draw_grid(ax, grid, binary=False, cmap="Purples", col_labels=names, row_labels=names,
+    # Rotated column labels stay on one line (wrapped lines of rotated text collide).
+    col_names = [wrap_label(_code_name(codebook, c), 60) for c in grid.columns]
+    _draw_grid(ax, grid, binary=False, cmap="Purples", col_labels=col_names, row_labels=names,
                mask_diagonal=True)
     for label in ax.get_xticklabels():
         label.set_rotation(60)

