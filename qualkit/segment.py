@@ -60,7 +60,7 @@ NON_SPEAKER_WORDS = frozenset(
     inaudible unintelligible laughs laughter laughing crosstalk pause jeda tertawa
     silence hening music musik noise applause tepuk tidak jelas sambil
     warning peringatan penting important update edit dibuat made oleh by from to dari
-    kepada cc re fwd subjek pertanyaan question questions jawaban answer answers
+    kepada cc re fwd subjek
     tabel table gambar figure pasal ayat bab bagian menimbang mengingat memutuskan menetapkan
     """.split()
 )
@@ -69,12 +69,13 @@ NON_SPEAKER_WORDS = frozenset(
 INTERVIEWER_LABELS = frozenset(
     """
     pewawancara peneliti penanya interviewer interviewers int iv i q moderator mod
+    pertanyaan tanya question
     fasilitator facilitator researcher enumerator pendamping_wawancara
     """.split()
 )
 """Speaker labels (casefolded, trailing numbers removed) that mean the interviewer."""
 
-_P_PARTNERS = frozenset({"i", "n", "r", "informan", "narasumber", "responden", "k", "korban"})
+_P_PARTNERS = frozenset({"i", "n", "r", "j", "informan", "narasumber", "responden", "k", "korban"})
 
 # --------------------------------------------------------------------------------------
 # speaker turns
@@ -311,8 +312,9 @@ def speaker_roles(labels: Iterable[str], *, interviewers: Iterable[str] = ()) ->
     """Map each speaker label to ``interviewer`` or ``informant``.
 
     Interviewer labels: Pewawancara, Peneliti, Interviewer (1), I, Q, Moderator,
-    Fasilitator..., ``P`` when the other speakers are I/N/R/Informan (then ``I`` is the
-    informant), and any label in ``interviewers`` (e.g. from the manifest).
+    Fasilitator, Pertanyaan..., ``P`` when the other speakers are I/N/R/J/Informan (then
+    ``I`` is the informant), ``T`` paired with ``J`` (tanya/jawab), and any label in
+    ``interviewers`` (e.g. from the manifest).
 
     >>> speaker_roles(["P", "I"])
     {'P': 'interviewer', 'I': 'informant'}
@@ -322,7 +324,9 @@ def speaker_roles(labels: Iterable[str], *, interviewers: Iterable[str] = ()) ->
     labels = list(dict.fromkeys(labels))
     listed = {i.strip().casefold() for i in interviewers if i and i.strip()}
     keys = {label: _role_key(label) for label in labels}
-    p_paired = "p" in keys.values() and bool(_P_PARTNERS & set(keys.values()))
+    present = set(keys.values())
+    p_paired = "p" in present and bool(_P_PARTNERS & present)
+    t_paired = "t" in present and "j" in present  # Tanya / Jawab
     roles = {}
     for label in labels:
         key = keys[label]
@@ -330,6 +334,8 @@ def speaker_roles(labels: Iterable[str], *, interviewers: Iterable[str] = ()) ->
             is_int = True
         elif p_paired:
             is_int = key == "p"
+        elif t_paired and key in ("t", "j"):
+            is_int = key == "t"
         else:
             is_int = key in INTERVIEWER_LABELS
         roles[label] = "interviewer" if is_int else "informant"

@@ -36,6 +36,8 @@ def utterances(text):
          ["K (Kiki)", "P", "K (Kiki)", "P"]),
         ("Q - Where?\nA - Home.\nQ - When?\nA - Now.", ["Q", "A", "Q", "A"]),
         ("Q: Where?\nA: Home.\nQ: When?\nA: Now.", ["Q", "A", "Q", "A"]),
+        ("Pertanyaan: Kapan?\nJawaban: Mei.\nPertanyaan: Di mana?\nJawaban: Sana.",
+         ["Pertanyaan", "Jawaban", "Pertanyaan", "Jawaban"]),
         ("P1: ya\nP2: tidak\nP1: mungkin\nP2: nah", ["P1", "P2", "P1", "P2"]),
         ("Interviewer 1: hi\nParticipant: yo\nInterviewer 1: so\nParticipant: well",
          ["Interviewer 1", "Participant", "Interviewer 1", "Participant"]),
@@ -89,6 +91,8 @@ def test_roles():
     assert speaker_roles(["P", "N"]) == {"P": "interviewer", "N": "informant"}
     assert speaker_roles(["I", "R"])["I"] == "interviewer"
     assert speaker_roles(["Moderator", "Ana"])["Moderator"] == "interviewer"
+    assert speaker_roles(["T", "J"]) == {"T": "interviewer", "J": "informant"}
+    assert speaker_roles(["Pertanyaan", "Jawaban"])["Pertanyaan"] == "interviewer"
     assert speaker_roles(["Dan", "Participant"], interviewers=["dan"])["Dan"] == "interviewer"
     assert speaker_roles(["Dan", "Participant"])["Dan"] == "informant"
 

@@ -111,7 +111,7 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], where: str) -> None:
 def wrap_label(text: Any, width: int = 28) -> str:
     """Wrap a label on word boundaries to lines of at most ``width`` characters.
 
-    >>> wrap_label("Proactive involvement of the government", 20)
+    >>> wrap_label("Proactive involvement of the government", 22)
     'Proactive involvement\\nof the government'
     """
     return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)

@@ -184,3 +184,7 @@ def test_memo_errors_and_check():
     assert len(err.value.problems) == 2
     with pytest.raises(QualkitError, match="no memo"):
         book.remove("code", "other")
+
+
+def test_codebook_hash_is_taken_from_the_codebook_when_not_given():
+    assert CodingSheet(coder="rina", codebook=BOOK).codebook_hash == BOOK.hash
