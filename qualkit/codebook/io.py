@@ -11,6 +11,7 @@ The format (every key but ``name`` and ``codes`` is optional)::
       level: [organisation, individual]
     facet_labels:                      # display labels per language (optional)
       factor.supporting: {id: Pendukung, en: Supporting}
+      code.fear: {id: Ketakutan, en: Fear}   # a code's display name per language
     negators:                          # per language; built-in defaults when omitted
       id: [tidak, bukan, belum, tanpa]
     negation_window: 3                 # tokens before a cue searched for a negator
@@ -429,6 +430,7 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
                 continue
             facets[str(facet)] = tuple(values)
     labels: dict[str, dict[str, str]] = {}
+    pending_code_labels: list[tuple[str, str, int | None]] = []
     raw_labels = data.get("facet_labels") or {}
     if not isinstance(raw_labels, Mapping):
         b.add("facet_labels must be a mapping", "facet_labels", _line(data, "facet_labels"),
@@ -437,9 +439,12 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
         for key, per_lang in raw_labels.items():
             facet, _, value = str(key).partition(".")
             ln = _line(raw_labels, key)
-            if facet not in facets or (value and value not in facets[facet]):
+            is_code_label = facet == "code" and bool(value) and "code" not in facets
+            if is_code_label:
+                pending_code_labels.append((value, str(key), ln))  # checked once codes are read
+            if not is_code_label and (facet not in facets or (value and value not in facets[facet])):
                 b.add(f"facet label {key!r} names no declared facet or value", "facet_labels", ln,
-                      "use 'facet' or 'facet.value' with a declared facet and value")
+                      "use 'facet', 'facet.value' with a declared facet and value, or 'code.<id>'")
             elif not isinstance(per_lang, Mapping) or not all(isinstance(v, str) for v in per_lang.values()):
                 b.add(f"facet label {key!r} must map languages to text", "facet_labels", ln,
                       "write e.g. {id: Pendukung, en: Supporting}")
@@ -479,6 +484,10 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
         first_line[code.id] = code.line
         codes.append(code)
     ids = {c.id for c in codes}
+    for code_id, key, ln in pending_code_labels:
+        if code_id not in ids:
+            b.add(f"label {key!r} names no code", "facet_labels", ln,
+                  "use 'code.<id>' with the id of a code in this file")
     parents = {c.id: c.parent for c in codes}
     for c in codes:
         if c.parent is not None and c.parent not in ids:
