@@ -293,8 +293,6 @@ def test_ten_megabyte_single_line_text_file():
         assert len(doc.text) >= 9_000_000 and passages
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError,
-                   reason="reported: qualkit.load_codebook lets yaml's RecursionError escape")
 def test_codebook_with_deeply_nested_yaml_is_a_codebook_error(tmp_path):
     from qualkit import load_codebook
 

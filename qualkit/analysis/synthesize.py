@@ -19,7 +19,18 @@ negated             passages where the code's cues occur only negated, so the co
 theme               the code's theme (see below), or empty
 doc_ids             ``;``-joined ids of the documents with evidence
 note                why a finding is contested or single-source (empty otherwise)
+documents_by_       per source type with evidence, its distinct documents, ``;``-joined
+source_type         ``value:count`` pairs in the order of ``source_types``
+                    (``interview:12;document:14``); what the triangulation heatmap shows
+documents_by_       the same per informant group
+informant_group
+codings_by_         per source type with evidence, its coded passages (same format)
+source_type
+codings_by_         the same per informant group
+informant_group
 ==================  ======================================================================
+
+:func:`split_counts` turns a ``*_by_*`` cell back into a dict.
 
 Status, checked in this order:
 
@@ -38,9 +49,19 @@ Status, checked in this order:
 - ``corroborated``: evidence from two or more source types.
 - ``single-source``: evidence from one source type only.
 
-Strength: ``(n_source_types / S + n_informant_groups / G + min(documents, 5) / 5) / 3``,
-rounded to 3 decimals, where S and G are the numbers of source types and informant
-groups in the corpus when one is given, else the study's 3 and 4.
+Strength is the mean of three coverages, each in [0, 1], rounded to 3 decimals::
+
+    strength = (n_source_types / S + n_informant_groups / G + documents / D) / 3
+
+- source-type coverage: ``S`` is the number of source types present in the corpus;
+- informant-group coverage: ``G`` is the number of informant groups present in the corpus;
+- document coverage: ``D`` is the number of documents in the corpus (every document could
+  speak to any factor), so a factor found in 30 of 35 documents is stronger than one
+  found in 14, even when both reach every source type and group.
+
+Without a ``corpus``, ``S`` and ``G`` are the study's 3 and 4 and ``D`` is the number of
+distinct documents in ``extracts`` (documents with any coded evidence). Each coverage is
+capped at 1; a factor without evidence has strength 0.
 
 ``conclusions`` columns (:data:`CONCLUSION_COLUMNS`): ``code_id, statement`` (one
 generated sentence in the study's form, English or Indonesian), ``quotes`` (formatted as
@@ -71,13 +92,13 @@ from qualkit.errors import QualkitError
 TRIANGULATION_COLUMNS = (
     "code_id", "code_name", "level", "factor", "source_types", "informant_groups",
     "documents", "status", "strength", "n_source_types", "n_informant_groups", "codings",
-    "negated", "theme", "doc_ids", "note",
+    "negated", "theme", "doc_ids", "note", "documents_by_source_type",
+    "documents_by_informant_group", "codings_by_source_type", "codings_by_informant_group",
 )
 CONCLUSION_COLUMNS = ("code_id", "statement", "quotes", "sources", "status")
 STATUSES = ("corroborated", "single-source", "contested", "no evidence")
 STUDY_SOURCE_TYPES = 3
 STUDY_INFORMANT_GROUPS = 4
-DOC_CAP = 5
 
 
 def theme_of(codebook: Codebook, code_id: str, *, theme_facet: str = "theme") -> str | None:
@@ -89,17 +110,58 @@ def theme_of(codebook: Codebook, code_id: str, *, theme_facet: str = "theme") ->
 
 
 def strength(n_source_types: int, n_informant_groups: int, documents: int, *,
+             total_documents: int,
              total_source_types: int = STUDY_SOURCE_TYPES,
              total_informant_groups: int = STUDY_INFORMANT_GROUPS) -> float:
-    """The documented evidence strength in [0, 1].
+    """The documented evidence strength in [0, 1]: the mean of source-type,
+    informant-group and document coverage (see the module doc).
 
-    >>> strength(2, 3, 5)
-    0.806
+    >>> strength(2, 3, 5, total_documents=10)
+    0.639
+    >>> strength(3, 4, 35, total_documents=35)
+    1.0
     """
-    s = min(n_source_types / max(total_source_types, 1), 1.0)
-    g = min(n_informant_groups / max(total_informant_groups, 1), 1.0)
-    d = min(documents, DOC_CAP) / DOC_CAP
+    for name, value in (("total_documents", total_documents), ("total_source_types", total_source_types),
+                        ("total_informant_groups", total_informant_groups)):
+        if value < 0:
+            raise QualkitError(f"The '{name}' parameter of strength must be >= 0; got {value!r} instead")
+
+    def share(part: int, whole: int) -> float:
+        return min(part / whole, 1.0) if whole > 0 else 0.0
+
+    s = share(n_source_types, total_source_types)
+    g = share(n_informant_groups, total_informant_groups)
+    d = share(documents, total_documents)
     return round((s + g + d) / 3, 3)
+
+
+def _counts_by(ev: pd.DataFrame, column: str, values: list[str]) -> tuple[str, str]:
+    """``(documents, codings)`` per value of ``column`` as ``value:count;...`` cells."""
+    docs, codings = [], []
+    for value in values:
+        rows = ev[ev[column].astype(str) == value]
+        n, d = evidence_counts(rows)
+        docs.append(f"{value}:{d}")
+        codings.append(f"{value}:{n}")
+    return ";".join(docs), ";".join(codings)
+
+
+def split_counts(cell: object) -> dict[str, int]:
+    """A ``value:count;...`` cell of the triangulation table as a dict (empty when blank).
+
+    >>> split_counts("interview:12;document:3")
+    {'interview': 12, 'document': 3}
+    """
+    if is_missing(cell) or not str(cell).strip():
+        return {}
+    out: dict[str, int] = {}
+    for item in str(cell).split(";"):
+        value, _, count = item.rpartition(":")
+        if not value or not count.strip().isdigit():
+            raise QualkitError(f"not a 'value:count' pair: {item!r} in {cell!r}",
+                               hint="pass a *_by_source_type / *_by_informant_group cell of the triangulation table")
+        out[value] = int(count)
+    return out
 
 
 def _negated_counts(mentions: pd.DataFrame | None, extracts: pd.DataFrame) -> dict[str, int]:
@@ -142,7 +204,8 @@ def triangulate(
 
     ``extracts`` come from :func:`~qualkit.analysis.reduce.select_codings`; ``mentions``
     (optional) from :func:`qualkit.coding.auto.find_mentions`, already restricted to the
-    passages analysed; ``corpus`` (optional) sets the strength denominators;
+    passages analysed; ``corpus`` (optional) sets the strength denominators (its
+    source types, informant groups and documents);
     ``negation_share`` is the share of counter-evidence that makes a finding contested;
     ``theme_facet`` names the facet declaring themes. Status and
     strength are defined in the module doc; columns are :data:`TRIANGULATION_COLUMNS`.
@@ -153,9 +216,11 @@ def triangulate(
         raise QualkitError(f"The 'negation_share' parameter of triangulate must be in (0, 1]; got {negation_share!r} instead")
     negated = _negated_counts(mentions, extracts)
     total_types, total_groups = STUDY_SOURCE_TYPES, STUDY_INFORMANT_GROUPS
+    total_docs = int(extracts["doc_id"].nunique()) if "doc_id" in extracts.columns else 0
     if corpus is not None and corpus.documents:
         total_types = len({d.source_type for d in corpus.documents})
         total_groups = len({d.informant_group for d in corpus.documents if d.informant_group})
+        total_docs = len(corpus.documents)
     codes = factor_codes(codebook, level_facet=level_facet, factor_facet=factor_facet)
     rows = []
     theme_factors: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -164,6 +229,8 @@ def triangulate(
         codings, documents = evidence_counts(ev) if len(ev) else (0, 0)
         types = sorted({t for t in ev["source_type"] if not is_missing(t)})
         groups = sorted({g for g in ev["informant_group"] if not is_missing(g)})
+        docs_by_type, codings_by_type = _counts_by(ev, "source_type", types)
+        docs_by_group, codings_by_group = _counts_by(ev, "informant_group", groups)
         theme = theme_of(codebook, code.id, theme_facet=theme_facet)
         if theme is not None and codings:
             theme_factors[theme][factor].append(code.id)
@@ -174,10 +241,12 @@ def triangulate(
             "n_informant_groups": len(groups), "codings": codings,
             "negated": negated.get(code.id, 0), "theme": theme or "",
             "doc_ids": join_values(ev["doc_id"]),
-            "strength": strength(len(types), len(groups), documents,
+            "strength": strength(len(types), len(groups), documents, total_documents=total_docs,
                                  total_source_types=total_types,
                                  total_informant_groups=total_groups) if codings else 0.0,
-            "note": "",
+            "note": "", "documents_by_source_type": docs_by_type,
+            "documents_by_informant_group": docs_by_group, "codings_by_source_type": codings_by_type,
+            "codings_by_informant_group": codings_by_group,
         })
     for row in rows:
         reasons = []

@@ -131,8 +131,17 @@ def _line(obj: Any, key: Any = None, default: int | None = None) -> int | None:
 
 
 def _parse_yaml(text: str, path: str | None) -> tuple[Any, list[Problem]]:
+    loader: _Loader | None = None
     try:
-        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - SafeLoader subclass
+        loader = _Loader(text)  # the reader already refuses non-printable characters
+        return loader.get_single_data(), []
+    except RecursionError:
+        # PyYAML parses nesting recursively: absurdly deep brackets exhaust the stack.
+        mark = loader.get_mark() if loader is not None else None
+        return None, [Problem("malformed YAML: the file nests lists or mappings too deeply to read",
+                              where=path, line=mark.line + 1 if mark is not None else None,
+                              hint="a codebook needs only a few levels of nesting; check for runaway "
+                                   "'[' or '{' brackets near this line")]
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -140,6 +149,9 @@ def _parse_yaml(text: str, path: str | None) -> tuple[Any, list[Problem]]:
         return None, [Problem(f"malformed YAML: {what}", where=path, line=line,
                               hint="check indentation, colons and quotes on this line "
                                    "(quote patterns that contain ':' or start with a special character)")]
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
 # -- building a Codebook from data, collecting every problem -----------------------------------

@@ -105,6 +105,21 @@ def select_passages(
     return frame.loc[keep].reset_index(drop=True)
 
 
+def _batch_frame(corpus: Corpus) -> pd.DataFrame:
+    """The :data:`BATCH_COLUMNS` of all the corpus's passages, built straight from the
+    passages (object columns; much cheaper than the full ``passages_frame()``)."""
+    passages = corpus.passages
+    lang = {d.id: d.language for d in corpus.documents}
+    return pd.DataFrame({
+        "passage_id": _object([p.id for p in passages]),
+        "doc_id": _object([p.doc_id for p in passages]),
+        "start": np.fromiter((p.start for p in passages), dtype=np.int64, count=len(passages)),
+        "end": np.fromiter((p.end for p in passages), dtype=np.int64, count=len(passages)),
+        "language": _object([lang[p.doc_id] for p in passages]),
+        "text": _object([p.text for p in passages]),
+    }, columns=list(BATCH_COLUMNS))
+
+
 def _match_frame(passages: pd.DataFrame, compiled: Matcher) -> dict[str, np.ndarray]:
     """Run the matcher per language; arrays over all matches (row = passages row)."""
     missing = [c for c in BATCH_COLUMNS if c not in passages.columns]
@@ -116,20 +131,24 @@ def _match_frame(passages: pd.DataFrame, compiled: Matcher) -> dict[str, np.ndar
     langs = passages["language"].fillna("").to_numpy(dtype=object)
     texts = passages["text"].to_numpy(dtype=object)
     window = compiled.book.negation_window
+    label_ids: dict[str, int] = {}
     for lang in dict.fromkeys(langs.tolist()):
         rows = np.flatnonzero(langs == lang)
         lm = compiled.for_language(lang)
         res = lm.match(texts[rows].tolist(), window)
         u = res["unit"]
+        unit_label = np.asarray([label_ids.setdefault(x, len(label_ids)) for x in lm.unit_label.tolist()],
+                                dtype=np.int64)
         parts.append({
-            "row": rows[res["passage"]], "code": lm.unit_code[u], "label": lm.unit_label[u],
+            "row": rows[res["passage"]], "code": lm.unit_code[u], "label": unit_label[u],
             "start": res["start"], "end": res["end"], "negated": res["negated"],
             "exclusion": lm.unit_excl[u], "negmode": lm.unit_neg[u],
         })
     if not parts:
-        return {k: np.zeros(0, dtype=object if k == "label" else np.int64) for k in
-                ("row", "code", "label", "start", "end", "negated", "exclusion", "negmode")}
+        parts.append({k: np.zeros(0, dtype=bool if k in ("negated", "exclusion") else np.int64)
+                      for k in ("row", "code", "label", "start", "end", "negated", "exclusion", "negmode")})
     out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    out["label_names"] = np.asarray(list(label_ids), dtype=object)
     offset = passages["start"].to_numpy(dtype=np.int64)[out["row"]]
     out["start"] = out["start"] + offset
     out["end"] = out["end"] + offset
@@ -142,24 +161,51 @@ def _match_frame(passages: pd.DataFrame, compiled: Matcher) -> dict[str, np.ndar
     return out
 
 
+def _object(values: Any) -> pd.Series:
+    """An object-dtype column (pandas 3 would otherwise infer a slower ``str`` column)."""
+    return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's rank in sorted order (equal values share a rank)."""
+    return pd.factorize(values, sort=True)[0].astype(np.int64)
+
+
+def _joined(values: np.ndarray, bounds: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """``";".join(values[a:b])`` for every group ``[a, b)``, vectorised over groups
+    (``values``: a numpy ``StringDType`` array)."""
+    out = values[bounds]       # StringDType: variable width, so joins never truncate
+    sizes = stops - bounds
+    for k in range(1, int(sizes.max()) if len(sizes) else 0):
+        g = np.flatnonzero(sizes > k)
+        out[g] = np.strings.add(np.strings.add(out[g], ";"), values[bounds[g] + k])
+    return out
+
+
 def mentions_batch(passages: pd.DataFrame, compiled: Matcher) -> pd.DataFrame:
     """Every cue match in a passages frame (columns :data:`MENTION_COLUMNS`).
 
     ``negated``: a negator precedes the match; ``exclusion``: the match is of an
     exclusion cue; ``excluded``: an exclusion cue of the same code counts in the passage.
+    Rows are sorted by ``doc_id, start, end, code_id, cue``.
     """
     m = _match_frame(passages, compiled)
     codes = np.asarray(compiled.code_ids, dtype=object)
+    doc_ids = passages["doc_id"].to_numpy(dtype=object)
+    code_rank = _ranks(codes)
+    labels = m["label_names"][m["label"]] if len(m["label"]) else np.zeros(0, dtype=object)
+    order = np.lexsort((_ranks(m["label_names"])[m["label"]], code_rank[m["code"]] if len(codes) else m["code"],
+                        m["end"], m["start"], _ranks(doc_ids)[m["row"]]))
+    row = m["row"][order]
     frame = pd.DataFrame({
-        "passage_id": passages["passage_id"].to_numpy(dtype=object)[m["row"]],
-        "doc_id": passages["doc_id"].to_numpy(dtype=object)[m["row"]],
-        "code_id": codes[m["code"]] if len(m["code"]) else np.zeros(0, dtype=object),
-        "start": m["start"].astype(np.int64), "end": m["end"].astype(np.int64),
-        "cue": m["label"].astype(object), "negated": m["negated"].astype(bool),
-        "excluded": m["excluded"].astype(bool), "exclusion": m["exclusion"].astype(bool),
+        "passage_id": _object(passages["passage_id"].to_numpy(dtype=object)[row]),
+        "doc_id": _object(doc_ids[row]),
+        "code_id": _object(codes[m["code"][order]] if len(order) else []),
+        "start": m["start"][order].astype(np.int64), "end": m["end"][order].astype(np.int64),
+        "cue": _object(labels[order]), "negated": m["negated"][order].astype(bool),
+        "excluded": m["excluded"][order].astype(bool), "exclusion": m["exclusion"][order].astype(bool),
     }, columns=list(MENTION_COLUMNS))
-    frame = frame.sort_values(["doc_id", "start", "end", "code_id", "cue"], kind="stable")
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto") -> pd.DataFrame:
@@ -167,7 +213,9 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
 
     ``passages`` needs the columns ``passage_id, doc_id, start, end, language, text``
     (as in ``Corpus.passages_frame()``); ``compiled`` comes from
-    :func:`qualkit.coding.matcher.compile_codebook`.
+    :func:`qualkit.coding.matcher.compile_codebook`. The table is built with array
+    operations (no Python work per row) already in the canonical order and dtypes of
+    :func:`qualkit.coding.frame.validate_codings`.
     """
     m = _match_frame(passages, compiled)
     keep = m["counted"] & ~m["exclusion"] & ~m["excluded"]
@@ -177,26 +225,42 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     rows, codes, labels = m["row"][keep], m["code"][keep], m["label"][keep]
     order = np.lexsort((end, start, pair))
     pair, start, end, rows, codes, labels = (a[order] for a in (pair, start, end, rows, codes, labels))
+    # evidence spans: one per distinct (pair, start, end), in order
+    new_span = np.r_[True, (pair[1:] != pair[:-1]) | (start[1:] != start[:-1]) | (end[1:] != end[:-1])]
+    sp_pair, sp_start, sp_end = pair[new_span], start[new_span], end[new_span]
+    text_dtype = np.dtypes.StringDType()
+    span_text = np.strings.add(np.strings.add(sp_start.astype(text_dtype), "-"), sp_end.astype(text_dtype))
+    sp_bounds = np.flatnonzero(np.r_[True, sp_pair[1:] != sp_pair[:-1]])
+    spans = _joined(span_text, sp_bounds, np.r_[sp_bounds[1:], len(sp_pair)])
+    # cues: each distinct label once per pair, in order of first evidence
+    _, first_seen = np.unique(pair * (int(labels.max()) + 1) + labels, return_index=True)
+    first_seen.sort()
+    cu_pair = pair[first_seen]
+    cu_text = m["label_names"].astype(text_dtype)[labels[first_seen]]
+    cu_bounds = np.flatnonzero(np.r_[True, cu_pair[1:] != cu_pair[:-1]])
+    cues = _joined(cu_text, cu_bounds, np.r_[cu_bounds[1:], len(cu_pair)])
+
     bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-    stops = np.r_[bounds[1:], len(pair)].tolist()
-    span_text = [f"{s}-{e}" for s, e in zip(start.tolist(), end.tolist())]
-    label_list = labels.tolist()
-    spans = [span_text[a] if b - a == 1 else ";".join(dict.fromkeys(span_text[a:b]))
-             for a, b in zip(bounds.tolist(), stops)]
-    cues = [label_list[a] if b - a == 1 else ";".join(dict.fromkeys(label_list[a:b]))
-            for a, b in zip(bounds.tolist(), stops)]
-    first_rows = rows[bounds]
+    first_rows, first_codes = rows[bounds], codes[bounds]
+    doc_ids = passages["doc_id"].to_numpy(dtype=object)
     code_ids = np.asarray(compiled.code_ids, dtype=object)
+    # canonical order of validate_codings: doc_id, start, code_id (stable)
+    final = np.lexsort((_ranks(code_ids)[first_codes], start[bounds], _ranks(doc_ids)[first_rows]))
+    first_rows, first_codes = first_rows[final], first_codes[final]
     n = len(bounds)
     frame = pd.DataFrame({
-        "passage_id": passages["passage_id"].to_numpy(dtype=object)[first_rows],
-        "doc_id": passages["doc_id"].to_numpy(dtype=object)[first_rows],
-        "code_id": code_ids[codes[bounds]],
-        "start": start[bounds], "end": end[bounds], "spans": spans, "cue": cues,
-        "coder": [coder] * n, "method": ["auto"] * n, "confidence": np.ones(n),
-        "codebook_hash": [compiled.codebook_hash] * n, "memo": [""] * n,
+        "passage_id": _object(passages["passage_id"].to_numpy(dtype=object)[first_rows]),
+        "doc_id": _object(doc_ids[first_rows]),
+        "code_id": _object(code_ids[first_codes]),
+        "start": start[bounds][final].astype(np.int64), "end": end[bounds][final].astype(np.int64),
+        "spans": _object(spans[final]), "cue": _object(cues[final]),
+        "coder": _object(np.full(n, coder, dtype=object)),
+        "method": _object(np.full(n, "auto", dtype=object)),
+        "confidence": np.ones(n),
+        "codebook_hash": _object(np.full(n, compiled.codebook_hash, dtype=object)),
+        "memo": _object(np.full(n, "", dtype=object)),
     }, columns=list(CODING_COLUMNS))
-    return validate_codings(frame)
+    return frame
 
 
 def code(
@@ -227,8 +291,11 @@ def code(
     """
     book = _as_book(codebook)
     compiled = _matcher(book, matcher, cache_dir)
-    passages = select_passages(corpus, roles=roles, speakers=speakers, sections=sections,
-                               source_types=source_types, keep_roleless=keep_roleless)
+    if roles is None and speakers is None and sections is None and source_types is None and keep_roleless:
+        passages = _batch_frame(corpus)      # no filter: skip building the full passages frame
+    else:
+        passages = select_passages(corpus, roles=roles, speakers=speakers, sections=sections,
+                                   source_types=source_types, keep_roleless=keep_roleless)
     out = code_batch(passages, compiled, coder=coder)
     compiled.save_caches()
     return out
@@ -255,8 +322,11 @@ def find_mentions(
     """
     book = _as_book(codebook)
     compiled = _matcher(book, matcher, cache_dir)
-    passages = select_passages(corpus, roles=roles, speakers=speakers, sections=sections,
-                               source_types=source_types, keep_roleless=keep_roleless)
+    if roles is None and speakers is None and sections is None and source_types is None and keep_roleless:
+        passages = _batch_frame(corpus)      # no filter: skip building the full passages frame
+    else:
+        passages = select_passages(corpus, roles=roles, speakers=speakers, sections=sections,
+                                   source_types=source_types, keep_roleless=keep_roleless)
     out = mentions_batch(passages, compiled)
     compiled.save_caches()
     return out

@@ -1,15 +1,17 @@
 """Compile a codebook once into a multi-pattern matcher and run it over many passages.
 
-How it works (and why it is fast): the passages of one language are concatenated,
-split into tokens with one compiled regex (:func:`qualkit.coding.tokens.split_tokens`),
-each distinct word type is stemmed once (a dict cache), and the stems are joined into one
-space-separated *stem stream*. Every word/phrase cue of every code is a key
-``" stem1 stem2 "`` in one Aho-Corasick automaton (pyahocorasick), so a single pass over
-the stream finds every cue match of every code, nested and overlapping ones included
-(``biaya sekolah anak`` and ``sekolah`` both hit). ``match: exact`` and ``match: prefix``
-cues use a second stream of case-folded tokens; ``regex`` cues run over the text.
-Match positions are turned into token and character offsets with numpy; no Python loop
-runs per token.
+How it works (and why it is fast): the passages of one language are joined into batches
+and tokenised with numpy over their code points (:meth:`Vocabulary.tokenize
+<qualkit.coding.tokens.Vocabulary.tokenize>`): every token gets the integer id of its word
+type, found in a packed index without Python work per token. Each *word type* -- not each
+token -- is classified once into the cue *terms* it satisfies (``stem``: its stem equals
+the cue word's stem, stems cached on disk by :class:`~qualkit.coding.tokens.Stemmer`;
+``exact``: its case-folded form equals the cue word; ``prefix``: it starts with it) and
+whether it is a negator. Matching a batch is then array work over the token type ids:
+one-word cues are a gather, phrases check the next tokens' types and that only
+whitespace lies between them (a phrase never spans punctuation such as ``kata. Kata``),
+so nested and overlapping matches all count (``biaya sekolah anak`` and ``sekolah`` both
+hit). ``regex`` cues run over the text.
 
 Rules applied per passage (a match never spans two passages):
 
@@ -20,8 +22,10 @@ Rules applied per passage (a match never spans two passages):
 
 Cues apply to passages of their own ``lang`` (``lang: any`` applies to every language).
 
-Compiled cue keys are cached per ``(code content hash, language)``: pass the previous
-matcher as ``reuse=`` and only changed codes are compiled again.
+Compiled cue terms are cached per ``(code content hash, language)``: pass the previous
+matcher as ``reuse=`` and only changed codes are compiled again; the vocabulary (word
+types and their index) is shared with the previous matcher, so only the classification
+of the known word types into the new terms is redone (dictionary look-ups, no stemming).
 
 Example
 -------
@@ -41,11 +45,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
-import ahocorasick
 import numpy as np
 
 from qualkit.codebook.model import Code, Codebook, Cue
-from qualkit.coding.tokens import Stemmer, split_tokens, supported_languages, tokenize
+from qualkit.coding.tokens import Stemmer, Vocabulary, supported_languages, tokenize
 
 DEFAULT_NEGATORS: Mapping[str, tuple[str, ...]] = {
     "id": ("tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggak", "nggak", "gak",
@@ -101,70 +104,62 @@ class _Unit:
     side: int = 0      # 1 / 2: the two sides of a near cue
 
 
-@dataclass(frozen=True)
-class _Key:
-    stream: str        # "stem" or "fold"
-    text: str          # the automaton key, e.g. " biaya sekolah "
-    ntok: int
+_Seq = tuple[tuple[str, str], ...]   # a cue alternative: ((mode, value), ...) per token
+_CHUNK_CHARS = 4_000_000              # passages are matched in batches of about this size
 
 
 class _LangMatcher:
-    """The automata, units and rules of one language (built lazily by :class:`Matcher`)."""
+    """The terms, units and rules of one language (built lazily by :class:`Matcher`).
+
+    A *term* is one token of a cue: ``("stem", s)``, ``("fold", w)`` or ``("prefix", p)``.
+    Every word type of the vocabulary is classified once into the terms it satisfies
+    (and whether it is a negator); matching a batch of passages is then array work over
+    the token type ids.
+    """
 
     def __init__(self, matcher: Matcher, lang: str) -> None:
         self.lang = lang
+        self.vocab: Vocabulary = matcher.vocab
         self.stemmer = matcher._stemmer(lang)
         self.units: list[_Unit] = []
         self.near_rules: list[int] = []           # window per near rule
         self.regexes: list[tuple[re.Pattern[str], int]] = []
-        keys: dict[_Key, list[int]] = {}
+        seqs: dict[_Seq, list[int]] = {}
         for ci, code in enumerate(matcher.book.codes):
-            for key, unit in matcher._compiled_code(code, ci, lang, self):
-                keys.setdefault(key, []).append(unit)
+            for seq, unit in matcher._compiled_code(code, ci, lang, self):
+                seqs.setdefault(seq, []).append(unit)
         negators = matcher.book.negators.get(lang) or DEFAULT_NEGATORS.get(lang, ())
-        self.negator_stems = sorted({self.stem_token(n.casefold()) for n in negators})
-        self.automata: dict[str, Any] = {}
-        self.key_len: dict[str, np.ndarray] = {}
-        self.key_ntok: dict[str, np.ndarray] = {}
-        self.key_units: dict[str, list[list[int]]] = {}
-        self.key_ptr: dict[str, np.ndarray] = {}
-        self.key_flat: dict[str, np.ndarray] = {}
-        self.key_single: dict[str, bool] = {}
-        for stream in ("stem", "fold"):
-            items = [(k, v) for k, v in keys.items() if k.stream == stream]
-            if stream == "stem":
-                items += [(_Key("stem", f" {n} ", 1), [-1]) for n in self.negator_stems]
-            if not items:
-                continue
-            automaton = ahocorasick.Automaton()
-            merged: dict[str, int] = {}
-            lens, ntoks, units = [], [], []
-            for key, unit_ids in items:
-                if key.text in merged:   # same key text from two cues: one automaton entry
-                    units[merged[key.text]].extend(unit_ids)
-                    continue
-                merged[key.text] = len(units)
-                automaton.add_word(key.text, len(units))
-                lens.append(len(key.text))
-                ntoks.append(key.ntok)
-                units.append(list(unit_ids))
-            automaton.make_automaton()
-            self.automata[stream] = automaton
-            self.key_len[stream] = np.asarray(lens, dtype=np.int64)
-            self.key_ntok[stream] = np.asarray(ntoks, dtype=np.int64)
-            self.key_units[stream] = units
-            sizes = np.asarray([len(u) for u in units], dtype=np.int64)
-            self.key_ptr[stream] = np.r_[0, np.cumsum(sizes)].astype(np.int64)
-            self.key_flat[stream] = np.asarray([x for u in units for x in u], dtype=np.int64)
-            self.key_single[stream] = bool((sizes == 1).all())
+        self.negator_stems = frozenset(self.stem_token(n.casefold()) for n in negators)
+        self.terms: dict[tuple[str, str], int] = {}
+        single: list[tuple[int, int]] = []
+        self.multi: list[tuple[list[int], list[int]]] = []
+        for seq, unit_ids in seqs.items():
+            tids = [self.terms.setdefault(t, len(self.terms)) for t in seq]
+            if len(tids) == 1:
+                single += [(tids[0], u) for u in unit_ids]
+            else:
+                self.multi.append((tids, unit_ids))
+        n_terms = len(self.terms)
+        single.sort()
+        st = np.asarray([t for t, _ in single], dtype=np.int64)
+        self.single_units = np.asarray([u for _, u in single], dtype=np.int64)
+        self.single_ptr = np.searchsorted(st, np.arange(n_terms + 1)).astype(np.int64)
+        self.first_multi = sorted({tids[0] for tids, _ in self.multi})
+        self.later_terms = sorted({t for tids, _ in self.multi for t in tids[1:]})
+        self.fold_terms = {v: i for (m, v), i in self.terms.items() if m == "fold"}
+        self.stem_terms = {v: i for (m, v), i in self.terms.items() if m == "stem"}
+        self.prefix_terms = [(v, i) for (m, v), i in self.terms.items() if m == "prefix"]
         self.unit_code = np.asarray([u.code for u in self.units], dtype=np.int64)
         self.unit_neg = np.asarray([u.negation for u in self.units], dtype=np.int64)
         self.unit_excl = np.asarray([u.exclude for u in self.units], dtype=bool)
         self.unit_near = np.asarray([u.near for u in self.units], dtype=np.int64)
         self.unit_side = np.asarray([u.side for u in self.units], dtype=np.int64)
         self.unit_label = np.asarray([u.label for u in self.units], dtype=object)
-        self._raw_stem: dict[str, str] = {}
-        self._raw_fold: dict[str, str] = {}
+        # per word type (grows with the vocabulary): classified?, its terms, negator?
+        self._classified = np.zeros(0, dtype=bool)
+        self._type_terms: dict[int, tuple[int, ...]] = {}
+        self._neg = np.zeros(0, dtype=bool)
+        self._tables: tuple[np.ndarray, ...] | None = None
 
     def stem_token(self, norm: str) -> str:
         return self.stemmer.stem(norm) if self.stemmer is not None else norm
@@ -173,90 +168,142 @@ class _LangMatcher:
         self.units.append(unit)
         return len(self.units) - 1
 
-    # -- matching -------------------------------------------------------------------
-    def _streams(self, toks: list[str]) -> tuple[list[str], list[str]]:
-        raw_stem, raw_fold = self._raw_stem, self._raw_fold
-        need_fold = "fold" in self.automata
-        try:  # warm path: every type seen before, no set over the tokens
-            stems = list(map(raw_stem.__getitem__, toks))
-            return stems, (list(map(raw_fold.__getitem__, toks)) if need_fold else [])
-        except KeyError:
-            pass
-        new = set(toks).difference(raw_stem)
-        if new:
-            folds = [t.casefold() for t in new]
-            if self.stemmer is not None:
-                stems = self.stemmer.stem_many(folds)
-            else:
-                stems = folds
-            raw_fold.update(zip(new, folds))
-            raw_stem.update(zip(new, stems))
-        stems = list(map(raw_stem.__getitem__, toks))
-        folds = list(map(raw_fold.__getitem__, toks)) if "fold" in self.automata else []
-        return stems, folds
+    # -- word types -------------------------------------------------------------------
+    def _classify(self, types: np.ndarray) -> None:
+        """Classify the word types in ``types`` that this language has not seen yet."""
+        n = len(self.vocab)
+        if len(self._classified) < n:
+            grow = n - len(self._classified)
+            self._classified = np.concatenate([self._classified, np.zeros(grow, dtype=bool)])
+            self._neg = np.concatenate([self._neg, np.zeros(grow, dtype=bool)])
+        todo = np.flatnonzero(~self._classified[types])
+        if not len(todo):
+            return
+        new = np.unique(types[todo]).tolist()
+        norms = [self.vocab.types[t].casefold() for t in new]
+        need_stem = self.stemmer is not None and (self.stem_terms or self.negator_stems)
+        stems = self.stemmer.stem_many(norms) if need_stem else norms
+        fold, stem, prefixes, negs = self.fold_terms, self.stem_terms, self.prefix_terms, self.negator_stems
+        for t, norm, s in zip(new, norms, stems):
+            found = []
+            if norm in fold:
+                found.append(fold[norm])
+            if s in stem:
+                found.append(stem[s])
+            for p, tid in prefixes:
+                if norm.startswith(p):
+                    found.append(tid)
+            if found:
+                self._type_terms[t] = tuple(found)
+            if s in negs:
+                self._neg[t] = True
+        self._classified[new] = True
+        self._tables = None
 
-    @staticmethod
-    def _starts(stream: str) -> np.ndarray:
-        """Start of each word in a stream ``" w1 w2 ... "`` (words never hold spaces)."""
-        codes = np.frombuffer(stream.encode("utf-32-le"), dtype=np.uint32)
-        return np.flatnonzero(codes == 32)[:-1] + 1
+    def _term_tables(self) -> tuple[np.ndarray, ...]:
+        """``(count, ptr, flat, later)`` over word types: how many terms each type
+        satisfies, CSR pointers and term ids, and a bool matrix ``later[k, type]`` for the
+        terms in non-first positions of phrases (``self.later_terms[k]``)."""
+        if self._tables is None:
+            n = len(self._classified)
+            count = np.zeros(n, dtype=np.int64)
+            items = sorted(self._type_terms.items())
+            tids = np.asarray([t for t, _ in items], dtype=np.int64)
+            sizes = np.asarray([len(v) for _, v in items], dtype=np.int64)
+            count[tids] = sizes
+            ptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(count, out=ptr[1:])
+            flat = np.asarray([x for _, v in items for x in v], dtype=np.int64)
+            later = np.zeros((len(self.later_terms), n), dtype=bool)
+            if len(self.later_terms):
+                row = np.full(len(self.terms), -1, dtype=np.int64)
+                row[self.later_terms] = np.arange(len(self.later_terms))
+                pair_type = np.repeat(tids, sizes)
+                r = row[flat] if len(flat) else np.zeros(0, dtype=np.int64)
+                later[r[r >= 0], pair_type[r >= 0]] = True
+            self._tables = (count, ptr, flat, later)
+        return self._tables
 
+    # -- matching ---------------------------------------------------------------------
     def match(self, texts: Sequence[str], window: int) -> dict[str, np.ndarray]:
         """All matches in ``texts``: arrays ``passage, unit, start, end, negated`` (offsets
         relative to each text)."""
+        parts, begin, size = [], 0, 0
+        for i, text in enumerate(texts):
+            size += len(text) + len(_SEP)
+            if size >= _CHUNK_CHARS or i == len(texts) - 1:
+                res = self._match_chunk(texts[begin:i + 1], window)
+                res["passage"] = res["passage"] + begin
+                parts.append(res)
+                begin, size = i + 1, 0
+        if not parts:
+            return {k: np.zeros(0, dtype=bool if k == "negated" else np.int64)
+                    for k in ("passage", "unit", "start", "end", "negated")}
+        if len(parts) == 1:
+            return parts[0]
+        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+    def _match_chunk(self, texts: Sequence[str], window: int) -> dict[str, np.ndarray]:
         big = _SEP.join(texts)
         tlens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         pstart = np.cumsum(tlens + len(_SEP)) - (tlens + len(_SEP))
         pend = pstart + tlens
-        pieces = split_tokens(big)
-        toks = pieces[1::2]
-        cum = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))
-        tok_start = cum[0:-1:2]
-        tok_end = cum[1::2]
+        arr = self.vocab.tokenize(big)
+        tok_start, tok_end, types = arr.start, arr.end, arr.type
+        ntok = len(types)
         ptok = np.searchsorted(tok_start, pstart)          # first token of each passage
-        stems, folds = self._streams(toks)
-        ntok_total = len(toks)
+        self._classify(types)
+        count, ptr, flat, later = self._term_tables()
 
-        firsts, lasts, units = [], [], []
-        is_neg = np.zeros(ntok_total + 1, dtype=bool)
-        for stream, words in (("stem", stems), ("fold", folds)):
-            automaton = self.automata.get(stream)
-            if automaton is None or not words:
-                continue
-            text = " " + " ".join(words) + " "
-            found = list(automaton.iter(text))
-            if not found:
-                continue
-            arr = np.asarray(found, dtype=np.int64)
-            ends, kid = arr[:, 0], arr[:, 1]
-            wstart = self._starts(text)
-            first = np.searchsorted(wstart, ends - self.key_len[stream][kid] + 2)
-            last = first + self.key_ntok[stream][kid] - 1
-            ptr, flat_units = self.key_ptr[stream], self.key_flat[stream]
-            counts = ptr[kid + 1] - ptr[kid]
-            if self.key_single[stream]:
-                flat = flat_units[ptr[kid]]
-            else:
-                total = int(counts.sum())
-                within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-                flat = flat_units[np.repeat(ptr[kid], counts) + within]
-                first = np.repeat(first, counts)
-                last = np.repeat(last, counts)
-            neg_mask = flat < 0
-            if neg_mask.any():
-                is_neg[first[neg_mask]] = True
-            keep = ~neg_mask
-            firsts.append(first[keep]); lasts.append(last[keep]); units.append(flat[keep])
+        # (token, term) pairs of every token that satisfies a term
+        tcount = count[types]
+        hit = np.flatnonzero(tcount)
+        hcount = tcount[hit]
+        tok = np.repeat(hit, hcount)
+        within = np.arange(len(tok)) - np.repeat(np.cumsum(hcount) - hcount, hcount)
+        term = flat[np.repeat(ptr[types[hit]], hcount) + within]
 
-        first = np.concatenate(firsts) if firsts else np.zeros(0, dtype=np.int64)
-        last = np.concatenate(lasts) if lasts else np.zeros(0, dtype=np.int64)
-        unit = np.concatenate(units) if units else np.zeros(0, dtype=np.int64)
+        # one-token cues: each pair -> the units of its term
+        ucount = self.single_ptr[term + 1] - self.single_ptr[term]
+        firsts = [np.repeat(tok, ucount)]
+        within = np.arange(len(firsts[0])) - np.repeat(np.cumsum(ucount) - ucount, ucount)
+        units = [self.single_units[np.repeat(self.single_ptr[term], ucount) + within]]
+        lasts = [firsts[0]]
+
+        # phrases: consecutive tokens, whitespace only between them
+        if self.multi:
+            sel = np.isin(term, self.first_multi)
+            mt, mterm = tok[sel], term[sel]
+            order = np.argsort(mterm, kind="stable")
+            mt, mterm = mt[order], mterm[order]
+            bounds = np.searchsorted(mterm, np.arange(len(self.terms) + 1))
+            later_row = {t: k for k, t in enumerate(self.later_terms)}
+            # gap_ok[i]: only whitespace between token i and token i + 1 (breaks never
+            # fall inside tokens, so counting breaks before each start is enough)
+            nbreak = np.searchsorted(arr.breaks, tok_start)
+            gap_ok = np.r_[nbreak[1:] == nbreak[:-1], False]
+            for tids, unit_ids in self.multi:
+                cand = mt[bounds[tids[0]]:bounds[tids[0] + 1]]
+                n = len(tids)
+                cand = cand[cand + n - 1 < ntok]
+                for k in range(1, n):
+                    if not len(cand):
+                        break
+                    nxt = cand + k
+                    ok = later[later_row[tids[k]], types[nxt]]
+                    ok &= gap_ok[nxt - 1]
+                    cand = cand[ok]
+                for u in unit_ids:
+                    firsts.append(cand)
+                    lasts.append(cand + n - 1)
+                    units.append(np.full(len(cand), u, dtype=np.int64))
+
+        first = np.concatenate(firsts)
+        last = np.concatenate(lasts)
+        unit = np.concatenate(units)
         pas = np.searchsorted(ptok, first, side="right") - 1
-        pas_last = np.searchsorted(ptok, last, side="right") - 1
-        ok = pas == pas_last
-        first, last, unit, pas = first[ok], last[ok], unit[ok], pas[ok]
-        cs = tok_start[first] if len(first) else np.zeros(0, dtype=np.int64)
-        ce = tok_end[last] if len(last) else np.zeros(0, dtype=np.int64)
+        cs = tok_start[first]
+        ce = tok_end[last]
 
         # regex cues: over the joined text, mapped back to passages and tokens
         if self.regexes:
@@ -278,6 +325,7 @@ class _LangMatcher:
                 first = np.concatenate([first, r_first])
 
         negated = np.zeros(len(unit), dtype=bool)
+        is_neg = self._neg[types]
         if len(unit) and is_neg.any():
             lo = ptok[pas]
             for k in range(1, window + 1):
@@ -334,13 +382,14 @@ class _LangMatcher:
 class Matcher:
     """A codebook compiled for matching; build with :func:`compile_codebook`.
 
-    Holds one automaton set per language (built the first time that language is seen)
-    and the compiled keys of each code, cached by the code's content hash. Picklable,
-    so it can be shipped to worker processes.
+    Holds one term set per language (built the first time that language is seen), the
+    compiled terms of each code, cached by the code's content hash, and the vocabulary of
+    word types seen so far. Picklable, so it can be shipped to worker processes.
     """
 
     def __init__(self, book: Codebook, *, cache_dir: Any = None,
-                 key_cache: dict[tuple[str, str], list] | None = None) -> None:
+                 key_cache: dict[tuple[str, str], list] | None = None,
+                 vocab: Vocabulary | None = None) -> None:
         self.book = book
         self.codebook_hash = book.hash
         self.code_ids = [c.id for c in book.codes]
@@ -348,6 +397,7 @@ class Matcher:
         self._key_cache: dict[tuple[str, str], list] = dict(key_cache or {})
         self._langs: dict[str, _LangMatcher] = {}
         self._stemmers: dict[str, Stemmer | None] = {}
+        self.vocab = vocab if vocab is not None else Vocabulary()
         self.compiled_codes = 0   # how many (code, language) pairs were compiled afresh
 
     def _stemmer(self, lang: str) -> Stemmer | None:
@@ -412,18 +462,19 @@ class Matcher:
         return out
 
     @staticmethod
-    def _keys(pattern: str, match: str, lm: _LangMatcher) -> list[_Key]:
+    def _keys(pattern: str, match: str, lm: _LangMatcher) -> list[_Seq]:
+        """The term sequences of a word/phrase pattern (one per ``|`` alternative)."""
         keys = []
         for alt in alternatives(pattern):
             norms = [t[2] for t in tokenize(alt)]
             if not norms:
                 continue
             if match == "stem":
-                keys.append(_Key("stem", " " + " ".join(lm.stem_token(n) for n in norms) + " ", len(norms)))
+                keys.append(tuple(("stem", lm.stem_token(n)) for n in norms))
             elif match == "prefix":
-                keys.append(_Key("fold", " " + " ".join(norms), len(norms)))
+                keys.append(tuple(("fold", n) for n in norms[:-1]) + (("prefix", norms[-1]),))
             else:
-                keys.append(_Key("fold", " " + " ".join(norms) + " ", len(norms)))
+                keys.append(tuple(("fold", n) for n in norms))
         return keys
 
     # -- convenience ------------------------------------------------------------------
@@ -474,7 +525,8 @@ def compile_codebook(book: Codebook, *, cache_dir: Any = "default", reuse: Match
 
     if cache_dir == "default":
         cache_dir = default_cache_dir()
-    matcher = Matcher(book, cache_dir=cache_dir, key_cache=reuse._key_cache if reuse else None)
+    matcher = Matcher(book, cache_dir=cache_dir, key_cache=reuse._key_cache if reuse else None,
+                      vocab=reuse.vocab if reuse else None)
     if reuse is not None:
         for lang, st in reuse._stemmers.items():
             if st is not None and st.cache_dir == matcher.cache_dir:

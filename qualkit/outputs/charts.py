@@ -6,7 +6,8 @@ Axes. None calls ``plt.show()``. :func:`save_figure` writes PNG and SVG atomical
 
 - :func:`factor_chart` — the 2 x 2 factor table as bars: one bar per factor code, grouped
   by level, coloured supporting / inhibiting.
-- :func:`triangulation_heatmap` — factor x source type (or informant group).
+- :func:`triangulation_heatmap` — factor x source type (or informant group): documents
+  (or codings) with evidence per cell, shaded by count, with each factor's status.
 - :func:`stage_chart` — codings per intervention stage.
 - :func:`cooccurrence_heatmap` — how often two codes apply to the same passage.
 
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -37,6 +39,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from qualkit._io import atomic_write
+from qualkit.analysis.synthesize import split_counts
 from qualkit.errors import QualkitError
 
 FACTOR_COLORS = {"supporting": "#0072B2", "inhibiting": "#D55E00"}
@@ -54,6 +57,7 @@ _TEXT = {
         "tri_title_informant_group": "Factors by informant group",
         "cooc_title": "Code co-occurrence (same passage)",
         "docs_short": "doc.",
+        "cells_documents": "documents with evidence", "cells_codings": "coded passages",
         "interview": "Interview", "observation": "Observation", "document": "Documentation",
         "ngo_management": "NGO management", "case_companion": "Case companion",
         "victim": "Victim", "family": "Family",
@@ -71,6 +75,7 @@ _TEXT = {
         "tri_title_informant_group": "Faktor menurut kelompok informan",
         "cooc_title": "Kemunculan bersama kode (passage yang sama)",
         "docs_short": "dok.",
+        "cells_documents": "dokumen dengan bukti", "cells_codings": "passage yang dikodekan",
         "interview": "Wawancara", "observation": "Observasi", "document": "Dokumentasi",
         "ngo_management": "Pengurus LSM", "case_companion": "Pendamping kasus",
         "victim": "Korban", "family": "Keluarga",
@@ -224,21 +229,29 @@ def _ordered(values: Iterable[str], preferred: Sequence[str]) -> list[str]:
     return [v for v in preferred if v in seen] + sorted(seen - set(preferred))
 
 
-def _triangulation_grid(data: pd.DataFrame, by: str, codebook: Any) -> tuple[pd.DataFrame, list[str] | None, bool]:
+def _triangulation_grid(data: pd.DataFrame, by: str, codebook: Any,
+                        count: str) -> tuple[pd.DataFrame, list[str] | None, bool]:
     """(grid of counts or 0/1 indexed by row label, statuses or None, binary?)."""
     plural = f"{by}s"
     preferred = SOURCE_TYPE_ORDER if by == "source_type" else INFORMANT_GROUP_ORDER
     if plural in data.columns and "code_id" in data.columns:
         cells = data[plural].fillna("").astype(str).str.split(";")
         present = [{v for v in cell if v} for cell in cells]
-        columns = _ordered(set().union(*present) | set(preferred), preferred)
-        grid = pd.DataFrame([[int(c in row) for c in columns] for row in present], columns=columns)
+        per_cell = f"{count}_by_{by}"
+        binary = per_cell not in data.columns
+        counted = [{} if binary else split_counts(c) for c in data.get(per_cell, cells)]
+        found = set().union(*present, *(set(c) for c in counted))
+        columns = _ordered(found | set(preferred), preferred)
+        if binary:  # a table without per-cell counts (older CSV): presence only
+            grid = pd.DataFrame([[int(c in row) for c in columns] for row in present], columns=columns)
+        else:
+            grid = pd.DataFrame([[row.get(c, 0) for c in columns] for row in counted], columns=columns)
         names = data["code_name"] if "code_name" in data.columns else data["code_id"]
         grid.index = [str(n) if str(n) else str(c) for n, c in zip(names, data["code_id"])]
         status = data["status"].astype(str).tolist() if "status" in data.columns else None
-        return grid, status, True
+        return grid, status, binary
     if {"code_id", by}.issubset(data.columns):
-        value = "codings" if "codings" in data.columns else data.columns[-1]
+        value = count if count in data.columns else "codings" if "codings" in data.columns else data.columns[-1]
         grid = data.pivot_table(index="code_id", columns=by, values=value, aggfunc="sum", fill_value=0, sort=False)
         data = grid
     grid = data.apply(pd.to_numeric, errors="coerce").fillna(0)
@@ -257,7 +270,8 @@ def _code_name(codebook: Any, code_id: str) -> str:
 
 
 def _draw_grid(ax: Axes, grid: pd.DataFrame, *, binary: bool, cmap: str, col_labels: list[str],
-               row_labels: list[str], mask_diagonal: bool = False) -> None:
+               row_labels: list[str], mask_diagonal: bool = False) -> Any:
+    """Draw the cells with their values written in; return the image (for a colourbar)."""
     values = grid.to_numpy(dtype=float)
     shown = values.copy()
     if mask_diagonal:
@@ -267,16 +281,19 @@ def _draw_grid(ax: Axes, grid: pd.DataFrame, *, binary: bool, cmap: str, col_lab
     if binary:
         vmax = 2.0  # ticks on a mid-blue: readable in colour and in grey
     colormap = matplotlib.colormaps[cmap].with_extremes(bad="#eeeeee")
-    ax.imshow(masked, cmap=colormap, vmin=0, vmax=vmax, aspect="auto")
+    image = ax.imshow(masked, cmap=colormap, vmin=0, vmax=vmax, aspect="auto", interpolation="nearest")
     for r in range(values.shape[0]):
         for c in range(values.shape[1]):
             v = shown[r, c]
             if not np.isfinite(v):
                 continue
-            text = ("\u2713" if v else "\u2013") if binary else (f"{int(v)}" if v else "")
-            dark = v > 0.6 * vmax
+            if binary:
+                text = "\u2713" if v else "\u2013"
+            else:
+                text = f"{int(v)}" if v else ("\u2013" if not mask_diagonal else "")
+            dark = v > 0.55 * vmax
             ax.text(c, r, text, ha="center", va="center", fontsize=8,
-                    color="white" if dark else "#333333")
+                    color="white" if dark else ("#333333" if v else "#999999"))
     ax.set_xticks(range(len(col_labels)), col_labels)
     ax.set_yticks(range(len(row_labels)), row_labels)
     ax.tick_params(length=0, labelsize=8)
@@ -286,49 +303,74 @@ def _draw_grid(ax: Axes, grid: pd.DataFrame, *, binary: bool, cmap: str, col_lab
     ax.tick_params(which="minor", length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
+    return image
+
+
+STATUS_COLORS = {"corroborated": "#006D4F", "single-source": "#8A5A00", "contested": "#B8330B",
+                 "no evidence": "#777777"}
+"""Text colours of the status column (dark enough to read on white, also in grey)."""
 
 
 def triangulation_heatmap(
     triangulation_or_matrix: pd.DataFrame,
     *,
     by: str = "source_type",
+    count: str = "documents",
     ax: Axes | None = None,
     language: str = "en",
     codebook: Any = None,
 ) -> Axes:
-    """Which factor is found in which source type (or informant group).
+    """How much evidence each factor has in each source type (or informant group).
 
-    Accepts the ``triangulation`` table (cells are ticks from its ``source_types`` /
-    ``informant_groups`` column; the ``status`` is written at the right of each row), a
-    wide ``code_x_source_type`` / ``code_x_informant_group`` matrix (index code ids,
-    cells counts) or its long variant (``code_id, <by>, codings``).
+    Each cell holds a number (``count``: ``"documents"`` with evidence, the default, or
+    ``"codings"``, coded passages) and is shaded by it on a sequential colour scale
+    (a colourbar below the grid); cells without evidence show a dash.
+
+    Accepts the ``triangulation`` table (counts from its ``documents_by_<by>`` /
+    ``codings_by_<by>`` columns; the ``status`` is written at the right of each row; a
+    table without those columns shows ticks for presence), a wide
+    ``code_x_source_type`` / ``code_x_informant_group`` matrix (index code ids, cells
+    coded passages) or its long variant (``code_id, <by>, codings, documents``).
 
     >>> import pandas as pd
     >>> tri = pd.DataFrame({"code_id": ["a"], "code_name": ["Fear"],
-    ...     "source_types": ["interview;observation"], "status": ["corroborated"]})
-    >>> triangulation_heatmap(tri).get_xticklabels()[0].get_text()
-    'Interview'
+    ...     "source_types": ["interview;observation"], "status": ["corroborated"],
+    ...     "documents_by_source_type": ["interview:4;observation:1"]})
+    >>> ax = triangulation_heatmap(tri)
+    >>> ax.get_xticklabels()[0].get_text(), [t.get_text() for t in ax.texts][:3]
+    ('Interview', ['4', '1', '\u2013'])
     """
     if by not in ("source_type", "informant_group"):
         raise QualkitError(
             f"The 'by' parameter of triangulation_heatmap must be 'source_type' or 'informant_group'; got {by!r} instead",
             hint="choose the dimension to triangulate across",
         )
+    if count not in ("documents", "codings"):
+        raise QualkitError(
+            f"The 'count' parameter of triangulation_heatmap must be 'documents' or 'codings'; got {count!r} instead",
+            hint="choose what the cells count",
+        )
     _check_language(language, "triangulation_heatmap")
     if not isinstance(triangulation_or_matrix, pd.DataFrame):
         raise QualkitError("triangulation_heatmap needs a pandas DataFrame",
                            hint="pass analysis.triangulation or analysis.matrices['code_x_source_type']")
-    grid, status, binary = _triangulation_grid(triangulation_or_matrix, by, codebook)
+    grid, status, binary = _triangulation_grid(triangulation_or_matrix, by, codebook, count)
     rows = [wrap_label(r, 34) for r in grid.index]
     cols = [wrap_label(_value_label(str(c), language), 14) for c in grid.columns]
     if ax is None:
-        ax = _new_axes(max(4.5, 1.1 * len(cols) + 4.5), max(2.5, 0.38 * len(rows) + 1.5))
-    _draw_grid(ax, grid, binary=binary, cmap="Blues", col_labels=cols, row_labels=rows)
+        extra = 1.3 if status is not None else 0.0
+        ax = _new_axes(max(4.5, 1.1 * len(cols) + 4.2 + extra), max(3.0, 0.38 * len(rows) + 2.2))
+    image = _draw_grid(ax, grid, binary=binary, cmap="Blues", col_labels=cols, row_labels=rows)
     ax.xaxis.tick_top()
     if status is not None:
         for r, s in enumerate(status):
             ax.text(len(cols) - 0.5 + 0.15, r, s, ha="left", va="center", fontsize=8,
-                    color="#333333", clip_on=False)
+                    color=STATUS_COLORS.get(s, "#333333"), clip_on=False)
+    if not binary:
+        bar = ax.figure.colorbar(image, ax=ax, location="bottom", shrink=0.6, aspect=30, pad=0.02)
+        bar.set_label(_text(f"cells_{count}", language), fontsize=8)
+        bar.ax.tick_params(labelsize=7)
+        bar.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=6))
     ax.set_title(_text(f"tri_title_{by}", language), pad=12)
     return ax
 
@@ -431,7 +473,8 @@ def stage_chart(
 
 # -- saving ------------------------------------------------------------------------------
 def save_figure(ax_or_fig: Axes | Figure, path_stem: str | os.PathLike[str], *, dpi: int = 200) -> list[Path]:
-    """Write the figure as ``<path_stem>.png`` and ``<path_stem>.svg`` (atomically).
+    """Write the figure as ``<path_stem>.png`` and ``<path_stem>.svg`` (atomically,
+    reproducibly: no dates, fixed SVG ids; SVG text is kept as text, not outlines).
 
     >>> import tempfile, pathlib, pandas as pd
     >>> ax = stage_chart(pd.DataFrame({"stage": ["engagement"], "codings": [1]}))
@@ -444,11 +487,21 @@ def save_figure(ax_or_fig: Axes | Figure, path_stem: str | os.PathLike[str], *, 
                            hint="pass what a qualkit chart function returned")
     stem = Path(path_stem)
     paths = []
-    for fmt in ("png", "svg"):
-        target = stem.with_name(stem.name + f".{fmt}")
-        # SVG: no date and fixed ids so the same chart gives the same bytes.
-        meta = {"Date": None} if fmt == "svg" else {"Software": None}
-        atomic_write(target, lambda tmp, fmt=fmt, meta=meta: fig.savefig(
-            tmp, format=fmt, dpi=dpi, bbox_inches="tight", metadata=meta))
-        paths.append(target)
+    engine = fig.get_layout_engine()
+    if engine is not None:  # lay out once for both formats, then keep the positions
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+    try:
+        # SVG text stays text (searchable, editable, smaller); fixed ids and no date so
+        # that the same chart gives the same bytes.
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "qualkit"}):
+            for fmt in ("png", "svg"):
+                target = stem.with_name(stem.name + f".{fmt}")
+                meta = {"Date": None} if fmt == "svg" else {"Software": None}
+                atomic_write(target, lambda tmp, fmt=fmt, meta=meta: fig.savefig(
+                    tmp, format=fmt, dpi=dpi, metadata=meta))
+                paths.append(target)
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
     return paths

@@ -5,6 +5,8 @@ Sheets: one per entry of ``analysis.tables()`` (``factors``, ``stages``,
 ``triangulation``, ``conclusions``, ``quotes``, ``matrix_<name>`` ...; names longer than
 Excel's 31 characters are shortened), then ``documents`` and ``codings``. Every sheet has
 a bold, frozen header row and column widths fitted to its contents (at most 60).
+The file is reproducible: dated :func:`qualkit.outputs.report.build_date`
+(``SOURCE_DATE_EPOCH`` when set, else 2000-01-01), so the same analysis gives the same bytes.
 
 The ``codings`` sheet is in long format, one coded quote per row, with the columns of
 :data:`CODINGS_SHEET_COLUMNS`: ``doc_id, passage_id, speaker, start, end, code_id,
@@ -31,6 +33,7 @@ from openpyxl.utils import get_column_letter
 
 from qualkit._io import atomic_write
 from qualkit.errors import QualkitError
+from qualkit.outputs.report import build_date, reproducible_zip
 
 CODINGS_SHEET_COLUMNS = (
     "doc_id", "passage_id", "speaker", "start", "end", "code_id", "code_name",
@@ -159,13 +162,17 @@ def write_spreadsheet(analysis: Any, path: str | os.PathLike[str]) -> Path:
     frames = workbook_frames(analysis)
     names = sheet_names(list(frames))
 
+    when = build_date()
+
     def save(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            writer.book.properties.creator = "qualkit"
             for sheet, frame in zip(names, frames.values()):
                 shown = frame.reset_index(drop=True) if _plain_index(frame) else frame.reset_index()
                 shown = shown.map(_clean)
                 shown.to_excel(writer, sheet_name=sheet, index=False)
                 _format_sheet(writer.sheets[sheet], shown)
+        reproducible_zip(tmp, when=when)
 
     atomic_write(path, save)
     return Path(path)

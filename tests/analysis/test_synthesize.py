@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis_fixtures import build_codebook, build_corpus, coding
+from analysis_fixtures import SPEC, build_codebook, build_corpus, coding
 from qualkit.analysis import (
     CONCLUSION_COLUMNS, TRIANGULATION_COLUMNS, conclusions, representative_quotes,
     select_codings, strength, triangulate,
@@ -37,12 +37,44 @@ def test_triangulation_columns_and_statuses(extracts, book):
 
 def test_strength_follows_the_documented_formula(extracts, book, corpus):
     tri = triangulate(extracts, book).set_index("code_id")
-    assert tri.loc["gov", "strength"] == round((2 / 3 + 2 / 4 + 3 / 5) / 3, 3)
+    # without a corpus: the study's 3 source types and 4 groups, and the 4 documents with evidence
+    assert tri.loc["gov", "strength"] == round((2 / 3 + 2 / 4 + 3 / 4) / 3, 3)
     assert tri.loc["media", "strength"] == 0.0
-    assert strength(3, 4, 9) == 1.0
-    # with a corpus the denominators are its source types (3) and informant groups (2)
+    assert strength(3, 4, 9, total_documents=9) == 1.0
+    assert strength(3, 4, 9, total_documents=18) == round((1 + 1 + 0.5) / 3, 3)
+    # with a corpus the denominators are its source types (3), informant groups (2), documents (4)
     local = triangulate(extracts, book, corpus=corpus).set_index("code_id")
-    assert local.loc["gov", "strength"] == round((2 / 3 + 2 / 2 + 3 / 5) / 3, 3)
+    assert local.loc["gov", "strength"] == round((2 / 3 + 2 / 2 + 3 / 4) / 3, 3)
+    assert ((tri["strength"] >= 0) & (tri["strength"] <= 1)).all()
+
+
+def test_strength_is_capped_and_checks_its_totals():
+    assert strength(5, 9, 50, total_documents=10) == 1.0
+    assert strength(1, 1, 1, total_documents=0, total_source_types=0, total_informant_groups=0) == 0.0
+    with pytest.raises(QualkitError, match="total_documents"):
+        strength(1, 1, 1, total_documents=-1)
+
+
+def test_strength_orders_factors_that_reach_every_source_by_document_coverage():
+    # gov and fear both reach all three source types and both informant groups; gov is
+    # found in all five documents, fear in four: gov must be the stronger finding.
+    v2 = "interviews/victim_02.txt"
+    spec = SPEC + [(v2, "interview", "victim", "c3", [("informant", "K", "KBRI membantu saya.")])]
+    corpus, book = build_corpus(spec), build_codebook()
+    rows = [coding(corpus, f"{V}#p4", "gov", "KBRI"), coding(corpus, f"{S}#p2", "gov", "KBRI"),
+            coding(corpus, f"{O}#p2", "gov", "KBRI"), coding(corpus, f"{D}#p1", "gov", "Paspor"),
+            coding(corpus, f"{v2}#p1", "gov", "KBRI"),
+            coding(corpus, f"{V}#p2", "fear", "takut"), coding(corpus, f"{S}#p3", "fear", "takut"),
+            coding(corpus, f"{O}#p1", "fear", "keluarga"), coding(corpus, f"{D}#p2", "fear", "KTP")]
+    tri = triangulate(select_codings(codings_frame(rows), corpus, book), book, corpus=corpus).set_index("code_id")
+    for code in ("gov", "fear"):
+        assert (tri.loc[code, "n_source_types"], tri.loc[code, "n_informant_groups"]) == (3, 2)
+    assert (tri.loc["gov", "documents"], tri.loc["fear", "documents"]) == (5, 4)
+    assert tri.loc["gov", "strength"] == 1.0
+    assert tri.loc["gov", "strength"] > tri.loc["fear", "strength"] == round((1 + 1 + 4 / 5) / 3, 3)
+    assert tri.loc["fear", "strength"] > tri.loc["courage", "strength"] == 0.0
+    # a factor in fewer source types is weaker than one in all of them at equal documents
+    assert strength(1, 2, 4, total_documents=5, total_informant_groups=2) < tri.loc["fear", "strength"]
 
 
 def test_one_source_type_only_is_single_source():

@@ -120,3 +120,41 @@ def test_other_languages_apply_only_their_own_and_any_cues(lang):
                          cache_dir=None)
     assert m.codes_in("takut Angst", lang=lang) == {"c"}
     assert [x.cue for x in m.match_text("takut Angst", lang=lang)] == ["angst"]
+
+
+def test_phrases_never_cross_punctuation_but_cross_any_whitespace():
+    m = compile_codebook(book(Code(id="c", name="c", cues=(Cue("kata kata", match="exact"),))),
+                         cache_dir=None)
+    assert m.codes_in("kata kata") == {"c"}
+    assert m.codes_in("kata \n  kata") == {"c"}
+    assert m.codes_in("kata. Kata") == set()
+    assert m.codes_in("kata,kata") == set()
+    assert m.codes_in("kata-kata") == set()          # one reduplicated token
+
+
+def test_matches_agree_with_a_token_by_token_reference():
+    """Word, stem, prefix and phrase cues against a plain loop over tokenize()."""
+    from qualkit.coding.tokens import Stemmer, tokenize
+
+    m = compile_codebook(book(
+        Code(id="stem", name="s", cues=(Cue("takut"), Cue("sita paspor"))),
+        Code(id="exact", name="e", cues=(Cue("saya", match="exact"),)),
+        Code(id="prefix", name="p", cues=(Cue("anc", match="prefix"),)),
+    ), cache_dir=None)
+    st = Stemmer("id", cache_dir=None)
+    text = ("Saya ketakutan; mereka menyita paspor saya. Ancaman itu menakutkan, SAYA takut-takut. "
+            "Disita. Paspor saya disita paspornya ÉTÉ ß İstanbul ancam")
+    toks = tokenize(text)
+    expected = []
+    for i, (s, e, norm) in enumerate(toks):
+        if st.stem(norm) == "takut":
+            expected.append(("stem", s, e))
+        if i + 1 < len(toks) and st.stem(norm) == "sita" and st.stem(toks[i + 1][2]) == "paspor" \
+                and text[e:toks[i + 1][0]].isspace():
+            expected.append(("stem", s, toks[i + 1][1]))
+        if norm == "saya":
+            expected.append(("exact", s, e))
+        if norm.startswith("anc"):
+            expected.append(("prefix", s, e))
+    got = [(x.code_id, x.start, x.end) for x in m.match_text(text)]
+    assert sorted(got) == sorted(expected)

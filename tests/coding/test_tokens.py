@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qualkit.coding.tokens import Stemmer, split_tokens, tokenize
+from qualkit.coding.tokens import Stemmer, split_tokens, surface, tokenize
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
@@ -68,3 +68,28 @@ def test_cache_dir_none_writes_nothing(tmp_path, monkeypatch):
     default = Stemmer("en")
     default.stem("running")
     assert default.save() == tmp_path / "stems-en.json"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
+def test_array_tokeniser_agrees_with_tokenize(text):
+    from qualkit.coding.tokens import Vocabulary
+
+    voc = Vocabulary()
+    for _ in range(2):                       # the second pass goes through the packed index
+        arr = voc.tokenize(text)
+        want = tokenize(text)
+        assert list(zip(arr.start.tolist(), arr.end.tolist())) == [(s, e) for s, e, _ in want]
+        assert [voc.types[t].casefold() for t in arr.type.tolist()] == [n for _, _, n in want]
+        assert [voc.types[t] for t in arr.type.tolist()] == [surface(text[s:e]) for s, e, _ in want]
+
+
+def test_vocabulary_keeps_one_id_per_type_across_texts():
+    from qualkit.coding.tokens import Vocabulary
+
+    voc = Vocabulary()
+    a = voc.tokenize("Takut takut " + "x" * 40)
+    b = voc.tokenize("takut, " + "X" * 40 + " Äpfel äpfel")
+    assert a.type[0] == a.type[1] == b.type[0]
+    assert a.type[2] == b.type[1]                      # a long token, looked up by string
+    assert b.type[2] == b.type[3] and voc.types[b.type[2]] == "äpfel"
+    assert b.breaks.tolist() == [5]

@@ -49,17 +49,60 @@ def test_long_labels_are_wrapped():
     assert max(len(line) for line in charts.wrap_label("a " * 40, 20).split("\n")) <= 20
 
 
-def test_triangulation_heatmap_from_the_table(analysis):
+def _cell_texts(ax, n_rows, n_cols):
+    """The text written in each cell (row, col) of a heatmap."""
+    cells = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text() for t in ax.texts
+             if 0 <= t.get_position()[0] < n_cols and float(t.get_position()[0]).is_integer()}
+    return [[cells.get((r, c)) for c in range(n_cols)] for r in range(n_rows)]
+
+
+def test_triangulation_heatmap_writes_document_counts_per_cell(analysis):
+    from qualkit.analysis.synthesize import split_counts
+
     tri = analysis.triangulation
     ax = charts.triangulation_heatmap(tri)
     assert len(ax.get_yticklabels()) == len(tri)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Interview", "Observation", "Documentation"]
+    expected = [[str(split_counts(cell).get(t, "\u2013")) for t in ("interview", "observation", "document")]
+                for cell in tri["documents_by_source_type"]]
+    assert _cell_texts(ax, len(tri), 3) == expected
+    image = ax.get_images()[0]
+    assert image.get_array().max() == max(int(v) for row in expected for v in row if v != "\u2013")
+    assert image.get_cmap().name.startswith("Blues")
+    assert len(ax.figure.axes) == 2  # the grid and its colourbar
+    statuses = {t.get_text() for t in ax.texts} & set(tri["status"])
+    assert statuses == set(tri["status"])
+
+
+def test_triangulation_heatmap_counts_codings_on_request(analysis):
+    from qualkit.analysis.synthesize import split_counts
+
+    tri = analysis.triangulation
+    ax = charts.triangulation_heatmap(tri, by="informant_group", count="codings", language="id")
+    groups = [c for c in charts.INFORMANT_GROUP_ORDER]
+    expected = [[str(split_counts(cell).get(g, "\u2013")) for g in groups] for cell in tri["codings_by_informant_group"]]
+    assert _cell_texts(ax, len(tri), len(groups)) == expected
+    assert ax.figure.axes[1].get_xlabel() == "passage yang dikodekan"
+    with pytest.raises(QualkitError, match="'count' parameter"):
+        charts.triangulation_heatmap(tri, count="words")
+
+
+def test_triangulation_heatmap_dark_cells_get_white_numbers():
+    tri = pd.DataFrame({"code_id": ["a", "b"], "code_name": ["A", "B"], "status": ["corroborated"] * 2,
+                        "source_types": ["interview;document", "interview"],
+                        "documents_by_source_type": ["interview:10;document:1", "interview:2"]})
+    ax = charts.triangulation_heatmap(tri)
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours["10"] == "white" and colours["1"] != "white"
+
+
+def test_triangulation_heatmap_of_an_old_table_shows_ticks(analysis):
+    tri = analysis.triangulation.drop(columns=[c for c in analysis.triangulation if "_by_" in c])
+    ax = charts.triangulation_heatmap(tri)
     ticks = [t.get_text() for t in ax.texts if t.get_text() in ("\u2713", "\u2013")]
     assert len(ticks) == len(tri) * 3
     expected = sum(len([v for v in str(s).split(";") if v]) for s in tri["source_types"].fillna(""))
     assert ticks.count("\u2713") == expected
-    statuses = {t.get_text() for t in ax.texts} & set(tri["status"])
-    assert statuses == set(tri["status"])
 
 
 def test_triangulation_heatmap_by_informant_group_from_a_matrix(analysis):

@@ -107,3 +107,29 @@ def test_charts_given_as_paths(analysis, tmp_path):
 def test_not_an_analysis():
     with pytest.raises(QualkitError, match="needs an Analysis"):
         build_report(object())
+
+
+def test_two_writes_are_byte_identical_and_dated_reproducibly(analysis, tmp_path, monkeypatch):
+    import zipfile
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = write_report(analysis, tmp_path / "a.docx", charts=False)
+    second = write_report(analysis, tmp_path / "b.docx", charts=False)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as z:
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    props = docx.Document(str(first)).core_properties
+    assert (props.created.year, props.modified.year) == (2000, 2000)
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    dated = write_report(analysis, tmp_path / "c.docx", charts=False)
+    assert docx.Document(str(dated)).core_properties.created.isoformat().startswith("2023-11-14T22:13:20")
+    with zipfile.ZipFile(dated) as z:
+        assert z.infolist()[0].date_time == (2023, 11, 14, 22, 13, 20)
+
+
+def test_a_bad_source_date_epoch_is_a_clear_error(analysis, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(QualkitError, match="SOURCE_DATE_EPOCH"):
+        write_report(analysis, tmp_path / "x.docx", charts=False)
+    assert not (tmp_path / "x.docx").exists()

@@ -63,3 +63,22 @@ def test_sheet_names_are_excel_safe():
     assert names[0] == "a_b"
     assert names[1] == "x" * 31 and names[2] == "x" * 29 + "~1"
     assert names[3] == "m_code_x_informant_group_long"
+
+
+def test_two_writes_are_byte_identical_and_dated_reproducibly(analysis, tmp_path, monkeypatch):
+    import zipfile
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = write_spreadsheet(analysis, tmp_path / "a.xlsx")
+    second = write_spreadsheet(analysis, tmp_path / "b.xlsx")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as z:
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    props = openpyxl.load_workbook(first).properties
+    assert (props.created.year, props.modified.year, props.creator) == (2000, 2000, "qualkit")
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = openpyxl.load_workbook(write_spreadsheet(analysis, tmp_path / "c.xlsx")).properties
+    assert dated.modified.isoformat().startswith("2023-11-14T22:13:20")
+    # the workbook still reads back whole after the rewrite
+    assert pd.read_excel(tmp_path / "c.xlsx", sheet_name=None).keys() == pd.read_excel(first, sheet_name=None).keys()
