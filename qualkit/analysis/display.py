@@ -91,6 +91,7 @@ def factor_matrix(
     per_code: int = 3,
     level_facet: str = "level",
     factor_facet: str = "factor",
+    language: str | None = None,
 ) -> pd.DataFrame:
     """The study's 2 x 2 factor table in long form: one row per factor code.
 
@@ -107,7 +108,7 @@ def factor_matrix(
         ev = extracts[extracts["code_id"] == code.id]
         codings, documents = evidence_counts(ev) if len(ev) else (0, 0)
         rows.append({
-            "level": level, "factor": factor, "code_id": code.id, "code_name": code.name,
+            "level": level, "factor": factor, "code_id": code.id, "code_name": codebook.code_name(code.id, language),
             "codings": codings, "documents": documents,
             "informant_groups": join_values(ev["informant_group"]),
             "source_types": join_values(ev["source_type"]),

@@ -201,8 +201,8 @@ def analyze(
 
     extracts = select_codings(codings, corpus, codebook, include_interviewer=include_interviewer)
     quotes = representative_quotes(extracts, per_code=per_code, codebook=codebook)
-    factors = factor_matrix(extracts, codebook, quotes=quotes, per_code=per_code)
-    triangulation = triangulate(extracts, codebook, mentions=mentions, corpus=corpus)
+    factors = factor_matrix(extracts, codebook, quotes=quotes, per_code=per_code, language=language)
+    triangulation = triangulate(extracts, codebook, mentions=mentions, corpus=corpus, language=language)
     matrices: dict[str, pd.DataFrame] = {}
     for name, by in (("code_x_source_type", "source_type"),
                      ("code_x_informant_group", "informant_group"),

@@ -199,6 +199,7 @@ def triangulate(
     theme_facet: str = "theme",
     level_facet: str = "level",
     factor_facet: str = "factor",
+    language: str | None = None,
 ) -> pd.DataFrame:
     """Triangulate every factor code across source types and informant groups.
 
@@ -235,7 +236,7 @@ def triangulate(
         if theme is not None and codings:
             theme_factors[theme][factor].append(code.id)
         rows.append({
-            "code_id": code.id, "code_name": code.name, "level": level, "factor": factor,
+            "code_id": code.id, "code_name": codebook.code_name(code.id, language), "level": level, "factor": factor,
             "source_types": join_values(types), "informant_groups": join_values(groups),
             "documents": documents, "status": "", "n_source_types": len(types),
             "n_informant_groups": len(groups), "codings": codings,
@@ -311,16 +312,14 @@ _TEXT = {
 
 
 def code_label(codebook: Codebook, code: Code, language: str, *, short: bool = False) -> str:
-    """A code's display name in a language: a ``labels`` mapping on the code or a
-    ``code.<id>`` entry of the codebook's ``facet_labels`` when present, else its name.
+    """A code's display name in a language (:meth:`Codebook.code_name`).
     ``short`` drops a trailing parenthesis (``Fear of risks (hesitation)`` -> ``Fear of
     risks``), as used in the generated statements.
 
     >>> code_label(Codebook(name="b", codes=()), Code(id="f", name="Fear (of risks)"), "en", short=True)
     'Fear'
     """
-    labels = getattr(code, "labels", None) or codebook.facet_labels.get(f"code.{code.id}", {})
-    name = (labels.get(language) if labels else None) or code.name
+    name = codebook.code_name(code.id, language)
     if short:
         name = re.sub(r"\s*\([^()]*\)\s*$", "", name) or name
     return name

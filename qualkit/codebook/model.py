@@ -191,6 +191,20 @@ class Codebook:
             current = code.parent
         return None
 
+    def code_name(self, code_id: str, lang: str | None = None) -> str:
+        """A code's display name in a language: its ``code.<id>`` entry in
+        ``facet_labels`` when there is one for ``lang``, else ``Code.name``.
+
+        >>> book = Codebook(name="b", codes=(Code(id="fear", name="Fear"),),
+        ...                 facet_labels={"code.fear": {"id": "Ketakutan"}})
+        >>> book.code_name("fear", "id"), book.code_name("fear", "en")
+        ('Ketakutan', 'Fear')
+        """
+        labels = self.facet_labels.get(f"code.{code_id}", {})
+        if lang and lang in labels:
+            return labels[lang]
+        return self.code(code_id).name
+
     def label(self, key: str, lang: str = "en") -> str:
         """Display label of a facet or ``facet.value`` in a language (the key's last part
         with ``_`` as space when none is declared)."""

@@ -230,7 +230,7 @@ def _ordered(values: Iterable[str], preferred: Sequence[str]) -> list[str]:
 
 
 def _triangulation_grid(data: pd.DataFrame, by: str, codebook: Any,
-                        count: str) -> tuple[pd.DataFrame, list[str] | None, bool]:
+                        count: str, language: str | None = None) -> tuple[pd.DataFrame, list[str] | None, bool]:
     """(grid of counts or 0/1 indexed by row label, statuses or None, binary?)."""
     plural = f"{by}s"
     preferred = SOURCE_TYPE_ORDER if by == "source_type" else INFORMANT_GROUP_ORDER
@@ -256,14 +256,14 @@ def _triangulation_grid(data: pd.DataFrame, by: str, codebook: Any,
         data = grid
     grid = data.apply(pd.to_numeric, errors="coerce").fillna(0)
     grid = grid[_ordered([str(c) for c in grid.columns], preferred)] if len(grid.columns) else grid
-    grid.index = [_code_name(codebook, str(i)) for i in grid.index]
+    grid.index = [_code_name(codebook, str(i), language) for i in grid.index]
     return grid, None, False
 
 
-def _code_name(codebook: Any, code_id: str) -> str:
+def _code_name(codebook: Any, code_id: str, language: str | None = None) -> str:
     if codebook is not None:
         try:
-            return codebook.code(code_id).name
+            return codebook.code_name(code_id, language)
         except KeyError:
             pass
     return code_id
@@ -354,7 +354,7 @@ def triangulation_heatmap(
     if not isinstance(triangulation_or_matrix, pd.DataFrame):
         raise QualkitError("triangulation_heatmap needs a pandas DataFrame",
                            hint="pass analysis.triangulation or analysis.matrices['code_x_source_type']")
-    grid, status, binary = _triangulation_grid(triangulation_or_matrix, by, codebook, count)
+    grid, status, binary = _triangulation_grid(triangulation_or_matrix, by, codebook, count, language)
     rows = [wrap_label(r, 34) for r in grid.index]
     cols = [wrap_label(_value_label(str(c), language), 14) for c in grid.columns]
     if ax is None:
@@ -414,12 +414,12 @@ def cooccurrence_heatmap(
         keep = (off.sum(axis=0) + off.sum(axis=1)) > 0
         if keep.any():
             grid = grid.loc[keep, keep]
-    names = [wrap_label(_code_name(codebook, c), 30) for c in grid.index]
+    names = [wrap_label(_code_name(codebook, c, language), 30) for c in grid.index]
     if ax is None:
         side = max(4.0, 0.42 * len(names) + 3.5)
         ax = _new_axes(side + 1.0, side)
     # Rotated column labels stay on one line (wrapped lines of rotated text collide).
-    col_names = [wrap_label(_code_name(codebook, c), 60) for c in grid.columns]
+    col_names = [wrap_label(_code_name(codebook, c, language), 60) for c in grid.columns]
     _draw_grid(ax, grid, binary=False, cmap="Purples", col_labels=col_names, row_labels=names,
                mask_diagonal=True)
     for label in ax.get_xticklabels():

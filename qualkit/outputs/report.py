@@ -464,7 +464,7 @@ def _quotes_appendix(doc: DocxDocument, analysis: Any, language: str) -> None:
         rows = quotes[quotes["code_id"].astype(str) == code_id]
         if "rank" in rows.columns:
             rows = rows.sort_values("rank", kind="stable")
-        name = book.code(code_id).name if code_id in book else code_id
+        name = book.code_name(code_id, language) if code_id in book else code_id
         doc.add_heading(f"{name} ({code_id})", level=3)
         for r in rows.to_dict("records"):
             p = doc.add_paragraph(style="Quote" if "Quote" in [s.name for s in doc.styles] else None)
