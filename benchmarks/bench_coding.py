@@ -190,8 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         (work / "cues.txt").write_text("\n".join(c["pattern"] for c in cues) + "\n", encoding="utf-8")
         grep = shutil.which("grep")
         t0 = time.perf_counter()
-        subprocess.run([grep, "-F", "-i", "-o", "-w", "-f", str(work / "cues.txt"), str(work / "passages.txt")],
-                       stdout=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C"}, check=False)
+        # output to a real file: GNU grep treats stdout=/dev/null like -q and stops at the first match
+        with open(work / "grep.out", "wb") as sink:
+            subprocess.run([grep, "-F", "-i", "-o", "-w", "-f", str(work / "cues.txt"), str(work / "passages.txt")],
+                           stdout=sink, env={**os.environ, "LC_ALL": "C"}, check=False)
         t_grep = time.perf_counter() - t0
 
         self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
