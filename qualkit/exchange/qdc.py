@@ -28,6 +28,8 @@ True
 
 from __future__ import annotations
 
+import functools
+
 import os
 import re
 import unicodedata
@@ -52,6 +54,7 @@ _RGB = re.compile(r"^#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})$")
 
 # -- writing -------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=65536)
 def code_guid(code_id: str) -> str:
     """The stable GUID qualkit writes for a code id.
 

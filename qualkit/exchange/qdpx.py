@@ -30,8 +30,10 @@ span. Nothing is half-imported: the whole project is built in memory and checked
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import io
+import itertools
 import os
 import posixpath
 import re
@@ -146,6 +148,7 @@ def source_name(doc_id: str) -> str:
     return doc_id.replace("/", "__").replace("\\", "__")
 
 
+@functools.lru_cache(maxsize=4096)
 def user_guid(coder: str) -> str:
     """The stable GUID qualkit writes for a coder."""
     return stable_guid("user", coder)
@@ -294,30 +297,33 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
 
 
 def _add_selections(src, doc_id: str, group: pd.DataFrame, notes: list[tuple[str, str, str]]) -> None:
-    for (start, end), rows in group.groupby(["start", "end"], sort=True):
+    # One pass over the document's codings, grouped by span (stable order within a span).
+    records = group.sort_values(["start", "end"], kind="stable").to_dict("records")
+    for (start, end), rows_iter in itertools.groupby(records, key=lambda r: (int(r["start"]), int(r["end"]))):
+        rows = list(rows_iter)
         sel_guid = stable_guid("selection", f"{doc_id}:{start}:{end}")
-        first_coder = user_guid(str(rows["coder"].iloc[0]))
-        sel = sub(src, "PlainTextSelection", guid=sel_guid, startPosition=str(int(start)),
-                  endPosition=str(int(end)), creatingUser=first_coder)
+        first_coder = user_guid(str(rows[0]["coder"]))
+        sel = sub(src, "PlainTextSelection", guid=sel_guid, startPosition=str(start),
+                  endPosition=str(end), creatingUser=first_coder)
         meta = []
         coding_els = []
         seen: dict[str, int] = {}
-        for row in rows.itertuples(index=False):
-            key = f"{doc_id}:{start}:{end}:{row.code_id}:{row.coder}"
+        for row in rows:
+            key = f"{doc_id}:{start}:{end}:{row['code_id']}:{row['coder']}"
             seen[key] = seen.get(key, 0) + 1
             guid = stable_guid("coding", key if seen[key] == 1 else f"{key}:{seen[key]}")
-            meta.append({"guid": guid, "passage_id": row.passage_id, "method": row.method,
-                         "cue": row.cue, "confidence": float(row.confidence), "spans": row.spans,
-                         "codebook_hash": row.codebook_hash})
+            meta.append({"guid": guid, "passage_id": row["passage_id"], "method": row["method"],
+                         "cue": row["cue"], "confidence": float(row["confidence"]),
+                         "spans": row["spans"], "codebook_hash": row["codebook_hash"]})
             coding_els.append((guid, row))
         sub(sel, "Description").text = with_marker("", {"codings": meta})
         for guid, row in coding_els:
-            coding = sub(sel, "Coding", guid=guid, creatingUser=user_guid(str(row.coder)))
-            sub(coding, "CodeRef", targetGUID=code_guid(row.code_id))
-            if str(row.memo).strip():
+            coding = sub(sel, "Coding", guid=guid, creatingUser=user_guid(str(row["coder"])))
+            sub(coding, "CodeRef", targetGUID=code_guid(row["code_id"]))
+            if str(row["memo"]).strip():
                 note_guid = stable_guid("note", guid)
                 sub(coding, "NoteRef", targetGUID=note_guid)
-                notes.append((note_guid, user_guid(str(row.coder)), str(row.memo)))
+                notes.append((note_guid, user_guid(str(row["coder"])), str(row["memo"])))
 
 
 # =====================================================================================
