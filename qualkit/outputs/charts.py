@@ -282,7 +282,9 @@ def _draw_grid(ax: Axes, grid: pd.DataFrame, *, binary: bool, cmap: str, col_lab
         vmax = 2.0  # ticks on a mid-blue: readable in colour and in grey
     colormap = matplotlib.colormaps[cmap].with_extremes(bad="#eeeeee")
     image = ax.imshow(masked, cmap=colormap, vmin=0, vmax=vmax, aspect="auto", interpolation="nearest")
-    for r in range(values.shape[0]):
+    # Numbers in the cells only while they stay readable; colour alone above that.
+    n_text = values.shape[0] * values.shape[1] if values.size <= MAX_CELL_TEXTS else 0
+    for r in range(values.shape[0] if n_text else 0):
         for c in range(values.shape[1]):
             v = shown[r, c]
             if not np.isfinite(v):
@@ -305,6 +307,12 @@ def _draw_grid(ax: Axes, grid: pd.DataFrame, *, binary: bool, cmap: str, col_lab
         spine.set_visible(False)
     return image
 
+
+MAX_CELL_TEXTS = 1600
+"""Heatmaps write their numbers into the cells up to this many cells."""
+
+MAX_COOCCURRENCE_CODES = 40
+"""The co-occurrence heatmap shows at most this many codes (those with most co-occurrences)."""
 
 STATUS_COLORS = {"corroborated": "#006D4F", "single-source": "#8A5A00", "contested": "#B8330B",
                  "no evidence": "#777777"}
@@ -382,12 +390,14 @@ def cooccurrence_heatmap(
     codebook: Any = None,
     drop_empty: bool = True,
     language: str = "en",
+    max_codes: int = MAX_COOCCURRENCE_CODES,
 ) -> Axes:
     """Code x code co-occurrence counts as a heatmap (the diagonal is greyed out).
 
     ``matrix`` is square with code ids as index and columns (``analysis.matrices
     ["cooccurrence"]``), or a long frame of two code columns and one count column.
-    ``drop_empty`` leaves out codes that co-occur with no other code.
+    ``drop_empty`` leaves out codes that co-occur with no other code; at most
+    ``max_codes`` codes are shown (those with the most co-occurrences).
 
     >>> import pandas as pd
     >>> m = pd.DataFrame([[2, 1], [1, 3]], index=["a", "b"], columns=["a", "b"])
@@ -414,6 +424,12 @@ def cooccurrence_heatmap(
         keep = (off.sum(axis=0) + off.sum(axis=1)) > 0
         if keep.any():
             grid = grid.loc[keep, keep]
+    if len(grid) > max_codes:  # keep the codes with most co-occurrences, in their order
+        off = grid.to_numpy(dtype=float).copy()
+        np.fill_diagonal(off, 0)
+        strength = off.sum(axis=0) + off.sum(axis=1)
+        top = np.sort(np.argsort(-strength, kind="stable")[:max_codes])
+        grid = grid.iloc[top, top]
     names = [wrap_label(_code_name(codebook, c, language), 30) for c in grid.index]
     if ax is None:
         side = max(4.0, 0.42 * len(names) + 3.5)

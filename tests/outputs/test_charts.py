@@ -148,3 +148,19 @@ def test_no_pyplot_figures_are_left_open(analysis):
     charts.stage_chart(analysis.stages)
     assert plt.get_fignums() == before
     assert matplotlib.get_backend()  # importing pyplot did not need a display
+
+
+def test_cooccurrence_heatmap_keeps_the_most_connected_codes_when_there_are_many():
+    import numpy as np
+    import pandas as pd
+
+    from qualkit.outputs.charts import cooccurrence_heatmap
+
+    ids = [f"c{i:02d}" for i in range(12)]
+    values = np.ones((12, 12), dtype=int)
+    values[3, :] = values[:, 3] = 9  # c03 co-occurs most
+    frame = pd.DataFrame(values, index=ids, columns=ids)
+    ax = cooccurrence_heatmap(frame, max_codes=5)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 5
+    assert "c03" in labels
