@@ -136,6 +136,10 @@ def _format_sheet(sheet: Any, frame: pd.DataFrame) -> None:
         sheet.auto_filter.ref = sheet.dimensions
 
 
+EXCEL_MAX_ROWS = 1_048_576
+"""Rows per sheet Excel can open (header included)."""
+
+
 def workbook_frames(analysis: Any) -> dict[str, pd.DataFrame]:
     """Sheet name -> frame, in workbook order (tables, documents, codings)."""
     tables = analysis.tables() if hasattr(analysis, "tables") else {}
@@ -145,7 +149,14 @@ def workbook_frames(analysis: Any) -> dict[str, pd.DataFrame]:
             frames[str(name)] = frame
     docs = analysis.corpus.documents_frame()
     frames["documents"] = docs.drop(columns=[c for c in ("source_path",) if c in docs.columns])
-    frames["codings"] = codings_sheet(analysis)
+    codings = codings_sheet(analysis)
+    if len(codings) > EXCEL_MAX_ROWS - 1:  # Excel cannot open a longer sheet
+        frames["codings"] = codings.iloc[: EXCEL_MAX_ROWS - 1]
+        frames["note"] = pd.DataFrame({"note": [
+            f"The codings sheet holds the first {EXCEL_MAX_ROWS - 1:,} of {len(codings):,} codings "
+            "(Excel's row limit); codings.csv holds all of them."]})
+    else:
+        frames["codings"] = codings
     return frames
 
 

@@ -82,3 +82,12 @@ def test_two_writes_are_byte_identical_and_dated_reproducibly(analysis, tmp_path
     assert dated.modified.isoformat().startswith("2023-11-14T22:13:20")
     # the workbook still reads back whole after the rewrite
     assert pd.read_excel(tmp_path / "c.xlsx", sheet_name=None).keys() == pd.read_excel(first, sheet_name=None).keys()
+
+
+def test_codings_sheet_beyond_excel_rows_is_cut_with_a_note(monkeypatch, analysis):
+    from qualkit.outputs import spreadsheet
+
+    monkeypatch.setattr(spreadsheet, "EXCEL_MAX_ROWS", 3)
+    frames = spreadsheet.workbook_frames(analysis)
+    assert len(frames["codings"]) == 2
+    assert "codings.csv" in frames["note"]["note"][0]
