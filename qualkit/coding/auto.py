@@ -263,6 +263,14 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     return frame
 
 
+def _passages(corpus: Corpus, **filters: Any) -> pd.DataFrame:
+    """The batch frame to code: all passages, or those :func:`select_passages` keeps."""
+    unfiltered = all(filters[k] is None for k in ("roles", "speakers", "sections", "source_types"))
+    if unfiltered and filters["keep_roleless"]:
+        return _batch_frame(corpus)      # no filter: skip building the full passages frame
+    return select_passages(corpus, **filters)
+
+
 def code(
     corpus: Corpus,
     codebook: Codebook | str | os.PathLike[str],
@@ -291,11 +299,8 @@ def code(
     """
     book = _as_book(codebook)
     compiled = _matcher(book, matcher, cache_dir)
-    if roles is None and speakers is None and sections is None and source_types is None and keep_roleless:
-        passages = _batch_frame(corpus)      # no filter: skip building the full passages frame
-    else:
-        passages = select_passages(corpus, roles=roles, speakers=speakers, sections=sections,
-                                   source_types=source_types, keep_roleless=keep_roleless)
+    passages = _passages(corpus, roles=roles, speakers=speakers, sections=sections,
+                         source_types=source_types, keep_roleless=keep_roleless)
     out = code_batch(passages, compiled, coder=coder)
     compiled.save_caches()
     return out
@@ -322,11 +327,8 @@ def find_mentions(
     """
     book = _as_book(codebook)
     compiled = _matcher(book, matcher, cache_dir)
-    if roles is None and speakers is None and sections is None and source_types is None and keep_roleless:
-        passages = _batch_frame(corpus)      # no filter: skip building the full passages frame
-    else:
-        passages = select_passages(corpus, roles=roles, speakers=speakers, sections=sections,
-                                   source_types=source_types, keep_roleless=keep_roleless)
+    passages = _passages(corpus, roles=roles, speakers=speakers, sections=sections,
+                         source_types=source_types, keep_roleless=keep_roleless)
     out = mentions_batch(passages, compiled)
     compiled.save_caches()
     return out
