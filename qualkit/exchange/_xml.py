@@ -11,6 +11,7 @@ deviations of real files (missing namespace, odd case) do not matter.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
@@ -41,7 +42,17 @@ def stable_guid(kind: str, key: str) -> str:
     >>> stable_guid("code", "fear") == stable_guid("code", "fear")
     True
     """
-    return str(uuid.uuid5(QUALKIT_NAMESPACE, f"{kind}:{key}"))
+    # uuid.uuid5 spelled out (same bytes): about three times faster, and exports write
+    # one GUID per coding and selection.
+    digest = hashlib.sha1(_NAMESPACE_BYTES + f"{kind}:{key}".encode("utf-8")).digest()
+    value = (int.from_bytes(digest[:16], "big") & _UUID_CLEAR) | _UUID_V5
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_NAMESPACE_BYTES = QUALKIT_NAMESPACE.bytes
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_UUID_V5 = (5 << 76) | (0x8000 << 48)
 
 
 def guid_key(value: str | None) -> str:

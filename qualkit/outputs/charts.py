@@ -56,6 +56,7 @@ _TEXT = {
         "tri_title_source_type": "Factors by source type",
         "tri_title_informant_group": "Factors by informant group",
         "cooc_title": "Code co-occurrence (same passage)",
+        "cooc_top": "the {shown} of {total} codes with most co-occurrences",
         "docs_short": "doc.",
         "cells_documents": "documents with evidence", "cells_codings": "coded passages",
         "interview": "Interview", "observation": "Observation", "document": "Documentation",
@@ -74,6 +75,7 @@ _TEXT = {
         "tri_title_source_type": "Faktor menurut jenis sumber",
         "tri_title_informant_group": "Faktor menurut kelompok informan",
         "cooc_title": "Kemunculan bersama kode (passage yang sama)",
+        "cooc_top": "{shown} dari {total} kode dengan kemunculan bersama terbanyak",
         "docs_short": "dok.",
         "cells_documents": "dokumen dengan bukti", "cells_codings": "passage yang dikodekan",
         "interview": "Wawancara", "observation": "Observasi", "document": "Dokumentasi",
@@ -308,11 +310,15 @@ def _draw_grid(ax: Axes, grid: pd.DataFrame, *, binary: bool, cmap: str, col_lab
     return image
 
 
-MAX_CELL_TEXTS = 1600
-"""Heatmaps write their numbers into the cells up to this many cells."""
+MAX_CELL_TEXTS = 625
+"""Heatmaps write their numbers into the cells up to this many cells (25 x 25); larger
+grids show colour alone (thousands of cell texts are unreadable and slow to draw)."""
 
 MAX_COOCCURRENCE_CODES = 40
 """The co-occurrence heatmap shows at most this many codes (those with most co-occurrences)."""
+
+MAX_PNG_PIXELS = 3000
+"""The longer side of a saved PNG stays under this many pixels (dpi is lowered to fit)."""
 
 STATUS_COLORS = {"corroborated": "#006D4F", "single-source": "#8A5A00", "contested": "#B8330B",
                  "no evidence": "#777777"}
@@ -424,6 +430,7 @@ def cooccurrence_heatmap(
         keep = (off.sum(axis=0) + off.sum(axis=1)) > 0
         if keep.any():
             grid = grid.loc[keep, keep]
+    total = len(grid)
     if len(grid) > max_codes:  # keep the codes with most co-occurrences, in their order
         off = grid.to_numpy(dtype=float).copy()
         np.fill_diagonal(off, 0)
@@ -442,7 +449,10 @@ def cooccurrence_heatmap(
         label.set_rotation(60)
         label.set_ha("right")
         label.set_rotation_mode("anchor")
-    ax.set_title(_text("cooc_title", language))
+    title = _text("cooc_title", language)
+    if len(grid) < total:  # say that codes were left out
+        title += "\n" + _text("cooc_top", language).format(shown=len(grid), total=total)
+    ax.set_title(title)
     return ax
 
 
@@ -488,9 +498,12 @@ def stage_chart(
 
 
 # -- saving ------------------------------------------------------------------------------
-def save_figure(ax_or_fig: Axes | Figure, path_stem: str | os.PathLike[str], *, dpi: int = 200) -> list[Path]:
+def save_figure(ax_or_fig: Axes | Figure, path_stem: str | os.PathLike[str], *, dpi: int = 200,
+                max_pixels: int = MAX_PNG_PIXELS) -> list[Path]:
     """Write the figure as ``<path_stem>.png`` and ``<path_stem>.svg`` (atomically,
     reproducibly: no dates, fixed SVG ids; SVG text is kept as text, not outlines).
+    The PNG's resolution is lowered from ``dpi`` when its longer side would exceed
+    ``max_pixels`` pixels (very large charts stay quick to write and to open).
 
     >>> import tempfile, pathlib, pandas as pd
     >>> ax = stage_chart(pd.DataFrame({"stage": ["engagement"], "codings": [1]}))
@@ -503,6 +516,8 @@ def save_figure(ax_or_fig: Axes | Figure, path_stem: str | os.PathLike[str], *, 
                            hint="pass what a qualkit chart function returned")
     stem = Path(path_stem)
     paths = []
+    longest = max(float(v) for v in fig.get_size_inches())
+    dpi = min(dpi, max(50, int(max_pixels / longest))) if longest > 0 else dpi
     engine = fig.get_layout_engine()
     if engine is not None:  # lay out once for both formats, then keep the positions
         fig.draw_without_rendering()

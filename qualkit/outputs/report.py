@@ -460,14 +460,16 @@ def _quotes_appendix(doc: DocxDocument, analysis: Any, language: str) -> None:
     order = [c.id for c in book.codes]
     ids = list(dict.fromkeys(quotes["code_id"].astype(str)))
     ids = [c for c in order if c in ids] + [c for c in ids if c not in order]
+    style = "Quote" if "Quote" in {s.name for s in doc.styles} else None
+    by_code = dict(iter(quotes.groupby(quotes["code_id"].astype(str), sort=False)))  # one pass
     for code_id in ids:
-        rows = quotes[quotes["code_id"].astype(str) == code_id]
+        rows = by_code[code_id]
         if "rank" in rows.columns:
             rows = rows.sort_values("rank", kind="stable")
         name = book.code_name(code_id, language) if code_id in book else code_id
         doc.add_heading(f"{name} ({code_id})", level=3)
         for r in rows.to_dict("records"):
-            p = doc.add_paragraph(style="Quote" if "Quote" in [s.name for s in doc.styles] else None)
+            p = doc.add_paragraph(style=style)
             p.add_run(f"\u201c{r['quote']}\u201d ")
             p.add_run(f"({quote_source(r)})").italic = True
 

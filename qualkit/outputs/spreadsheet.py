@@ -1,6 +1,10 @@
 """The findings workbook: every table of an Analysis on its own sheet, plus the codings.
 
-:func:`write_spreadsheet` writes ``findings.xlsx`` (openpyxl through pandas) atomically.
+:func:`write_spreadsheet` writes ``findings.xlsx`` atomically with openpyxl in
+write-only mode (rows are streamed to disk, so hundreds of thousands of codings stay
+fast and small in memory). Column widths are fitted to the first
+:data:`WIDTH_SAMPLE_ROWS` rows. A codings sheet longer than Excel's row limit is cut,
+with a ``note`` sheet saying so (``codings.csv`` holds all rows).
 Sheets: one per entry of ``analysis.tables()`` (``factors``, ``stages``,
 ``triangulation``, ``conclusions``, ``quotes``, ``matrix_<name>`` ...; names longer than
 Excel's 31 characters are shortened), then ``documents`` and ``codings``. Every sheet has
@@ -22,11 +26,16 @@ PosixPath('out/findings.xlsx')
 
 from __future__ import annotations
 
+import datetime
+import math
 import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -120,20 +129,64 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def _format_sheet(sheet: Any, frame: pd.DataFrame) -> None:
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.alignment = Alignment(vertical="top", wrap_text=False)
-    for i, column in enumerate(frame.columns, start=1):
-        values = frame.iloc[:, i - 1]
-        lengths = [0 if _missing(v) else len(str(v)) for v in values] or [0]
+WIDTH_SAMPLE_ROWS = 5000
+"""Column widths are fitted to the first this many rows (never cell by cell)."""
+
+
+def _column_widths(frame: pd.DataFrame) -> list[int]:
+    """Width per column: the 90th percentile of the value lengths in the first
+    :data:`WIDTH_SAMPLE_ROWS` rows, at least the header + 2 and 8, at most 60."""
+    sample = frame.iloc[:WIDTH_SAMPLE_ROWS]
+    widths = []
+    for i, column in enumerate(frame.columns):
+        lengths = [0 if _missing(v) else len(str(v)) for v in sample.iloc[:, i]] or [0]
         typical = float(pd.Series(lengths).quantile(0.9))
-        width = min(MAX_WIDTH, max(len(str(column)) + 2, int(typical) + 2, 8))
+        widths.append(min(MAX_WIDTH, max(len(str(column)) + 2, int(typical) + 2, 8)))
+    return widths
+
+
+def _cell_value(value: Any) -> Any:
+    """A value as openpyxl should store it: missing -> empty, text cleaned of characters
+    XML cannot hold, numpy scalars as Python numbers."""
+    if _missing(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, (bool, int, float, datetime.datetime, datetime.date)):
+        return value
+    return _clean(str(value))
+
+
+def _write_sheet(book: Any, name: str, frame: pd.DataFrame) -> None:
+    """One sheet: bold frozen header, fitted widths, autofilter, then the rows streamed
+    through openpyxl's write-only mode (no per-cell objects kept in memory)."""
+    sheet = book.create_sheet(name)
+    sheet.freeze_panes = "A2"
+    for i, width in enumerate(_column_widths(frame), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
+    bold, top = Font(bold=True), Alignment(vertical="top", wrap_text=False)
+    header = []
+    for column in frame.columns:
+        cell = WriteOnlyCell(sheet, value=column if isinstance(column, (int, float)) else _clean(str(column)))
+        cell.font, cell.alignment = bold, top
+        header.append(cell)
     if len(frame):
-        sheet.auto_filter.ref = sheet.dimensions
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(frame.columns)))}{len(frame) + 1}"
+    sheet.append(header)
+    columns = [[_cell_value(v) for v in frame.iloc[:, i].tolist()] for i in range(len(frame.columns))]
+    for row in zip(*columns):
+        sheet.append([_as_text(sheet, v) if isinstance(v, str) and v.startswith("=") else v for v in row])
+
+
+def _as_text(sheet: Any, value: str) -> Any:
+    """A cell that keeps text beginning with ``=`` as text (never a formula)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -176,13 +229,13 @@ def write_spreadsheet(analysis: Any, path: str | os.PathLike[str]) -> Path:
     when = build_date()
 
     def save(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            writer.book.properties.creator = "qualkit"
-            for sheet, frame in zip(names, frames.values()):
-                shown = frame.reset_index(drop=True) if _plain_index(frame) else frame.reset_index()
-                shown = shown.map(_clean)
-                shown.to_excel(writer, sheet_name=sheet, index=False)
-                _format_sheet(writer.sheets[sheet], shown)
+        # Write-only mode streams rows to disk; formatting is per column, never per cell.
+        book = Workbook(write_only=True)
+        book.properties.creator = "qualkit"
+        for sheet, frame in zip(names, frames.values()):
+            shown = frame.reset_index(drop=True) if _plain_index(frame) else frame.reset_index()
+            _write_sheet(book, sheet, shown)
+        book.save(tmp)
         reproducible_zip(tmp, when=when)
 
     atomic_write(path, save)

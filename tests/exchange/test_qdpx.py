@@ -255,3 +255,15 @@ def test_not_a_zip(tmp_path):
     path.write_bytes(b"not a zip")
     with pytest.raises(ExchangeError, match="not a valid zip"):
         read_qdpx(path)
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.sampled_from(["code", "coding", "selection", "note", "user"]), st.text(max_size=80))
+def test_stable_guid_is_uuid5_over_the_qualkit_namespace(kind, key):
+    import uuid
+
+    from qualkit.exchange._xml import QUALKIT_NAMESPACE, stable_guid
+
+    assert stable_guid(kind, key) == str(uuid.uuid5(QUALKIT_NAMESPACE, f"{kind}:{key}"))

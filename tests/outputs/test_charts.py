@@ -164,3 +164,35 @@ def test_cooccurrence_heatmap_keeps_the_most_connected_codes_when_there_are_many
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(labels) == 5
     assert "c03" in labels
+
+
+def test_cooccurrence_heatmap_says_codes_were_left_out_and_drops_cell_numbers_on_big_grids():
+    import numpy as np
+    import pandas as pd
+
+    from qualkit.outputs import charts
+
+    ids = [f"c{i:02d}" for i in range(30)]
+    frame = pd.DataFrame(np.ones((30, 30), dtype=int), index=ids, columns=ids)
+    ax = charts.cooccurrence_heatmap(frame, max_codes=28)
+    assert "28 of 30 codes" in ax.get_title()
+    assert len(ax.texts) == 0  # 28 x 28 cells is above MAX_CELL_TEXTS: colour alone
+    small = charts.cooccurrence_heatmap(frame.iloc[:4, :4])
+    assert "\n" not in small.get_title()  # nothing left out, nothing said
+    assert len(small.texts) == 12  # off-diagonal numbers written in
+
+
+def test_save_figure_caps_png_pixels_for_huge_figures(tmp_path):
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from qualkit.outputs.charts import save_figure
+
+    fig = Figure(figsize=(30, 10))
+    fig.add_subplot().plot([0, 1], [0, 1])
+    png, _ = save_figure(fig, tmp_path / "big", max_pixels=2000)
+    assert max(Image.open(png).size) <= 2000
+    small = Figure(figsize=(4, 3))
+    small.add_subplot().plot([0, 1], [0, 1])
+    png, _ = save_figure(small, tmp_path / "small", dpi=100)
+    assert Image.open(png).size == (400, 300)

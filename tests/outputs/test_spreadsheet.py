@@ -91,3 +91,25 @@ def test_codings_sheet_beyond_excel_rows_is_cut_with_a_note(monkeypatch, analysi
     frames = spreadsheet.workbook_frames(analysis)
     assert len(frames["codings"]) == 2
     assert "codings.csv" in frames["note"]["note"][0]
+
+
+def test_cells_of_every_kind_read_back(monkeypatch, analysis, tmp_path):
+    import numpy as np
+
+    from qualkit.outputs import spreadsheet
+
+    odd = pd.DataFrame({"text": [" lead", "a < b & c > d", "=1+1", None],
+                        "number": [1.5, np.nan, 3.0, 2 ** 40],
+                        "flag": [True, False, True, False],
+                        "count": np.array([1, 2, 3, 4], dtype="int64"),
+                       "mixed": [1, True, 0, False]})
+    monkeypatch.setattr(spreadsheet, "workbook_frames", lambda a: {"odd": odd})
+    path = spreadsheet.write_spreadsheet(analysis, tmp_path / "odd.xlsx")
+    sheet = openpyxl.load_workbook(path)["odd"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    assert [r[0] for r in rows] == [" lead", "a < b & c > d", "=1+1", None]  # text, never a formula
+    assert [r[1] for r in rows] == [1.5, None, 3, 2 ** 40]
+    assert [r[2] for r in rows] == [True, False, True, False]
+    assert [r[3] for r in rows] == [1, 2, 3, 4]
+    assert [r[4] for r in rows] == [1, True, 0, False] and [type(r[4]) for r in rows] == [int, bool, int, bool]
+    assert sheet.auto_filter.ref == "A1:E5" and sheet["A1"].font.bold
