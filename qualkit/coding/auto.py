@@ -38,7 +38,7 @@ Example
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -171,14 +171,66 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return pd.factorize(values, sort=True)[0].astype(np.int64)
 
 
-def _joined(values: np.ndarray, bounds: np.ndarray, stops: np.ndarray) -> np.ndarray:
-    """``";".join(values[a:b])`` for every group ``[a, b)``, vectorised over groups
-    (``values``: a numpy ``StringDType`` array)."""
-    out = values[bounds]       # StringDType: variable width, so joins never truncate
-    sizes = stops - bounds
-    for k in range(1, int(sizes.max()) if len(sizes) else 0):
-        g = np.flatnonzero(sizes > k)
-        out[g] = np.strings.add(np.strings.add(out[g], ";"), values[bounds[g] + k])
+def _order(*keys: np.ndarray) -> np.ndarray:
+    """Indices that sort by ``keys`` (first key most significant; all non-negative ints):
+    one argsort of a packed 64-bit key when the keys fit, else ``np.lexsort``."""
+    bits = [max(int(k.max()), 1).bit_length() if len(k) else 1 for k in keys]
+    if sum(bits) > 63:
+        return np.lexsort(keys[::-1])
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    for k, b in zip(keys, bits):
+        packed <<= b
+        packed |= k
+    return np.argsort(packed, kind="stable")
+
+
+def _byte_rows(values: np.ndarray) -> np.ndarray:
+    """A bytes (``S``) array as an ``(n, itemsize)`` uint8 matrix (zero-padded)."""
+    return values.view(np.uint8).reshape(len(values), values.dtype.itemsize)
+
+
+def _digits(values: np.ndarray) -> np.ndarray:
+    """Non-negative ints as rows of ASCII digits, right-aligned, zero bytes before them
+    (``[[0, 0, 55], [49, 50, 51]]`` for 7 and 123), computed with array arithmetic."""
+    width = len(str(int(values.max()))) if len(values) else 1
+    out = np.zeros((len(values), width), dtype=np.uint8)
+    rest = values.astype(np.int64)
+    ndigits = np.ones(len(values), dtype=np.int64)
+    for k in range(1, width):
+        ndigits += values >= 10 ** k
+    for j in range(width - 1, -1, -1):
+        out[:, j] = np.where(ndigits >= width - j, rest % 10 + 48, 0)
+        rest //= 10
+    return out
+
+
+def _group_strings(rows: np.ndarray, group_start: np.ndarray) -> np.ndarray:
+    """Join the byte rows of each group with ``;``: one string per group (object array).
+
+    ``rows``: ``(n, w)`` uint8 matrix of UTF-8 items padded with zeros (items must not
+    contain ``\\n`` or NUL); ``group_start``: True where a new group begins. Built as one
+    byte buffer and split, so the only per-item Python work is creating the results.
+    """
+    if not len(rows):
+        return np.zeros(0, dtype=object)
+    lead = np.where(group_start, np.uint8(10), np.uint8(59))[:, None]   # "\n" / ";"
+    matrix = np.hstack([lead, rows])
+    text = matrix[matrix != 0].tobytes().decode("utf-8")
+    return np.asarray(text[1:].split("\n"), dtype=object)
+
+
+def _label_rows(labels: Sequence[str]) -> np.ndarray | None:
+    """UTF-8 byte rows of cue labels, or None when one holds a newline or NUL (then
+    :func:`_group_strings` cannot be used)."""
+    if any("\n" in x or "\0" in x for x in labels):
+        return None
+    return _byte_rows(np.asarray([x.encode("utf-8") for x in labels] or [b""], dtype=bytes))
+
+
+def _constant(value: Any, n: int) -> np.ndarray:
+    """An object array holding ``value`` ``n`` times."""
+    out = np.empty(n, dtype=object)
+    out.fill(value)
     return out
 
 
@@ -221,46 +273,48 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     keep = m["counted"] & ~m["exclusion"] & ~m["excluded"]
     if not keep.any():
         return empty_codings()
-    pair, start, end = m["pair"][keep], m["start"][keep], m["end"][keep]
-    rows, codes, labels = m["row"][keep], m["code"][keep], m["label"][keep]
-    order = np.lexsort((end, start, pair))
-    pair, start, end, rows, codes, labels = (a[order] for a in (pair, start, end, rows, codes, labels))
-    # evidence spans: one per distinct (pair, start, end), in order
-    new_span = np.r_[True, (pair[1:] != pair[:-1]) | (start[1:] != start[:-1]) | (end[1:] != end[:-1])]
-    sp_pair, sp_start, sp_end = pair[new_span], start[new_span], end[new_span]
-    text_dtype = np.dtypes.StringDType()
-    span_text = np.strings.add(np.strings.add(sp_start.astype(text_dtype), "-"), sp_end.astype(text_dtype))
-    sp_bounds = np.flatnonzero(np.r_[True, sp_pair[1:] != sp_pair[:-1]])
-    spans = _joined(span_text, sp_bounds, np.r_[sp_bounds[1:], len(sp_pair)])
+    rel_start = m["start"][keep] - m["start"][keep].min()
+    rel_end = m["end"][keep] - m["start"][keep].min()
+    order = _order(m["pair"][keep], rel_start, rel_end)
+    pair, start, end, rows, codes, labels = (m[k][keep][order] for k in ("pair", "start", "end", "row", "code", "label"))
+    group = np.r_[True, pair[1:] != pair[:-1]]           # first evidence of each (passage, code)
+    # evidence spans: each distinct (start, end) once per pair, in order, as "s-e;s-e"
+    new_span = group | (start != np.r_[-1, start[:-1]]) | (end != np.r_[-1, end[:-1]])
+    span_rows = np.hstack([_digits(start[new_span]), np.full((int(new_span.sum()), 1), 45, dtype=np.uint8),
+                           _digits(end[new_span])])      # 45: "-"
+    spans = _group_strings(span_rows, group[new_span])
     # cues: each distinct label once per pair, in order of first evidence
+    label_names = m["label_names"]
     _, first_seen = np.unique(pair * (int(labels.max()) + 1) + labels, return_index=True)
     first_seen.sort()
-    cu_pair = pair[first_seen]
-    cu_text = m["label_names"].astype(text_dtype)[labels[first_seen]]
-    cu_bounds = np.flatnonzero(np.r_[True, cu_pair[1:] != cu_pair[:-1]])
-    cues = _joined(cu_text, cu_bounds, np.r_[cu_bounds[1:], len(cu_pair)])
+    label_rows = _label_rows(label_names.tolist())
+    if label_rows is not None:
+        cues = _group_strings(label_rows[labels[first_seen]], group[first_seen])
+    else:  # a label with a newline: join in Python
+        seen_pair = pair[first_seen]
+        bounds = np.flatnonzero(np.r_[True, seen_pair[1:] != seen_pair[:-1]]).tolist() + [len(first_seen)]
+        names = label_names[labels[first_seen]].tolist()
+        cues = np.asarray([";".join(names[a:b]) for a, b in zip(bounds[:-1], bounds[1:])], dtype=object)
 
-    bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    bounds = np.flatnonzero(group)
     first_rows, first_codes = rows[bounds], codes[bounds]
     doc_ids = passages["doc_id"].to_numpy(dtype=object)
     code_ids = np.asarray(compiled.code_ids, dtype=object)
     # canonical order of validate_codings: doc_id, start, code_id (stable)
-    final = np.lexsort((_ranks(code_ids)[first_codes], start[bounds], _ranks(doc_ids)[first_rows]))
+    final = _order(_ranks(doc_ids)[first_rows], start[bounds] - start[bounds].min(), _ranks(code_ids)[first_codes])
     first_rows, first_codes = first_rows[final], first_codes[final]
     n = len(bounds)
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "passage_id": _object(passages["passage_id"].to_numpy(dtype=object)[first_rows]),
         "doc_id": _object(doc_ids[first_rows]),
         "code_id": _object(code_ids[first_codes]),
         "start": start[bounds][final].astype(np.int64), "end": end[bounds][final].astype(np.int64),
         "spans": _object(spans[final]), "cue": _object(cues[final]),
-        "coder": _object(np.full(n, coder, dtype=object)),
-        "method": _object(np.full(n, "auto", dtype=object)),
+        "coder": _object(_constant(coder, n)), "method": _object(_constant("auto", n)),
         "confidence": np.ones(n),
-        "codebook_hash": _object(np.full(n, compiled.codebook_hash, dtype=object)),
-        "memo": _object(np.full(n, "", dtype=object)),
+        "codebook_hash": _object(_constant(compiled.codebook_hash, n)),
+        "memo": _object(_constant("", n)),
     }, columns=list(CODING_COLUMNS))
-    return frame
 
 
 def _passages(corpus: Corpus, **filters: Any) -> pd.DataFrame:

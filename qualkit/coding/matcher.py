@@ -274,7 +274,8 @@ class _LangMatcher:
         if self.multi:
             sel = np.isin(term, self.first_multi)
             mt, mterm = tok[sel], term[sel]
-            order = np.argsort(mterm, kind="stable")
+            small = np.int16 if len(self.terms) < 2 ** 15 else np.int64  # 16 bits: radix sort
+            order = np.argsort(mterm.astype(small), kind="stable")
             mt, mterm = mt[order], mterm[order]
             bounds = np.searchsorted(mterm, np.arange(len(self.terms) + 1))
             later_row = {t: k for k, t in enumerate(self.later_terms)}

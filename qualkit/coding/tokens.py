@@ -8,7 +8,12 @@ text, end exclusive; ``norm`` is the case-folded token.
 :class:`Stemmer` stems each distinct word type once (a dict cache) and can keep that
 cache on disk between runs, in ``$QUALKIT_CACHE_DIR`` or ``~/.cache/qualkit`` as
 ``stems-<lang>.json`` (``cache_dir=None`` keeps it in memory only). Stemming cost
-therefore grows with the vocabulary, not with the corpus.
+therefore grows with the vocabulary, not with the corpus; many new types at once (a
+first run over a large corpus) are stemmed in parallel on the available cores.
+
+:class:`Vocabulary` numbers the word types and tokenises texts into arrays; it keeps the
+arrays of recently tokenised texts (keyed by a hash of the text), so coding the same
+passages again -- the loop of refining a codebook -- does not tokenise them again.
 
 Example
 -------
@@ -20,10 +25,14 @@ Example
 
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -83,6 +92,29 @@ def default_cache_dir() -> Path:
 _DEFAULT = object()
 _ID_CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
 
+PARALLEL_MIN_TYPES = 4000
+"""Below this many new word types, stemming stays in this process (a worker pool costs
+more than it saves)."""
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+_WORKER_STEMMERS: dict[str, Stemmer] = {}
+
+
+def _stem_chunk(lang: str, norms: list[str]) -> list[str]:
+    """Worker side of :meth:`Stemmer.stem_many`: stems of ``norms`` (no caching)."""
+    stemmer = _WORKER_STEMMERS.get(lang)
+    if stemmer is None:
+        stemmer = _WORKER_STEMMERS[lang] = Stemmer(lang, cache_dir=None, workers=1)
+    return [stemmer._compute(n) for n in norms]
+
 
 class Stemmer:
     """Stem word types of one language, each distinct type once.
@@ -92,19 +124,25 @@ class Stemmer:
     lang : ``id`` (Sastrawi) or an ISO code Snowball knows (``en``, ``de``, ...).
     cache_dir : folder for the on-disk cache ``stems-<lang>.json``; default
         :func:`default_cache_dir`; ``None`` disables persistence.
+    workers : processes for stemming many new types at once (``None``: one per available
+        core; ``1``: always in this process). Results are the same either way.
 
     >>> st = Stemmer("en", cache_dir=None)
     >>> st.stem_many(["threatened", "threats"])
     ['threaten', 'threat']
     """
 
-    def __init__(self, lang: str, *, cache_dir: Any = _DEFAULT) -> None:
+    def __init__(self, lang: str, *, cache_dir: Any = _DEFAULT, workers: int | None = None) -> None:
         if lang not in supported_languages():
             raise QualkitError(
                 f"no stemmer for language {lang!r}",
                 hint=f"use one of {', '.join(supported_languages())}, or match: exact for its cues",
             )
+        if workers is not None and (not isinstance(workers, int) or workers < 1):
+            raise QualkitError(f"The 'workers' parameter of Stemmer must be a positive int or None; "
+                               f"got {workers!r} instead", hint="pass workers=1 to stem in this process")
         self.lang = lang
+        self.workers = workers
         self.cache_dir = default_cache_dir() if cache_dir is _DEFAULT else (
             None if cache_dir is None else Path(cache_dir))
         self.cache: dict[str, str] = {}
@@ -192,13 +230,35 @@ class Stemmer:
         return out
 
     def stem_many(self, words: Iterable[str]) -> list[str]:
-        """Stems of many words, computing each distinct new type once."""
+        """Stems of many words, computing each distinct new type once (in parallel
+        when there are at least :data:`PARALLEL_MIN_TYPES` new types and several cores)."""
         cache = self.cache
-        words = list(words)
-        for w in set(words):
-            if w.casefold() not in cache:
-                self.stem(w)
-        return [cache[w.casefold()] for w in words]
+        norms = [w.casefold() for w in words]
+        new = [n for n in dict.fromkeys(norms) if n not in cache]
+        if new:
+            cache.update(zip(new, self._compute_many(new)))
+            self._dirty = True
+        return [cache[n] for n in norms]
+
+    def _compute_many(self, norms: list[str]) -> list[str]:
+        workers = min(self.workers or available_cores(), len(norms) // (PARALLEL_MIN_TYPES // 2) or 1)
+        if workers <= 1 or len(norms) < PARALLEL_MIN_TYPES or multiprocessing.current_process().daemon:
+            return [self._compute(n) for n in norms]  # (daemon processes may not have children)
+        # Contiguous chunks, several per worker so that an uneven chunk does not stall the rest.
+        # fork shares the loaded stemmer with the workers at no cost; elsewhere spawn.
+        self._stem_fn()
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        size = -(-len(norms) // (workers * 4))
+        chunks = [norms[i:i + size] for i in range(0, len(norms), size)]
+        _WORKER_STEMMERS[self.lang] = self
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+                parts = list(pool.map(_stem_chunk, [self.lang] * len(chunks), chunks))
+        except (OSError, RuntimeError):  # no processes here (a sandbox): stem serially
+            return [self._compute(n) for n in norms]
+        finally:
+            _WORKER_STEMMERS.pop(self.lang, None)
+        return [stem for part in parts for stem in part]
 
     def __repr__(self) -> str:
         return f"Stemmer({self.lang!r}, {len(self.cache)} cached types)"
@@ -296,14 +356,22 @@ class Vocabulary:
     (['takut', 'takut', 'sekali'], [0, 7, 13])
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, cache_tokens: int = 50_000_000) -> None:
         self.types: list[str] = []
         self.ids: dict[str, int] = {}
         # per character width (1, 2, 4 bytes): sorted hash, packed key words, length, type id
         self._index: dict[int, tuple[np.ndarray, ...]] = {}
+        self.cache_tokens = cache_tokens
+        self._arrays: OrderedDict[bytes, TokenArrays] = OrderedDict()
+        self._cached = 0
 
     def __len__(self) -> int:
         return len(self.types)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_arrays"], state["_cached"] = OrderedDict(), 0  # token arrays stay local
+        return state
 
     def _type_id(self, word: str) -> int:
         tid = self.ids.get(word)
@@ -313,7 +381,29 @@ class Vocabulary:
         return tid
 
     def tokenize(self, text: str) -> TokenArrays:
-        """Tokenise ``text`` into :class:`TokenArrays`, adding new word types."""
+        """Tokenise ``text`` into :class:`TokenArrays`, adding new word types.
+
+        The arrays of the texts tokenised last (up to ``cache_tokens`` tokens in all) are
+        kept and returned again for the same text; treat them as read-only.
+        """
+        if not self.cache_tokens:
+            return self._tokenize(text)
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        arrays = self._arrays.get(key)
+        if arrays is not None:
+            self._arrays.move_to_end(key)
+            return arrays
+        arrays = self._tokenize(text)
+        for a in arrays:
+            a.flags.writeable = False
+        self._arrays[key] = arrays
+        self._cached += len(arrays.type)
+        while self._cached > self.cache_tokens and len(self._arrays) > 1:
+            _, old = self._arrays.popitem(last=False)
+            self._cached -= len(old.type)
+        return arrays
+
+    def _tokenize(self, text: str) -> TokenArrays:
         codes, cls, low = _code_points(text)
         n = len(codes)
         word = cls == CHAR_WORD

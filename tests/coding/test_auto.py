@@ -154,3 +154,44 @@ def test_precision_on_hand_labelled_demo_passages(demo):
         fp += len(auto - human)
     assert found >= 50, "the labelled sample no longer matches data/demo; relabel it"
     assert tp / (tp + fp) >= 0.8
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = ["takut", "ketakutan", "paspor", "disita", "sekali", "dia", "tidak", "hp", "x"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORDS + [".", ","]), max_size=12), min_size=1, max_size=6))
+def test_codings_gather_every_mention_of_their_passage_and_code(texts):
+    """Spans and cues of each coding are exactly the passage's counted mentions, in order."""
+    from qualkit.coding.auto import find_mentions
+
+    parts, passages, pos = [], [], 0
+    for i, words in enumerate(texts):
+        text = " ".join(words)
+        passages.append((f"d.txt#p{i}", pos, pos + len(text), text))
+        parts.append(text + "\n")
+        pos += len(text) + 1
+    doc = Document(id="d.txt", text="".join(parts))
+    corpus = Corpus((doc,), tuple(Passage("d.txt", pid, s, e, t) for pid, s, e, t in passages))
+    book = Codebook(name="t", codes=(
+        Code(id="fear", name="F", cues=(Cue("takut"), Cue("sekali"))),
+        Code(id="docs", name="D", cues=(Cue("paspor"), Cue("hp disita", kind="phrase"), Cue("sita"))),
+    ))
+    codings = code(corpus, book, cache_dir=None)
+    mentions = find_mentions(corpus, book, cache_dir=None).query("~negated and ~exclusion and ~excluded")
+    want = {}
+    for m in mentions.sort_values(["start", "end"], kind="stable").itertuples():
+        spans, cues = want.setdefault((m.passage_id, m.code_id), ([], []))
+        if f"{m.start}-{m.end}" not in spans:
+            spans.append(f"{m.start}-{m.end}")
+        if m.cue not in cues:
+            cues.append(m.cue)
+    got = {(r.passage_id, r.code_id): (r.spans.split(";"), r.cue.split(";")) for r in codings.itertuples()}
+    assert set(got) == set(want)
+    for key, (spans, cues) in want.items():
+        assert got[key][0] == spans
+        assert sorted(got[key][1]) == sorted(cues)
+    pd.testing.assert_frame_equal(codings, validate_codings(codings))

@@ -74,8 +74,8 @@ def test_cache_dir_none_writes_nothing(tmp_path, monkeypatch):
 def test_array_tokeniser_agrees_with_tokenize(text):
     from qualkit.coding.tokens import Vocabulary
 
-    voc = Vocabulary()
-    for _ in range(2):                       # the second pass goes through the packed index
+    voc = Vocabulary(cache_tokens=0)         # no token cache: the second pass goes through
+    for _ in range(2):                       # the packed index
         arr = voc.tokenize(text)
         want = tokenize(text)
         assert list(zip(arr.start.tolist(), arr.end.tolist())) == [(s, e) for s, e, _ in want]
@@ -93,3 +93,46 @@ def test_vocabulary_keeps_one_id_per_type_across_texts():
     assert a.type[2] == b.type[1]                      # a long token, looked up by string
     assert b.type[2] == b.type[3] and voc.types[b.type[2]] == "äpfel"
     assert b.breaks.tolist() == [5]
+
+
+def test_vocabulary_returns_cached_read_only_arrays_for_a_text_seen_before():
+    import pickle
+
+    import pytest
+
+    from qualkit.coding.tokens import Vocabulary
+
+    voc = Vocabulary(cache_tokens=6)
+    a = voc.tokenize("satu dua tiga")
+    assert voc.tokenize("satu dua tiga") is a
+    with pytest.raises(ValueError):
+        a.type[0] = 5                              # shared, so read-only
+    b = voc.tokenize("empat lima enam tujuh")      # 3 + 4 tokens > 6: the oldest text is dropped
+    assert voc.tokenize("empat lima enam tujuh") is b
+    again = voc.tokenize("satu dua tiga")
+    assert again is not a and again.type.tolist() == a.type.tolist()   # same ids after eviction
+    restored = pickle.loads(pickle.dumps(voc))     # token arrays are not shipped to workers
+    assert restored._arrays == {} and restored.types == voc.types
+
+
+def test_parallel_stemming_gives_the_serial_stems(monkeypatch):
+    import qualkit.coding.tokens as tokens
+
+    words = [f"{p}{root}{s}" for p in ("", "di", "me", "ber", "ter", "pe")
+             for root in ("takut", "kirim", "bantu", "lapor", "ancam", "tipu")
+             for s in ("", "kan", "an", "nya", "i")]
+    serial = Stemmer("id", cache_dir=None, workers=1).stem_many(words)
+    monkeypatch.setattr(tokens, "PARALLEL_MIN_TYPES", 20)
+    parallel = Stemmer("id", cache_dir=None, workers=2)
+    assert parallel.stem_many(words) == serial
+    assert parallel.stem("ditakutkan") == "takut" and len(parallel.cache) == len(set(words))
+    assert Stemmer("en", cache_dir=None, workers=2).stem_many(["threatened"] * 30 + ["threats"] * 30)[-1] == "threat"
+
+
+def test_stemmer_workers_must_be_positive():
+    import pytest
+
+    from qualkit.errors import QualkitError
+
+    with pytest.raises(QualkitError, match="'workers' parameter of Stemmer must be a positive int"):
+        Stemmer("id", cache_dir=None, workers=0)
