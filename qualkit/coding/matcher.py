@@ -42,7 +42,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -61,10 +61,13 @@ NEGATION_CODES = {"skip": 0, "allow": 1, "only": 2}
 _SEP = "\n\x00\n"  # between passages in a batch; never part of a token
 
 
+_CUE_FIELDS = tuple(f.name for f in fields(Cue) if f.name != "line")
+
+
 def code_content_hash(code: Code) -> str:
     """Hash of everything about a code that affects matching (cues and negation mode)."""
-    data = {"id": code.id, "negation": code.negation,
-            "cues": [{k: v for k, v in asdict(c).items() if k != "line"} for c in code.cues]}
+    data = {"id": code.id, "negation": code.negation,   # cue fields are plain values
+            "cues": [{f: getattr(c, f) for f in _CUE_FIELDS} for c in code.cues]}
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
