@@ -221,6 +221,7 @@ class Corpus:
     unit: str = "turn"
     problems: tuple[LoadProblem, ...] = ()
     _by_id: Mapping[str, Document] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _of_doc: Mapping[str, tuple[Passage, ...]] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "documents", tuple(self.documents))
@@ -236,6 +237,7 @@ class Corpus:
             by_id[d.id] = d
         object.__setattr__(self, "_by_id", MappingProxyType(by_id))
         seen: set[str] = set()
+        of_doc: dict[str, list[Passage]] = {}
         for p in self.passages:
             doc = by_id.get(p.doc_id)
             if doc is None:
@@ -245,6 +247,8 @@ class Corpus:
             seen.add(p.id)
             if p.end > len(doc.text) or doc.text[p.start : p.end] != p.text:
                 p.check(doc)
+            of_doc.setdefault(p.doc_id, []).append(p)
+        object.__setattr__(self, "_of_doc", MappingProxyType({k: tuple(v) for k, v in of_doc.items()}))
 
     # -- access ---------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:
@@ -261,8 +265,8 @@ class Corpus:
         return len(self.passages)
 
     def passages_of(self, doc_id: str) -> tuple[Passage, ...]:
-        """The passages of one document, in text order."""
-        return tuple(p for p in self.passages if p.doc_id == doc_id)
+        """The passages of one document, in corpus order (indexed once: no scan)."""
+        return self._of_doc.get(doc_id, ())
 
     def segment(self, unit: str) -> Corpus:
         """Return the corpus re-cut into ``unit`` passages (``turn`` or ``sentence``)."""
@@ -273,6 +277,7 @@ class Corpus:
     def replace(self, **changes: Any) -> Corpus:
         """A copy with some attributes replaced (validated again)."""
         changes.setdefault("_by_id", None)
+        changes.setdefault("_of_doc", None)
         return replace(self, **changes)
 
     # -- frames ---------------------------------------------------------------------

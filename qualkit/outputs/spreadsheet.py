@@ -1,8 +1,8 @@
 """The findings workbook: every table of an Analysis on its own sheet, plus the codings.
 
-:func:`write_spreadsheet` writes ``findings.xlsx`` atomically with openpyxl in
-write-only mode (rows are streamed to disk, so hundreds of thousands of codings stay
-fast and small in memory). Column widths are fitted to the first
+:func:`write_spreadsheet` writes ``findings.xlsx`` atomically with a small streaming
+writer (:mod:`qualkit.outputs._xlsx`: rows become XML a column at a time and are
+compressed as they are written, so a million codings take seconds and little memory). Column widths are fitted to the first
 :data:`WIDTH_SAMPLE_ROWS` rows. A codings sheet longer than Excel's row limit is cut,
 with a ``note`` sheet saying so (``codings.csv`` holds all rows).
 Sheets: one per entry of ``analysis.tables()`` (``factors``, ``stages``,
@@ -26,23 +26,17 @@ PosixPath('out/findings.xlsx')
 
 from __future__ import annotations
 
-import datetime
-import math
 import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from qualkit._io import atomic_write
 from qualkit.errors import QualkitError
-from qualkit.outputs.report import build_date, reproducible_zip
+from qualkit.outputs._xlsx import EXCEL_CELL_LIMIT, write_workbook  # noqa: F401 (EXCEL_CELL_LIMIT: public name)
+from qualkit.outputs.report import build_date
 
 CODINGS_SHEET_COLUMNS = (
     "doc_id", "passage_id", "speaker", "start", "end", "code_id", "code_name",
@@ -50,48 +44,54 @@ CODINGS_SHEET_COLUMNS = (
     "coder", "method", "confidence", "cue", "source_type", "informant_group", "case_id",
     "evidence", "quote",
 )
-EXCEL_CELL_LIMIT = 32_767
 MAX_WIDTH = 60
 
 
 def codings_sheet(analysis: Any) -> pd.DataFrame:
     """The codings in long format, one row per coding, with the quote it rests on.
 
+    Built column by column (lookups by passage, document and code), not row by row; text
+    columns are plain object columns that share the corpus's strings.
+
     >>> codings_sheet(result).columns[:5].tolist()               # doctest: +SKIP
     ['doc_id', 'passage_id', 'speaker', 'start', 'end']
     """
     corpus, book, codings = analysis.corpus, analysis.codebook, analysis.codings
     facets = list(getattr(book, "facets", {}))
-    head = list(CODINGS_SHEET_COLUMNS[:7])
-    tail = list(CODINGS_SHEET_COLUMNS[7:])
     passages = {p.id: p for p in corpus.passages}
     docs = {d.id: d for d in corpus.documents}
     names = {c.id: c.name for c in book.codes}
-    facet_of = {(c.id, f): book.facet(c.id, f) for c in book.codes for f in facets}
-    rows = []
-    for r in codings.to_dict("records"):
-        passage = passages.get(r["passage_id"])
-        doc = docs.get(r["doc_id"])
-        start, end = int(r["start"]), int(r["end"])
-        row = {
-            "doc_id": r["doc_id"], "passage_id": r["passage_id"],
-            "speaker": passage.speaker if passage else None,
-            "start": start, "end": end, "code_id": r["code_id"],
-            "code_name": names.get(r["code_id"], r["code_id"]),
-        }
-        for f in facets:
-            row[f] = facet_of.get((r["code_id"], f))
-        row.update({
-            "coder": r["coder"], "method": r["method"], "confidence": r["confidence"],
-            "cue": r.get("cue", ""),
-            "source_type": doc.source_type if doc else None,
-            "informant_group": doc.informant_group if doc else None,
-            "case_id": doc.case_id if doc else None,
-            "evidence": doc.text[start:end] if doc else "",
-            "quote": passage.text if passage else (doc.text[start:end] if doc else ""),
-        })
-        rows.append(row)
-    return pd.DataFrame(rows, columns=head + facets + tail)
+    doc_ids = codings["doc_id"].tolist()
+    passage_ids = codings["passage_id"].tolist()
+    code_ids = codings["code_id"].tolist()
+    starts = [int(v) for v in codings["start"].tolist()]
+    ends = [int(v) for v in codings["end"].tolist()]
+    found = [passages.get(p) for p in passage_ids]
+    in_doc = [docs.get(d) for d in doc_ids]
+    evidence = [d.text[s:e] if d is not None else "" for d, s, e in zip(in_doc, starts, ends)]
+
+    def of_doc(attr: str) -> list[Any]:
+        return [getattr(d, attr) if d is not None else None for d in in_doc]
+
+    columns: dict[str, Any] = {
+        "doc_id": doc_ids, "passage_id": passage_ids,
+        "speaker": [p.speaker if p is not None else None for p in found],
+        "start": np.asarray(starts, dtype="int64"), "end": np.asarray(ends, dtype="int64"),
+        "code_id": code_ids, "code_name": [names.get(c, c) for c in code_ids],
+    }
+    for f in facets:
+        values = {c.id: book.facet(c.id, f) for c in book.codes}
+        columns[f] = [values.get(c) for c in code_ids]
+    columns.update({
+        "coder": codings["coder"].tolist(), "method": codings["method"].tolist(),
+        "confidence": codings["confidence"].to_numpy(),
+        "cue": codings["cue"].tolist() if "cue" in codings.columns else [""] * len(codings),
+        "source_type": of_doc("source_type"), "informant_group": of_doc("informant_group"),
+        "case_id": of_doc("case_id"), "evidence": evidence,
+        "quote": [p.text if p is not None else ev for p, ev in zip(found, evidence)],
+    })
+    return pd.DataFrame({k: v if isinstance(v, np.ndarray) else pd.Series(v, dtype=object)
+                         for k, v in columns.items()})
 
 
 def sheet_names(names: list[str]) -> list[str]:
@@ -112,14 +112,6 @@ def sheet_names(names: list[str]) -> list[str]:
             candidate = clean[: 31 - len(f"~{n}")] + f"~{n}"
         out.append(candidate)
     return out
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > EXCEL_CELL_LIMIT:
-            value = value[: EXCEL_CELL_LIMIT - 1] + "\u2026"
-    return value
 
 
 def _missing(value: Any) -> bool:
@@ -143,50 +135,6 @@ def _column_widths(frame: pd.DataFrame) -> list[int]:
         typical = float(pd.Series(lengths).quantile(0.9))
         widths.append(min(MAX_WIDTH, max(len(str(column)) + 2, int(typical) + 2, 8)))
     return widths
-
-
-def _cell_value(value: Any) -> Any:
-    """A value as openpyxl should store it: missing -> empty, text cleaned of characters
-    XML cannot hold, numpy scalars as Python numbers."""
-    if _missing(value):
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, str):
-        return _clean(value)
-    if isinstance(value, (bool, int, float, datetime.datetime, datetime.date)):
-        return value
-    return _clean(str(value))
-
-
-def _write_sheet(book: Any, name: str, frame: pd.DataFrame) -> None:
-    """One sheet: bold frozen header, fitted widths, autofilter, then the rows streamed
-    through openpyxl's write-only mode (no per-cell objects kept in memory)."""
-    sheet = book.create_sheet(name)
-    sheet.freeze_panes = "A2"
-    for i, width in enumerate(_column_widths(frame), start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    bold, top = Font(bold=True), Alignment(vertical="top", wrap_text=False)
-    header = []
-    for column in frame.columns:
-        cell = WriteOnlyCell(sheet, value=column if isinstance(column, (int, float)) else _clean(str(column)))
-        cell.font, cell.alignment = bold, top
-        header.append(cell)
-    if len(frame):
-        sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(frame.columns)))}{len(frame) + 1}"
-    sheet.append(header)
-    columns = [[_cell_value(v) for v in frame.iloc[:, i].tolist()] for i in range(len(frame.columns))]
-    for row in zip(*columns):
-        sheet.append([_as_text(sheet, v) if isinstance(v, str) and v.startswith("=") else v for v in row])
-
-
-def _as_text(sheet: Any, value: str) -> Any:
-    """A cell that keeps text beginning with ``=`` as text (never a formula)."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
 
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -227,16 +175,13 @@ def write_spreadsheet(analysis: Any, path: str | os.PathLike[str]) -> Path:
     names = sheet_names(list(frames))
 
     when = build_date()
+    sheets = []
+    for sheet, frame in zip(names, frames.values()):
+        shown = frame.reset_index(drop=True) if _plain_index(frame) else frame.reset_index()
+        sheets.append((sheet, shown, _column_widths(shown)))
 
     def save(tmp: Path) -> None:
-        # Write-only mode streams rows to disk; formatting is per column, never per cell.
-        book = Workbook(write_only=True)
-        book.properties.creator = "qualkit"
-        for sheet, frame in zip(names, frames.values()):
-            shown = frame.reset_index(drop=True) if _plain_index(frame) else frame.reset_index()
-            _write_sheet(book, sheet, shown)
-        book.save(tmp)
-        reproducible_zip(tmp, when=when)
+        write_workbook(tmp, sheets, when=when)
 
     atomic_write(path, save)
     return Path(path)
