@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import qualkit  # noqa: E402
 from qualkit.codebook.io import save_codebook  # noqa: E402
 from qualkit.codebook.model import Code, Codebook, Cue  # noqa: E402
+from qualkit.coding.auto import forget_session  # noqa: E402
 from qualkit.coding.matcher import compile_codebook  # noqa: E402
 from qualkit.corpus import Corpus, Document, Passage  # noqa: E402
 from synthetic import generate_cues, generate_documents  # noqa: E402
@@ -155,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
         cache = work / "cache"
         # cold: empty stem cache on disk, new matcher (nothing tokenised or stemmed yet)
+        forget_session()
         cold, t_cold = timed(qualkit.code, corpus, book, cache_dir=cache)
         # warm, new session: a new matcher, so texts are tokenised again; stems come from disk
         matcher = compile_codebook(book, cache_dir=cache)

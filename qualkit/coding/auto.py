@@ -38,6 +38,7 @@ Example
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -69,10 +70,30 @@ def _as_book(codebook: Codebook | str | os.PathLike[str]) -> Codebook:
     )
 
 
+_SESSION: dict[str, Matcher] = {}   # cache_dir -> the matcher of the last call in this process
+_SESSION_LOCK = threading.RLock()   # held for the whole call: matchers are not thread-safe
+
+
 def _matcher(book: Codebook, matcher: Matcher | None, cache_dir: Any) -> Matcher:
-    if matcher is not None and matcher.codebook_hash == book.hash:
-        return matcher
-    return compile_codebook(book, cache_dir=cache_dir, reuse=matcher)
+    """``matcher`` if it was compiled from ``book``; else ``book`` compiled reusing it, or
+    reusing the session's last matcher for ``cache_dir`` when none is given."""
+    key = str(cache_dir)
+    with _SESSION_LOCK:
+        shared = matcher is None
+        if shared:
+            matcher = _SESSION.get(key)
+        if matcher is None or matcher.codebook_hash != book.hash:
+            matcher = compile_codebook(book, cache_dir=cache_dir, reuse=matcher)
+        if shared:
+            _SESSION[key] = matcher
+    return matcher
+
+
+def forget_session() -> None:
+    """Drop the matchers kept between calls of :func:`code` and :func:`find_mentions`
+    (with the token arrays they hold), so that the next call starts cold."""
+    with _SESSION_LOCK:
+        _SESSION.clear()
 
 
 def select_passages(
@@ -345,18 +366,21 @@ def code(
     ``confidence`` 1.0 and ``codebook_hash`` the codebook's hash. Filters: see the module
     docstring. ``cache_dir``: the stemmers' on-disk cache (``None``: memory only);
     ``matcher``: a compiled matcher to reuse (recompiled for changed codes only if the
-    codebook changed).
+    codebook changed). Without one, the matcher of the previous call in this process is
+    reused the same way, so re-coding after a codebook edit recompiles only the changed
+    codes and does not tokenise passages seen before (:func:`forget_session` drops it).
 
     >>> import qualkit
     >>> corpus = qualkit.load_corpus("data/demo")                                 # doctest: +SKIP
     >>> codings = qualkit.code(corpus, "codebooks/migrant_care.yaml", roles=("informant",))  # doctest: +SKIP
     """
     book = _as_book(codebook)
-    compiled = _matcher(book, matcher, cache_dir)
     passages = _passages(corpus, roles=roles, speakers=speakers, sections=sections,
                          source_types=source_types, keep_roleless=keep_roleless)
-    out = code_batch(passages, compiled, coder=coder)
-    compiled.save_caches()
+    with _SESSION_LOCK:
+        compiled = _matcher(book, matcher, cache_dir)
+        out = code_batch(passages, compiled, coder=coder)
+        compiled.save_caches()
     return out
 
 
@@ -380,13 +404,14 @@ def find_mentions(
     >>> find_mentions(corpus, "codebooks/migrant_care.yaml").query("negated").head()  # doctest: +SKIP
     """
     book = _as_book(codebook)
-    compiled = _matcher(book, matcher, cache_dir)
     passages = _passages(corpus, roles=roles, speakers=speakers, sections=sections,
                          source_types=source_types, keep_roleless=keep_roleless)
-    out = mentions_batch(passages, compiled)
-    compiled.save_caches()
+    with _SESSION_LOCK:
+        compiled = _matcher(book, matcher, cache_dir)
+        out = mentions_batch(passages, compiled)
+        compiled.save_caches()
     return out
 
 
-__all__ = ["BATCH_COLUMNS", "MENTION_COLUMNS", "code", "code_batch", "find_mentions",
+__all__ = ["BATCH_COLUMNS", "MENTION_COLUMNS", "code", "code_batch", "find_mentions", "forget_session",
            "mentions_batch", "select_passages", "compile_codebook"]

@@ -163,6 +163,7 @@ class _LangMatcher:
         self._type_terms: dict[int, tuple[int, ...]] = {}
         self._neg = np.zeros(0, dtype=bool)
         self._tables: tuple[np.ndarray, ...] | None = None
+        self._may_stem: Any = None
 
     def stem_token(self, norm: str) -> str:
         return self.stemmer.stem(norm) if self.stemmer is not None else norm
@@ -185,7 +186,14 @@ class _LangMatcher:
         new = np.unique(types[todo]).tolist()
         norms = [self.vocab.types[t].casefold() for t in new]
         need_stem = self.stemmer is not None and (self.stem_terms or self.negator_stems)
-        stems = self.stemmer.stem_many(norms) if need_stem else norms
+        stems: list[str | None] = norms
+        if need_stem:
+            if self._may_stem is None:
+                self._may_stem = self.stemmer.stem_filter({*self.stem_terms, *self.negator_stems}) or (lambda n: True)
+            # stem only the words whose stem may be a cue's or a negator's (the rest: None)
+            todo = [n for n in norms if self._may_stem(n)]
+            found = dict(zip(todo, self.stemmer.stem_many(todo)))
+            stems = [found.get(n) for n in norms]
         fold, stem, prefixes, negs = self.fold_terms, self.stem_terms, self.prefix_terms, self.negator_stems
         for t, norm, s in zip(new, norms, stems):
             found = []

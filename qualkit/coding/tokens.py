@@ -31,7 +31,7 @@ import multiprocessing
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -91,6 +91,16 @@ def default_cache_dir() -> Path:
 
 _DEFAULT = object()
 _ID_CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
+# Every chain of suffixes Sastrawi removes (derivational, possessive, particle) plus one
+# clitic that Stemmer strips itself: what may follow a root at the end of a word.
+_ID_TAILS = frozenset(
+    d + p + q + c
+    for d in ("", "is", "isme", "isasi", "i", "kan", "an")
+    for p in ("", "ku", "mu", "nya")
+    for q in ("", "lah", "kah", "tah", "pun")
+    for c in ("", *_ID_CLITICS)
+)
+_ID_TAIL_MAX = max(map(len, _ID_TAILS))
 
 PARALLEL_MIN_TYPES = 4000
 """Below this many new word types, stemming stays in this process (a worker pool costs
@@ -114,6 +124,31 @@ def _stem_chunk(lang: str, norms: list[str]) -> list[str]:
     if stemmer is None:
         stemmer = _WORKER_STEMMERS[lang] = Stemmer(lang, cache_dir=None, workers=1)
     return [stemmer._compute(n) for n in norms]
+
+
+class _RootFilter:
+    """The test of :meth:`Stemmer.stem_filter` for Indonesian (picklable)."""
+
+    def __init__(self, targets: set[str], dictionary: Any) -> None:
+        self.roots = {t for t in targets if dictionary.contains(t)}
+        self.recoded = {r[1:] for r in self.roots if len(r) > 1}   # roots without their first letter
+        self.exact = set(targets) | {t + c for t in targets - self.roots for c in _ID_CLITICS}
+
+    def __call__(self, norm: str) -> bool:
+        if norm in self.exact or "-" in norm:
+            return True
+        roots, recoded = self.roots, self.recoded
+        n = len(norm)
+        for j in range(n, max(0, n - _ID_TAIL_MAX - 1), -1):      # norm = core + tail
+            if norm[j:] not in _ID_TAILS:
+                continue
+            if norm[:j] in roots:
+                return True
+            for i in range(1, j):                             # core = prefixes + root
+                piece = norm[i:j]
+                if piece in roots or piece in recoded:
+                    return True
+        return False
 
 
 class Stemmer:
@@ -219,6 +254,30 @@ class Stemmer:
                     base = norm[: -len(clitic)]
                     return backend.stem(base) or base
         return out
+
+    def stem_filter(self, targets: Iterable[str]) -> Callable[[str], bool] | None:
+        """A quick test of which case-folded words *may* stem to one of ``targets``.
+
+        The test never says no to a word whose stem is in ``targets``, so a matcher
+        needs the stems of the other words no more than their stems' absence from
+        ``targets`` -- and can skip stemming them. ``None`` (every word may) for
+        languages other than Indonesian, whose stemmers are cheap.
+
+        Why it is sound for Sastrawi (plus the clitic stripping of this class): the stem
+        of a word is the word itself, or a dictionary root reached by removing suffixes
+        (derivational, possessive, particle, in that order from the end, one clitic more)
+        and prefixes or an infix from the front, where a removal may put back one
+        consonant (*menulis* -> *tulis*); so the root, or the root without its first
+        letter, ends the word before one of those suffix chains. A root outside the
+        dictionary is only reached from itself plus a clitic.
+
+        >>> may = Stemmer("id", cache_dir=None).stem_filter(["takut"])
+        >>> may("ketakutannya"), may("menulis")
+        (True, False)
+        """
+        if self.lang != "id":
+            return None
+        return _RootFilter(set(targets), self._stem_fn().dictionary)
 
     def stem(self, word: str) -> str:
         """The stem of one word (case-folded first)."""
@@ -350,13 +409,16 @@ class Vocabulary:
     (up to 24 bytes) and looked up in a sorted index, so known types cost no Python work
     per token. New types, and the rare longer tokens, are looked up by string.
 
+    ``cache_tokens``: how many tokens of recently tokenised texts to keep as arrays (about
+    12 bytes per token; ``0`` keeps none).
+
     >>> voc = Vocabulary()
     >>> arr = voc.tokenize("Takut, takut sekali")
     >>> [voc.types[t] for t in arr.type.tolist()], arr.start.tolist()
     (['takut', 'takut', 'sekali'], [0, 7, 13])
     """
 
-    def __init__(self, *, cache_tokens: int = 50_000_000) -> None:
+    def __init__(self, *, cache_tokens: int = 20_000_000) -> None:
         self.types: list[str] = []
         self.ids: dict[str, int] = {}
         # per character width (1, 2, 4 bytes): sorted hash, packed key words, length, type id
@@ -394,6 +456,8 @@ class Vocabulary:
             self._arrays.move_to_end(key)
             return arrays
         arrays = self._tokenize(text)
+        if len(text) < 2 ** 31 and len(self.types) < 2 ** 31:  # kept as int32: half the memory
+            arrays = TokenArrays(*(a.astype(np.int32) for a in arrays))
         for a in arrays:
             a.flags.writeable = False
         self._arrays[key] = arrays

@@ -195,3 +195,36 @@ def test_codings_gather_every_mention_of_their_passage_and_code(texts):
         assert got[key][0] == spans
         assert sorted(got[key][1]) == sorted(cues)
     pd.testing.assert_frame_equal(codings, validate_codings(codings))
+
+
+def test_a_second_call_reuses_the_session_matcher_and_recompiles_only_changed_codes():
+    from dataclasses import replace
+
+    from qualkit.coding import auto
+
+    corpus, book = make_corpus(), make_book()
+    auto.forget_session()
+    first = code(corpus, book, cache_dir=None)
+    matcher = auto._SESSION["None"]
+    edited = replace(book, codes=(replace(book.codes[0], cues=book.codes[0].cues + (Cue("dokumen"),)),)
+                     + book.codes[1:])
+    second = code(corpus, edited, cache_dir=None)
+    again = auto._SESSION["None"]
+    assert again is not matcher and again.vocab is matcher.vocab          # token arrays kept
+    assert again.compiled_codes == 2               # only the edited code, for each of the two languages
+    pd.testing.assert_frame_equal(second.drop(columns="codebook_hash"), first.drop(columns="codebook_hash"))
+    auto.forget_session()
+    assert auto._SESSION == {}
+    fresh = code(corpus, edited, cache_dir=None)
+    pd.testing.assert_frame_equal(fresh, second)
+
+
+def test_skipping_stems_that_cannot_match_changes_no_coding(demo, monkeypatch):
+    from qualkit.coding.tokens import Stemmer
+
+    corpus, book, _ = demo
+    filtered = code(corpus, book, cache_dir=None, matcher=compile_codebook(book, cache_dir=None))
+    monkeypatch.setattr(Stemmer, "stem_filter", lambda self, targets: None)   # stem every word
+    everything = code(corpus, book, cache_dir=None, matcher=compile_codebook(book, cache_dir=None))
+    pd.testing.assert_frame_equal(filtered, everything)
+    assert len(filtered) > 500

@@ -136,3 +136,32 @@ def test_stemmer_workers_must_be_positive():
 
     with pytest.raises(QualkitError, match="'workers' parameter of Stemmer must be a positive int"):
         Stemmer("id", cache_dir=None, workers=0)
+
+
+_PREFIXES = ["", "di", "ke", "se", "me", "mem", "men", "meng", "meny", "menge", "ber", "be", "bel",
+             "ter", "te", "pe", "per", "pem", "pen", "peng", "peny", "pel", "memper", "diper", "ke"]
+_SUFFIXES = ["", "i", "kan", "an", "is", "isme", "isasi", "nya", "ku", "mu", "lah", "kah", "pun",
+             "kannya", "annya", "inya", "kanlah", "nyalah", "nyakah", "annyapun"]
+_ROOTS = ["takut", "tulis", "pukul", "sapu", "kirim", "ajar", "kenal", "tanam", "biar", "bias",
+          "ambil", "lapor", "rekrut", "sita", "paksa", "hara", "meta", "kerja", "percaya", "tahan"]
+
+
+@given(st.sampled_from(_PREFIXES), st.sampled_from(_ROOTS), st.sampled_from(_SUFFIXES),
+       st.sampled_from(["", "a", "e", "el", "er"]))
+def test_stem_filter_never_rules_out_a_word_whose_stem_is_a_target(prefix, root, suffix, infix):
+    """Sound by construction: a word always passes the filter built from its own stem."""
+    stemmer = _ID_STEMMER
+    for word in (prefix + root + suffix, prefix + root[:1] + infix + root[1:] + suffix,
+                 prefix + root[1:] + suffix):
+        stem = stemmer.stem(word)
+        assert stemmer.stem_filter({stem})(word), (word, stem)
+
+
+def test_stem_filter_rules_out_words_that_cannot_reach_the_targets():
+    may = _ID_STEMMER.stem_filter({"takut", "sita"})
+    assert may("ketakutan") and may("disitanya") and may("menakutkan")
+    assert not may("menulis") and not may("paspor") and not may("berangkat")
+    assert Stemmer("en", cache_dir=None).stem_filter({"fear"}) is None     # cheap stemmers: no filter
+
+
+_ID_STEMMER = Stemmer("id", cache_dir=None)
