@@ -308,14 +308,20 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     label_names = m["label_names"]
     _, first_seen = np.unique(pair * (int(labels.max()) + 1) + labels, return_index=True)
     first_seen.sort()
-    label_rows = _label_rows(label_names.tolist())
-    if label_rows is not None:
-        cues = _group_strings(label_rows[labels[first_seen]], group[first_seen])
-    else:  # a label with a newline: join in Python
-        seen_pair = pair[first_seen]
-        bounds = np.flatnonzero(np.r_[True, seen_pair[1:] != seen_pair[:-1]]).tolist() + [len(first_seen)]
-        names = label_names[labels[first_seen]].tolist()
-        cues = np.asarray([";".join(names[a:b]) for a, b in zip(bounds[:-1], bounds[1:])], dtype=object)
+    seen_label, seen_start = labels[first_seen], group[first_seen]
+    seen_group = np.cumsum(seen_start) - 1
+    several = np.bincount(seen_group) > 1                # pairs with more than one cue
+    cues = label_names[seen_label[seen_start]]            # one cue: the label itself (shared)
+    if several.any():
+        rows_of = several[seen_group]
+        label_rows = _label_rows(label_names.tolist())
+        if label_rows is not None:
+            joined = _group_strings(label_rows[seen_label[rows_of]], seen_start[rows_of])
+        else:  # a label with a newline: join in Python
+            starts = np.flatnonzero(seen_start[rows_of]).tolist() + [int(rows_of.sum())]
+            names = label_names[seen_label[rows_of]].tolist()
+            joined = np.asarray([";".join(names[a:b]) for a, b in zip(starts[:-1], starts[1:])], dtype=object)
+        cues[several] = joined
 
     bounds = np.flatnonzero(group)
     first_rows, first_codes = rows[bounds], codes[bounds]
