@@ -34,16 +34,19 @@ import functools
 import hashlib
 import io
 import itertools
+import json
 import os
 import posixpath
 import re
+import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from qualkit._io import atomic_write
@@ -54,10 +57,12 @@ from qualkit.errors import ExchangeError, ExportError, QualkitError
 from qualkit.exchange._archive import MAX_BYTES, MAX_RATIO, SafeZip
 from qualkit.exchange._text import SourceText, decode, position_model
 from qualkit.exchange._xml import (
-    PROJECT_NS, attr, child, children, guid_key, parse_xml, root_element, serialise,
+    MARKER, PROJECT_NS, attr, child, children, guid_key, parse_xml, root_element, serialise,
     split_marker, stable_guid, sub, text_of, with_marker,
 )
 from qualkit.exchange.qdc import add_codes, add_sets, code_guid, read_code_tree
+
+_encode_string = json.encoder.encode_basestring  # how json.dumps(ensure_ascii=False) writes strings
 
 VARIABLES = ("source_type", "informant_group", "case_id", "language")
 """Document attributes exported as REFI-QDA Variables (and read back from them)."""
@@ -168,9 +173,17 @@ def _doc_data(doc: Document, corpus: Corpus) -> dict[str, Any]:
 
 
 def _check_codings(frame: pd.DataFrame, corpus: Corpus, codebook: Codebook, where: str) -> None:
-    problems = []
     known_docs = {d.id: len(d.text) for d in corpus.documents}
-    for i, row in enumerate(frame.itertuples(index=False)):
+    # find the offending rows column-wise, then describe (at most) the first ten of them
+    lengths = frame["doc_id"].map(known_docs)
+    starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
+    bad = (lengths.isna().to_numpy()
+           | ~((0 <= starts) & (starts <= ends) & (ends <= lengths.fillna(-1).to_numpy()))
+           | ~frame["code_id"].isin([c.id for c in codebook.codes]).to_numpy()
+           | (frame["coder"].astype(str).str.strip() == "").to_numpy())
+    problems = []
+    for i in np.flatnonzero(bad):
+        row = frame.iloc[int(i)]
         if row.doc_id not in known_docs:
             problems.append(f"row {i}: document {row.doc_id!r} is not in the corpus")
         elif not 0 <= row.start <= row.end <= known_docs[row.doc_id]:
@@ -255,75 +268,173 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
             for doc_id in doc_ids:
                 sub(case_el, "SourceRef", targetGUID=source_guid(doc_id))
 
-    notes: list[tuple[str, str, str]] = []  # (guid, coder guid, text)
     files: dict[str, bytes] = {}
+    coded: list[str] = []  # documents with selections, in order (a placeholder each)
     if corpus.documents:
         sources_el = sub(root, "Sources")
-        by_doc = {k: g for k, g in frame.groupby("doc_id", sort=False)} if frame is not None else {}
+        has_codings = set(frame["doc_id"]) if frame is not None else set()
         for doc in corpus.documents:
             guid = source_guid(doc.id)
             files[f"sources/{guid}.txt"] = doc.text.encode("utf-8")
             src = sub(sources_el, "TextSource", guid=guid, name=source_name(doc.id),
                       plainTextPath=f"internal://{guid}.txt")
             sub(src, "Description").text = with_marker(doc.title, _doc_data(doc, corpus))
-            group = by_doc.get(doc.id)
-            if group is not None:
-                _add_selections(src, doc.id, group, notes)
+            if doc.id in has_codings:
+                sub(src, _PLACEHOLDER, n=str(len(coded)))
+                coded.append(doc.id)
             for v in used:
                 if getattr(doc, v):
                     value = sub(src, "VariableValue")
                     sub(value, "VariableRef", targetGUID=stable_guid("variable", v))
                     sub(value, "TextValue").text = str(getattr(doc, v))
-    if notes:
-        notes_el = sub(root, "Notes")
-        for guid, creator, text in notes:
-            note = sub(notes_el, "Note", guid=guid, name="memo", creatingUser=creator)
-            sub(note, "PlainTextContent").text = text
+    sub(root, _PLACEHOLDER, n="notes")
     add_sets(codebook, sub(root, "Sets"), member_attr="targetGUID")
     sub(root, "Description").text = with_marker(
         "Exported by qualkit", {"unit": corpus.unit, "qualkit": __version__})
 
-    project = serialise(root)
+    # The tree holds everything but the selections (one element per coding: too many for
+    # ElementTree at scale); they are streamed into the placeholders, laid out as
+    # serialise() would lay them out, and the Notes they refer to go after the Sources.
+    skeleton = serialise(root).decode("utf-8")
+    pieces = _PLACEHOLDER_RE.split(skeleton)
+    by_doc = _selection_rows(frame, coded) if frame is not None else {}
 
     def write_zip(tmp: Path) -> None:
+        notes: list[tuple[str, str, str]] = []  # (guid, coder guid, text)
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            for entry, data in [("project.qde", project), *files.items()]:
-                info = zipfile.ZipInfo(entry, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, data)
+            with z.open(_entry("project.qde"), "w", force_zip64=True) as fh:
+                fh.write(pieces[0].encode("utf-8"))
+                for n, text in zip(pieces[1::2], pieces[2::2]):
+                    if n == "notes":
+                        fh.write(_notes_xml(notes).encode("utf-8"))
+                        text = text if notes else text[len("\n  "):]  # drop the empty line
+                    else:
+                        doc_id = coded[int(n)]
+                        for chunk in _selections_xml(doc_id, by_doc[doc_id], notes):
+                            fh.write(chunk.encode("utf-8"))
+                    fh.write(text.encode("utf-8"))
+            for entry, data in files.items():
+                z.writestr(_entry(entry), data)
 
     atomic_write(path, write_zip)
     return Path(path)
 
 
-def _add_selections(src, doc_id: str, group: pd.DataFrame, notes: list[tuple[str, str, str]]) -> None:
-    # One pass over the document's codings, grouped by span (stable order within a span).
-    records = group.sort_values(["start", "end"], kind="stable").to_dict("records")
-    for (start, end), rows_iter in itertools.groupby(records, key=lambda r: (int(r["start"]), int(r["end"]))):
-        rows = list(rows_iter)
+_PLACEHOLDER = "qualkit-placeholder"
+_PLACEHOLDER_RE = re.compile(rf'<{_PLACEHOLDER} n="([^"]+)" />')
+_COMPRESS_LEVEL = 1
+"""zlib level of the archive: the fastest; project.qde is very repetitive XML."""
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    # ZipFile.open(info, "w") and writestr(info) take the level from the ZipInfo
+    setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel",
+            _COMPRESS_LEVEL)
+    return info
+
+
+_SELECTION_COLUMNS = ("start", "end", "code_id", "coder", "passage_id", "method", "cue",
+                      "confidence", "spans", "codebook_hash", "memo")
+
+
+def _selection_rows(frame: pd.DataFrame, doc_ids: list[str]) -> dict[str, list[tuple]]:
+    """Per document, its codings as tuples of :data:`_SELECTION_COLUMNS`, sorted by
+    span (stable: codings of one span keep their table order)."""
+    position = {d: i for i, d in enumerate(doc_ids)}
+    doc_pos = frame["doc_id"].map(position).to_numpy()
+    order = np.lexsort((frame["end"].to_numpy(), frame["start"].to_numpy(), doc_pos))
+    picked = order.tolist()
+    columns = []
+    for c in _SELECTION_COLUMNS:
+        values = frame[c].tolist()
+        columns.append([values[i] for i in picked])
+    rows = list(zip(*columns))
+    bounds = np.flatnonzero(np.diff(doc_pos[order])) + 1
+    out: dict[str, list[tuple]] = {}
+    for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), len(rows)]):
+        if hi > lo:
+            out[doc_ids[int(doc_pos[order[lo]])]] = rows[lo:hi]
+    return out
+
+
+def _xml_text(text: str) -> str:
+    """Text content escaped as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _json(value: Any) -> str:
+    """One JSON value as ``json.dumps(..., ensure_ascii=False, default=str)`` writes it."""
+    if type(value) is str:
+        return _encode_string(value)
+    if type(value) is float:
+        return _float_repr(value)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _float_repr(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return repr(value)
+
+
+def _selections_xml(doc_id: str, rows: list[tuple], notes: list[tuple[str, str, str]]) -> Iterator[str]:
+    """The PlainTextSelections of one document (one per span, a Coding per coding), as
+    ``serialise`` indents them inside a TextSource; memos are added to ``notes``."""
+    out: list[str] = []
+    first = True
+    for (start, end), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
+        group = list(group)
         sel_guid = stable_guid("selection", f"{doc_id}:{start}:{end}")
-        first_coder = user_guid(str(rows[0]["coder"]))
-        sel = sub(src, "PlainTextSelection", guid=sel_guid, startPosition=str(start),
-                  endPosition=str(end), creatingUser=first_coder)
-        meta = []
-        coding_els = []
+        meta, codings = [], []
         seen: dict[str, int] = {}
-        for row in rows:
-            key = f"{doc_id}:{start}:{end}:{row['code_id']}:{row['coder']}"
+        for _, _, code_id, coder, passage_id, method, cue, confidence, spans, book_hash, memo in group:
+            key = f"{doc_id}:{start}:{end}:{code_id}:{coder}"
             seen[key] = seen.get(key, 0) + 1
             guid = stable_guid("coding", key if seen[key] == 1 else f"{key}:{seen[key]}")
-            meta.append({"guid": guid, "passage_id": row["passage_id"], "method": row["method"],
-                         "cue": row["cue"], "confidence": float(row["confidence"]),
-                         "spans": row["spans"], "codebook_hash": row["codebook_hash"]})
-            coding_els.append((guid, row))
-        sub(sel, "Description").text = with_marker("", {"codings": meta})
-        for guid, row in coding_els:
-            coding = sub(sel, "Coding", guid=guid, creatingUser=user_guid(str(row["coder"])))
-            sub(coding, "CodeRef", targetGUID=code_guid(row["code_id"]))
-            if str(row["memo"]).strip():
+            meta.append(f'{{"codebook_hash": {_json(book_hash)}, "confidence": {_float_repr(float(confidence))}, '
+                        f'"cue": {_json(cue)}, "guid": "{guid}", "method": {_json(method)}, '
+                        f'"passage_id": {_json(passage_id)}, "spans": {_json(spans)}}}')
+            user = user_guid(str(coder))
+            coding = (f'\n        <Coding guid="{guid}" creatingUser="{user}">'
+                      f'\n          <CodeRef targetGUID="{code_guid(code_id)}" />')
+            if str(memo).strip():
                 note_guid = stable_guid("note", guid)
-                sub(coding, "NoteRef", targetGUID=note_guid)
-                notes.append((note_guid, user_guid(str(row["coder"])), str(row["memo"])))
+                coding += f'\n          <NoteRef targetGUID="{note_guid}" />'
+                notes.append((note_guid, user, str(memo)))
+            codings.append(coding + "\n        </Coding>")
+        description = _xml_text(MARKER + '{"codings": [' + ", ".join(meta) + "]}")
+        out.append(("" if first else "\n      ")
+                   + f'<PlainTextSelection guid="{sel_guid}" startPosition="{start}" endPosition="{end}" '
+                     f'creatingUser="{user_guid(str(group[0][3]))}">'
+                   + f"\n        <Description>{description}</Description>" + "".join(codings)
+                   + "\n      </PlainTextSelection>")
+        first = False
+        if len(out) >= 2000:
+            yield "".join(out)
+            out = []
+    yield "".join(out)
+
+
+def _notes_xml(notes: list[tuple[str, str, str]]) -> str:
+    """The Notes element (memos of codings) as serialise() lays it out at level 1."""
+    if not notes:
+        return ""
+    notes_el = ET.Element("Notes")
+    for guid, creator, text in notes:
+        note = sub(notes_el, "Note", guid=guid, name="memo", creatingUser=creator)
+        sub(note, "PlainTextContent").text = text
+    ET.indent(notes_el, space="  ", level=1)
+    return ET.tostring(notes_el, encoding="unicode")
 
 
 # =====================================================================================
