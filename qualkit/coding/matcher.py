@@ -48,7 +48,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from qualkit.codebook.model import Code, Codebook, Cue
-from qualkit.coding.tokens import Stemmer, Vocabulary, supported_languages, tokenize
+from qualkit.coding.tokens import Stemmer, TokenArrays, Vocabulary, supported_languages, tokenize
 
 DEFAULT_NEGATORS: Mapping[str, tuple[str, ...]] = {
     "id": ("tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggak", "nggak", "gak",
@@ -239,14 +239,23 @@ class _LangMatcher:
     def match(self, texts: Sequence[str], window: int) -> dict[str, np.ndarray]:
         """All matches in ``texts``: arrays ``passage, unit, start, end, negated`` (offsets
         relative to each text)."""
-        parts, begin, size = [], 0, 0
+        bounds, begin, size = [], 0, 0
         for i, text in enumerate(texts):
             size += len(text) + len(_SEP)
             if size >= _CHUNK_CHARS or i == len(texts) - 1:
-                res = self._match_chunk(texts[begin:i + 1], window)
-                res["passage"] = res["passage"] + begin
-                parts.append(res)
+                bounds.append((begin, i + 1))
                 begin, size = i + 1, 0
+        # tokenise every batch first and classify all their new word types at once (so that
+        # a large first run stems them in parallel), then match batch by batch
+        batches = [(texts[a:b], _SEP.join(texts[a:b])) for a, b in bounds]
+        arrays = [self.vocab.tokenize(big) for _, big in batches]
+        if arrays:
+            self._classify(np.unique(np.concatenate([a.type for a in arrays])))
+        parts = []
+        for (a, _), (chunk, big), arr in zip(bounds, batches, arrays):
+            res = self._match_chunk(chunk, big, arr, window)
+            res["passage"] = res["passage"] + a
+            parts.append(res)
         if not parts:
             return {k: np.zeros(0, dtype=bool if k == "negated" else np.int64)
                     for k in ("passage", "unit", "start", "end", "negated")}
@@ -254,16 +263,14 @@ class _LangMatcher:
             return parts[0]
         return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
-    def _match_chunk(self, texts: Sequence[str], window: int) -> dict[str, np.ndarray]:
-        big = _SEP.join(texts)
+    def _match_chunk(self, texts: Sequence[str], big: str, arr: TokenArrays, window: int) -> dict[str, np.ndarray]:
+        """Matches in one batch: ``big`` is ``texts`` joined by ``_SEP``, ``arr`` its tokens."""
         tlens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         pstart = np.cumsum(tlens + len(_SEP)) - (tlens + len(_SEP))
         pend = pstart + tlens
-        arr = self.vocab.tokenize(big)
         tok_start, tok_end, types = arr.start, arr.end, arr.type
         ntok = len(types)
         ptok = np.searchsorted(tok_start, pstart)          # first token of each passage
-        self._classify(types)
         count, ptr, flat, later = self._term_tables()
 
         # (token, term) pairs of every token that satisfies a term
