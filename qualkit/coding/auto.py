@@ -267,8 +267,13 @@ def mentions_batch(passages: pd.DataFrame, compiled: Matcher) -> pd.DataFrame:
     doc_ids = passages["doc_id"].to_numpy(dtype=object)
     code_rank = _ranks(codes)
     labels = m["label_names"][m["label"]] if len(m["label"]) else np.zeros(0, dtype=object)
-    order = np.lexsort((_ranks(m["label_names"])[m["label"]], code_rank[m["code"]] if len(codes) else m["code"],
-                        m["end"], m["start"], _ranks(doc_ids)[m["row"]]))
+    if not len(m["row"]):
+        return pd.DataFrame({c: pd.Series(dtype=object if c not in ("start", "end", "negated", "excluded", "exclusion")
+                                          else (np.int64 if c in ("start", "end") else bool))
+                             for c in MENTION_COLUMNS})
+    # sort by doc_id, start, end (as span length), code_id, cue
+    order = _order(_ranks(doc_ids)[m["row"]], m["start"], m["end"] - m["start"], code_rank[m["code"]],
+                   _ranks(m["label_names"])[m["label"]])
     row = m["row"][order]
     frame = pd.DataFrame({
         "passage_id": _object(passages["passage_id"].to_numpy(dtype=object)[row]),
