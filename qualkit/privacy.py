@@ -60,6 +60,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from qualkit._io import atomic_write
@@ -250,6 +251,28 @@ class OffsetMap:
         if offset <= self.ends[i]:
             return self.new_ends[i]
         return offset + (self.new_ends[i] - self.ends[i])
+
+    def start_many(self, offsets: np.ndarray) -> np.ndarray:
+        """:meth:`start` of many offsets at once."""
+        if not self.starts:
+            return offsets.copy()
+        starts, ends = np.asarray(self.starts), np.asarray(self.ends)
+        new_starts, new_ends = np.asarray(self.new_starts), np.asarray(self.new_ends)
+        i = np.searchsorted(starts, offsets, side="right") - 1
+        j = np.maximum(i, 0)
+        inside = (offsets < ends[j]) | (offsets == starts[j])
+        moved = np.where(inside, new_starts[j], offsets + (new_ends[j] - ends[j]))
+        return np.where(i < 0, offsets, moved)
+
+    def end_many(self, offsets: np.ndarray) -> np.ndarray:
+        """:meth:`end` of many offsets at once."""
+        if not self.starts:
+            return offsets.copy()
+        ends, new_ends = np.asarray(self.ends), np.asarray(self.new_ends)
+        i = np.searchsorted(np.asarray(self.starts), offsets, side="left") - 1
+        j = np.maximum(i, 0)
+        moved = np.where(offsets <= ends[j], new_ends[j], offsets + (new_ends[j] - ends[j]))
+        return np.where(i < 0, offsets, moved)
 
 
 def _clean_name(raw: str) -> str | None:
@@ -450,8 +473,10 @@ class Redactor:
             person = people.get(target) if target else None
             aliases[key] = _Person(name, person.group if person else None, doc_id,
                                    person.pseudonym if person else TAGS["name"])
+        # only cased_common_parts needs the corpus's lower-case words (a pass over all text)
         self.common_words_ = frozenset(
-            w for doc in corpus.documents for w in re.findall(r"(?<![^\W_])[a-z][a-z'’\-]+", doc.text))
+            w for doc in corpus.documents for w in re.findall(r"(?<![^\W_])[a-z][a-z'’\-]+", doc.text)
+        ) if self.cased_common_parts else frozenset()
         self.people_ = people
         self.aliases_ = aliases
         self.literals_ = literals
@@ -461,6 +486,7 @@ class Redactor:
             columns=["name", "group", "pseudonym", "doc_id"],
         )
         self.edits_ = {doc.id: self._edits(doc.text) for doc in corpus.documents}
+        self._fitted_texts = {doc.id: doc.text for doc in corpus.documents}  # transform reuses edits_
         self.mapping_ = self._mapping(corpus)
         return self
 
@@ -672,8 +698,17 @@ class Redactor:
         self._require_fit()
         documents, passages = [], []
         id_map: dict[str, str] = {}
+        fitted = getattr(self, "_fitted_texts", {})
+        labels: dict[str, str] = {}  # speaker labels and sections recur: redact each once
+
+        def label(text: str) -> str:
+            if text not in labels:
+                labels[text] = self.redact_text(text)
+            return labels[text]
+
         for doc in corpus.documents:
-            edits = self._edits(doc.text)
+            same = fitted.get(doc.id) == doc.text  # the fitted text: its edits are known
+            edits = self.edits_[doc.id] if same else self._edits(doc.text)
             new_text = self._apply(doc.text, edits)
             omap = OffsetMap.from_edits(edits)
             new_id = self.redact_id(doc.id)
@@ -699,9 +734,9 @@ class Redactor:
                 s, e = omap.start(p.start), omap.end(p.end)
                 passages.append(replace(
                     p, doc_id=new_id, id=_move_id(p.id, doc.id, new_id), start=s, end=e,
-                    text=new_text[s:e], speaker=self.redact_text(p.speaker) if p.speaker else p.speaker,
+                    text=new_text[s:e], speaker=label(p.speaker) if p.speaker else p.speaker,
                     parent_id=_move_id(p.parent_id, doc.id, new_id) if p.parent_id else p.parent_id,
-                    section=self.redact_text(p.section) if p.section else p.section,
+                    section=label(p.section) if p.section else p.section,
                 ))
         problems = tuple(LoadProblem(path=self.redact_id(pr.path), message=self.redact_text(pr.message),
                                      skipped=pr.skipped) for pr in corpus.problems)
@@ -730,19 +765,50 @@ class Redactor:
         if doc_ids is None:
             raise QualkitError("codings table lacks the column 'doc_id'",
                                hint="use a codings table as built by qualkit.coding.frame.codings_frame")
-        maps = {d: self.offset_map(d) for d in doc_ids.unique()}
-        new_ids = {d: self.redact_id(d) for d in maps}
+        docs = doc_ids.unique().tolist()
+        maps = {d: self.offset_map(d) for d in docs}
+        new_ids = {d: self.redact_id(d) for d in docs}
+        # rows of documents with edits are moved one document at a time (numpy); the
+        # others keep their offsets
+        edited = [d for d in docs if maps[d].starts]
+        rows_of = doc_ids.groupby(doc_ids, sort=False).indices if edited else {}
         if "start" in out.columns and "end" in out.columns:
-            out["start"] = [maps[d].start(int(s)) for d, s in zip(doc_ids, out["start"])]
-            out["end"] = [maps[d].end(int(e)) for d, e in zip(doc_ids, out["end"])]
+            starts = out["start"].to_numpy(dtype="int64", copy=True)
+            ends = out["end"].to_numpy(dtype="int64", copy=True)
+            for d in edited:
+                rows = rows_of[d]
+                starts[rows] = maps[d].start_many(starts[rows])
+                ends[rows] = maps[d].end_many(ends[rows])
+            out["start"], out["end"] = starts, ends
         if "spans" in out.columns:
-            out["spans"] = [_move_spans(sp, maps[d]) for d, sp in zip(doc_ids, out["spans"])]
+            moved = {d: maps[d] for d in edited}
+            out["spans"] = [_move_spans(sp, maps[d]) if d in moved or not _plain_spans(sp) else sp
+                            for d, sp in zip(doc_ids.tolist(), out["spans"].tolist())]
         if "passage_id" in out.columns:
-            out["passage_id"] = [_move_id(str(p), d, new_ids[d]) for d, p in zip(doc_ids, out["passage_id"])]
-        out["doc_id"] = [new_ids[d] for d in doc_ids]
+            renamed = {d: n for d, n in new_ids.items() if n != d}
+            if renamed:
+                out["passage_id"] = [_move_id(str(p), d, renamed[d]) if d in renamed else str(p)
+                                     for d, p in zip(doc_ids.tolist(), out["passage_id"].tolist())]
+            else:
+                out["passage_id"] = out["passage_id"].astype(str)
+        out["doc_id"] = doc_ids.map(new_ids)
         for col in ("memo", "text", "quote"):
             if col in out.columns:
-                out[col] = [self.redact_value(v) for v in out[col]]
+                out[col] = self._redact_column(out[col])
+        return out
+
+    def _redact_column(self, column: pd.Series) -> list[Any]:
+        """:meth:`redact_value` of every cell, each distinct text redacted once."""
+        done: dict[str, Any] = {}
+        values = column.tolist()
+        out = []
+        for v in values:
+            if isinstance(v, str):
+                if v not in done:
+                    done[v] = self.redact_text(v)
+                out.append(done[v])
+            else:
+                out.append(self.redact_value(v))
         return out
 
     # -- re-identification file ------------------------------------------------------------
@@ -769,6 +835,14 @@ def _move_id(identifier: str, old_doc: str, new_doc: str) -> str:
     if identifier.startswith(old_doc):
         return new_doc + identifier[len(old_doc):]
     return identifier
+
+
+_PLAIN_SPANS = re.compile(r"(?:0|[1-9]\d*)-(?:0|[1-9]\d*)(?:;(?:0|[1-9]\d*)-(?:0|[1-9]\d*))*")
+
+
+def _plain_spans(spans: Any) -> bool:
+    """True when :func:`_move_spans` with an identity map would return ``spans`` as is."""
+    return not isinstance(spans, str) or not spans.strip() or _PLAIN_SPANS.fullmatch(spans) is not None
 
 
 def _move_spans(spans: Any, omap: OffsetMap) -> Any:
