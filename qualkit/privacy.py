@@ -629,17 +629,23 @@ class Redactor:
                 key = " ".join(m.group(0).split()).casefold()
                 repl, kind = self._names_table.get(key, (TAGS["name"], "name"))
                 cands.append((m.start(), m.end(), kind, repl))
-        cands.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY.get(c[2], 9), c[0]))
+        # Overlapping candidates become one edit over their union (so that no part of
+        # either leaks, e.g. a phone number partly taken into a NIK-like digit run),
+        # replaced as the best of them: the longest, then by kind priority, then first.
+        cands.sort(key=lambda c: (c[0], -c[1]))
         chosen: list[tuple[int, int, str, str]] = []
-        starts: list[int] = []
-        for c in cands:
-            i = bisect.bisect_left(starts, c[0])
-            if i > 0 and chosen[i - 1][1] > c[0]:
+        cluster: list[tuple[int, int, str, str]] = []
+        end = -1
+        for c in [*cands, None]:
+            if c is not None and cluster and c[0] < end:
+                cluster.append(c)
+                end = max(end, c[1])
                 continue
-            if i < len(chosen) and chosen[i][0] < c[1]:
-                continue
-            starts.insert(i, c[0])
-            chosen.insert(i, c)
+            if cluster:
+                best = min(cluster, key=lambda x: (-(x[1] - x[0]), _PRIORITY.get(x[2], 9), x[0]))
+                chosen.append((cluster[0][0], end, best[2], best[3]))
+            if c is not None:
+                cluster, end = [c], c[1]
         return tuple(Edit(s, e, r, k, text[s:e]) for s, e, k, r in chosen)
 
     @staticmethod
