@@ -191,9 +191,10 @@ class _LangMatcher:
             if self._may_stem is None:
                 self._may_stem = self.stemmer.stem_filter({*self.stem_terms, *self.negator_stems}) or (lambda n: True)
             # stem only the words whose stem may be a cue's or a negator's (the rest: None)
-            todo = [n for n in norms if self._may_stem(n)]
+            known, may = self.stemmer.cache, self._may_stem
+            todo = [n for n in norms if n not in known and may(n)]
             found = dict(zip(todo, self.stemmer.stem_many(todo)))
-            stems = [found.get(n) for n in norms]
+            stems = [known.get(n) or found.get(n) for n in norms]
         fold, stem, prefixes, negs = self.fold_terms, self.stem_terms, self.prefix_terms, self.negator_stems
         for t, norm, s in zip(new, norms, stems):
             found = []

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+import pandas as pd
 
 from qualkit._io import atomic_write
 from qualkit.errors import QualkitError
@@ -200,8 +201,8 @@ class Stemmer:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return  # a broken cache is only a lost speed-up; it is rewritten on save
-        if isinstance(data, dict):
-            self.cache.update({str(k): str(v) for k, v in data.items()})
+        if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+            self.cache.update(data)  # (JSON keys are always strings)
 
     def save(self) -> Path | None:
         """Write the cache to disk if it grew (atomically); return its path or None."""
@@ -386,6 +387,30 @@ def _code_points(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return codes, cls, low
 
 
+def _bucket_starts(sorted_hashes: np.ndarray) -> np.ndarray:
+    """Where each bucket of hashes (by their top bits, about one hash per bucket) starts in
+    the sorted array: ``2**bits + 1`` positions, the last one the array's length."""
+    bits = int(min(22, max(1, int(len(sorted_hashes)).bit_length())))
+    edges = np.arange(2 ** bits, dtype=np.uint64) << np.uint64(64 - bits)
+    return np.r_[np.searchsorted(sorted_hashes, edges), len(sorted_hashes)].astype(np.int64)
+
+
+def _find_sorted(sorted_hashes: np.ndarray, buckets: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(sorted_hashes, h)`` through the bucket starts: one gather and a
+    short scan per query instead of a binary search over the whole array."""
+    bits = (len(buckets) - 1).bit_length() - 1
+    b = (h >> np.uint64(64 - bits)).astype(np.int64)
+    pos, end = buckets[b], buckets[b + 1]
+    last = len(sorted_hashes) - 1
+    todo = np.flatnonzero(pos < end)
+    while len(todo):
+        behind = sorted_hashes[np.minimum(pos[todo], last)] < h[todo]
+        todo = todo[behind]
+        pos[todo] += 1
+        todo = todo[pos[todo] < end[todo]]
+    return pos
+
+
 class TokenArrays(NamedTuple):
     """One text tokenised into arrays (see :meth:`Vocabulary.tokenize`).
 
@@ -423,6 +448,7 @@ class Vocabulary:
         self.ids: dict[str, int] = {}
         # per character width (1, 2, 4 bytes): sorted hash, packed key words, length, type id
         self._index: dict[int, tuple[np.ndarray, ...]] = {}
+        self._buckets: dict[int, np.ndarray] = {}   # per width: see _bucket_starts
         self.cache_tokens = cache_tokens
         self._arrays: OrderedDict[bytes, TokenArrays] = OrderedDict()
         self._cached = 0
@@ -506,7 +532,7 @@ class Vocabulary:
         index = self._index.get(width)
         if index is not None and len(index[0]):
             ih, ik0, ik1, ik2, ilen, iid = index
-            pos = np.minimum(np.searchsorted(ih, h), len(ih) - 1)
+            pos = np.minimum(_find_sorted(ih, self._buckets[width], h), len(ih) - 1)
             ok = (short & (ih[pos] == h) & (ik0[pos] == keys[0]) & (ik1[pos] == keys[1])
                   & (ik2[pos] == keys[2]) & (ilen[pos] == nbytes))
             types[ok] = iid[pos[ok]]
@@ -517,7 +543,10 @@ class Vocabulary:
         unk_short = unknown[short[unknown]]
         add_h, add_rows = [], []
         if len(unk_short):
-            uh, first, inv = np.unique(h[unk_short], return_index=True, return_inverse=True)
+            # distinct hashes by hashing (cheaper than np.unique's sort); codes are numbered
+            # in order of first appearance, so a code greater than all before it is a first
+            inv, uh = pd.factorize(h[unk_short])
+            first = np.flatnonzero(inv > np.maximum.accumulate(np.r_[-1, inv[:-1]]))
             reps = unk_short[first]
             rep_ids = np.asarray([self._type_id(surface(text[s:e])) for s, e in
                                   zip(starts[reps].tolist(), ends[reps].tolist())], dtype=np.int64)
@@ -539,4 +568,5 @@ class Vocabulary:
                 new = tuple(np.concatenate([a, b]) for a, b in zip(index, new))
             order = np.argsort(new[0], kind="stable")
             self._index[width] = tuple(a[order] for a in new)
+            self._buckets[width] = _bucket_starts(self._index[width][0])
         return types
