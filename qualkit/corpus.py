@@ -286,8 +286,12 @@ class Corpus:
 
         Columns: ``doc_id, title, source_type, informant_group, case_id, language,
         n_chars, n_words, n_passages, n_fields, sha256, source_path``, then one column per
-        free metadata key (sorted).
+        free metadata key (sorted). Built once per corpus (counting words reads every
+        text); each call returns a copy.
         """
+        cached = self.__dict__.get("_documents_frame")
+        if cached is not None:
+            return cached.copy()
         counts: dict[str, int] = {}
         for p in self.passages:
             counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
@@ -303,7 +307,9 @@ class Corpus:
             for k, v in sorted(d.metadata.items()):
                 row.setdefault(k, v)
             rows.append(row)
-        return pd.DataFrame(rows, columns=None if rows else list(DOCUMENT_COLUMNS))
+        frame = pd.DataFrame(rows, columns=None if rows else list(DOCUMENT_COLUMNS))
+        object.__setattr__(self, "_documents_frame", frame)
+        return frame.copy()
 
     def passages_frame(self) -> pd.DataFrame:
         """One row per passage, in corpus order.

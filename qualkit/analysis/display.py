@@ -48,6 +48,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+import numpy as np
 import pandas as pd
 
 from qualkit.analysis._common import (
@@ -280,7 +281,8 @@ def code_by(
     if by not in BY_VALUES:
         raise QualkitError(f"The 'by' parameter of code_by must be one of {BY_VALUES}; got {by!r} instead")
     frame = _with_context(codings, corpus, by)
-    values = frame[by].map(lambda v: NONE_LABEL if is_missing(v) else str(v))
+    raw = frame[by].astype(object)
+    values = raw.where(raw.notna(), NONE_LABEL).map(str)
     frame = frame.assign(**{by: values})
     if by == "source_type":
         columns = list(SOURCE_TYPES)
@@ -290,20 +292,32 @@ def code_by(
             found |= {NONE_LABEL if is_missing(v) else str(v) for v in corpus.documents_frame()[by]}
         columns = sorted(found - {NONE_LABEL}) + ([NONE_LABEL] if NONE_LABEL in found else [])
     codes = code_order(codebook, frame["code_id"])
-    groups = {key: rows for key, rows in frame.groupby(["code_id", by], sort=False)}
-    records = []
-    for code_id in codes:
-        for value in columns:
-            rows = groups.get((code_id, value))
-            n, d = evidence_counts(rows) if rows is not None else (0, 0)
-            records.append({"code_id": code_id, by: value, "codings": n, "documents": d})
-    tidy = pd.DataFrame(records, columns=["code_id", by, "codings", "documents"])
+    # counts of distinct coded passages and documents per (code, value), column-wise
+    units = _passage_units(frame, [by])
+    n = units.drop_duplicates().groupby(["code_id", by], sort=False).size()
+    d = units.drop_duplicates(["code_id", by, "doc_id"]).groupby(["code_id", by], sort=False).size()
+    grid = pd.MultiIndex.from_product([codes, columns], names=["code_id", by])
+    records = pd.DataFrame({"codings": n.reindex(grid, fill_value=0).to_numpy(),
+                            "documents": d.reindex(grid, fill_value=0).to_numpy()}, index=grid)
+    records = records.reset_index()
+    tidy = records[["code_id", by, "codings", "documents"]]
     tidy = tidy.astype({"codings": "int64", "documents": "int64"})
     if long:
         return tidy
     wide = tidy.pivot(index="code_id", columns=by, values="codings")
     wide = wide.reindex(index=pd.Index(codes, name="code_id"), columns=pd.Index(columns, name=by))
     return wide.fillna(0).astype("int64")
+
+
+def _passage_units(frame: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+    """``code_id, <extra>, doc_id, passage_id`` of codings or extracts as text, one row
+    per coded passage (merged ``;``-joined passage ids split)."""
+    cols = ["code_id", *extra, "doc_id", "passage_id"]
+    units = pd.DataFrame({c: frame[c].astype(object).map(str) if c in ("doc_id", "passage_id")
+                          else frame[c].astype(object) for c in cols})
+    if units["passage_id"].str.contains(";", regex=False).any():
+        units = units.assign(passage_id=units["passage_id"].str.split(";")).explode("passage_id")
+    return units.reset_index(drop=True)
 
 
 def _units(codings: pd.DataFrame, window: int | None) -> dict[str, list[tuple]]:
@@ -318,6 +332,47 @@ def _units(codings: pd.DataFrame, window: int | None) -> dict[str, list[tuple]]:
                     zip(codings["doc_id"], codings["start"], codings["end"], codings["code_id"])}:
             units[key[0]].append(key[1:])
     return units
+
+
+def _passage_cooccurrence(codings: pd.DataFrame, codes: list[str], *, long: bool) -> pd.DataFrame:
+    """:func:`cooccurrence` with ``window=None``, with numpy: the pairs of codes applied
+    to one passage are found by comparing each coded passage's rows at offsets 1, 2, ...
+    (rows sorted by passage, then code), and counted as integer keys."""
+    units = _passage_units(codings, []).drop_duplicates()
+    pos = {c: i for i, c in enumerate(codes)}
+    n = len(codes)
+    code_ix = units["code_id"].map(pos).to_numpy(dtype="int64")
+    doc_ix = pd.factorize(units["doc_id"])[0]
+    passage_ix = pd.factorize(units["doc_id"] + "\x00" + units["passage_id"])[0]
+    order = np.lexsort((code_ix, passage_ix))
+    code_ix, doc_ix, passage_ix = code_ix[order], doc_ix[order], passage_ix[order]
+    diag = np.bincount(code_ix, minlength=n)
+    keys, docs = [], []
+    for step in range(1, len(code_ix)):
+        same = passage_ix[step:] == passage_ix[:-step]
+        if not same.any():
+            break  # rows of one passage are contiguous: no longer run exists
+        first, second = code_ix[:-step][same], code_ix[step:][same]
+        keys.append(first * n + second)
+        docs.append(doc_ix[:-step][same])
+    key = np.concatenate(keys) if keys else np.zeros(0, dtype="int64")
+    doc = np.concatenate(docs) if docs else np.zeros(0, dtype="int64")
+    pair_keys, counts = np.unique(key, return_counts=True)
+    doc_pairs = np.unique(key * (int(doc.max(initial=0)) + 1) + doc)
+    doc_counts = np.unique(doc_pairs // (int(doc.max(initial=0)) + 1), return_counts=True)[1]
+    first, second = pair_keys // n, pair_keys % n
+    if long:
+        out = pd.DataFrame({"code_id": [codes[i] for i in first.tolist()],
+                            "co_code_id": [codes[i] for i in second.tolist()],
+                            "codings": counts, "documents": doc_counts},
+                           columns=["code_id", "co_code_id", "codings", "documents"])
+        return out.astype({"codings": "int64", "documents": "int64"})
+    values = np.zeros((n, n), dtype="int64")
+    values[np.arange(n), np.arange(n)] = diag
+    values[first, second] = counts
+    values[second, first] = counts
+    return pd.DataFrame(values, index=pd.Index(codes, name="code_id"),
+                        columns=pd.Index(codes, name="co_code_id"))
 
 
 def cooccurrence(
@@ -344,6 +399,8 @@ def cooccurrence(
     if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 0):
         raise QualkitError(f"The 'window' parameter of cooccurrence must be None or an int >= 0; got {window!r} instead")
     codes = code_order(codebook, codings["code_id"])
+    if window is None:
+        return _passage_cooccurrence(codings, codes, long=long)
     pairs: Counter = Counter()
     pair_docs: dict[tuple[str, str], set[str]] = defaultdict(set)
     diag: Counter = Counter()

@@ -55,6 +55,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from qualkit.analysis._common import (
@@ -189,22 +190,28 @@ def select_codings(
         return empty_extracts(codebook)
 
     # -- quote: the passage, widened to the evidence span -----------------------------
-    rows = []
-    for r in frame.itertuples(index=False):
-        q_start, q_end, quote = int(r.p_start), int(r.p_end), r.p_text
-        if r.start < q_start or r.end > q_end:
-            text = corpus.document(r.doc_id).text
-            q_start, q_end = min(q_start, int(r.start)), min(max(q_end, int(r.end)), len(text))
-            quote = text[q_start:q_end]
-        rows.append((quote, q_start, q_end))
+    starts, ends = frame["start"].to_numpy(dtype="int64"), frame["end"].to_numpy(dtype="int64")
+    q_starts = frame["p_start"].to_numpy(dtype="int64").copy()
+    q_ends = frame["p_end"].to_numpy(dtype="int64").copy()
+    quotes = frame["p_text"].tolist()
+    doc_ids = frame["doc_id"].tolist()
+    for i in np.flatnonzero((starts < q_starts) | (ends > q_ends)).tolist():  # manual codings
+        text = corpus.document(doc_ids[i]).text
+        q_starts[i] = min(q_starts[i], starts[i])
+        q_ends[i] = min(max(q_ends[i], ends[i]), len(text))
+        quotes[i] = text[q_starts[i]:q_ends[i]]
+    names = {c.id: c.name for c in codebook.codes}
+    code_ids = frame["code_id"].tolist()
     frame = frame.assign(
-        quote=[q for q, _, _ in rows], quote_start=[s for _, s, _ in rows],
-        quote_end=[e for _, _, e in rows],
-        code_name=[codebook.code(c).name for c in frame["code_id"]], n_merged=1,
+        quote=pd.Series(quotes, dtype=object, index=frame.index), quote_start=q_starts,
+        quote_end=q_ends, code_name=pd.Series([names[c] for c in code_ids], dtype=object,
+                                              index=frame.index), n_merged=1,
     )
     out = frame[list(EXTRACT_COLUMNS)].copy()
     for facet in facet_names(codebook):
-        out[facet_column(facet)] = [codebook.facet(c, facet) for c in out["code_id"]]
+        values = {c.id: codebook.facet(c.id, facet) for c in codebook.codes}
+        out[facet_column(facet)] = pd.Series([values[c] for c in code_ids], dtype=object,
+                                             index=out.index)
     out = out.sort_values(["doc_id", "start", "end", "code_id", "coder"], kind="stable")
     return out.reset_index(drop=True).astype({"quote_start": "int64", "quote_end": "int64",
                                               "n_merged": "int64"})
@@ -375,38 +382,50 @@ def representative_quotes(
     codes_in_order = list(dict.fromkeys(extracts["code_id"]))
     if codebook is not None:
         codes_in_order = code_order(codebook, codes_in_order)
+    # Candidates of every code at once: one per (doc, quote span), non-blank, ordered as
+    # the greedy choice breaks ties (role, readable length, doc_id, offset; then the
+    # quote's end). Each pick then only needs the novelty of the remaining candidates,
+    # computed with numpy from factorised values.
+    cands = extracts.drop_duplicates(["code_id", "doc_id", "quote_start", "quote_end"])
+    stripped = cands["quote"].astype(object).map(lambda q: str(q).strip())
+    cands = cands[(stripped != "").to_numpy()]
+    lengths = stripped[(stripped != "").to_numpy()].str.len().to_numpy()
+    scores = {int(n): -round(_length_score(int(n), max_chars), 6) for n in np.unique(lengths)}
+    role = cands["role"].astype(object)
+    role_rank = np.where(role.to_numpy() == "informant", 0, np.where(role.isna().to_numpy(), 1, 2))
+    doc_codes, doc_values = pd.factorize(cands["doc_id"].astype(object).map(str), sort=True)
+    order = np.lexsort((cands["quote_end"].to_numpy(), cands["quote_start"].to_numpy(), doc_codes,
+                        np.array([scores[int(n)] for n in lengths]), role_rank))
+    cands = cands.iloc[order]
+    doc_codes = doc_codes[order]
+    group_codes, _ = pd.factorize(cands["informant_group"].astype(object))  # -1: missing
+    type_codes, _ = pd.factorize(cands["source_type"].astype(object), use_na_sentinel=False)
+    by_code = cands.groupby(cands["code_id"].astype(object), sort=False).indices
     for code_id in codes_in_order:
-        cands = extracts[extracts["code_id"] == code_id]
-        cands = cands.drop_duplicates(["doc_id", "quote_start", "quote_end"])
-        cands = cands[cands["quote"].astype(str).str.strip() != ""]
-        cands = cands.sort_values(["doc_id", "quote_start", "quote_end"], kind="stable")
-        pool = cands.to_dict("records")
+        where = by_code.get(code_id)
+        if where is None:
+            continue
+        g, t, d = group_codes[where], type_codes[where], doc_codes[where]
+        left = np.ones(len(where), dtype=bool)
+        seen_g = np.zeros(max(int(group_codes.max(initial=-1)) + 2, 1), dtype=bool)
+        seen_t = np.zeros(max(int(type_codes.max(initial=0)) + 1, 1), dtype=bool)
+        seen_d = np.zeros(len(doc_values) + 1, dtype=bool)
         chosen: list[dict] = []
-        seen_groups: set[object] = set()
-        seen_types: set[object] = set()
-        seen_docs: set[object] = set()
         seen_texts: set[str] = set()
-        while pool and len(chosen) < per_code:
-            def key(rec: dict) -> tuple:
-                novelty = (
-                    (not is_missing(rec["informant_group"]) and rec["informant_group"] not in seen_groups)
-                    + (rec["source_type"] not in seen_types)
-                    + (rec["doc_id"] not in seen_docs)
-                )
-                return (
-                    -novelty, _role_rank(rec["role"]),
-                    -round(_length_score(len(str(rec["quote"]).strip()), max_chars), 6),
-                    str(rec["doc_id"]), int(rec["quote_start"]),
-                )
-            best = min(pool, key=key)
-            pool.remove(best)
+        while left.any() and len(chosen) < per_code:
+            novelty = ((g >= 0) & ~seen_g[g]).astype(int) + ~seen_t[t] + ~seen_d[d]
+            novelty[~left] = -1
+            i = int(np.argmax(novelty))  # the first best: ties keep the candidate order
+            left[i] = False
+            best = cands.iloc[int(where[i])].to_dict()
             text = " ".join(str(best["quote"]).split())
             if text in seen_texts:
                 continue
             seen_texts.add(text)
-            seen_groups.add(best["informant_group"])
-            seen_types.add(best["source_type"])
-            seen_docs.add(best["doc_id"])
+            # a missing informant group counts as seen too (as in a set of values)
+            seen_g[g[i]] = True
+            seen_t[t[i]] = True
+            seen_d[d[i]] = True
             chosen.append(best)
         for rank, rec in enumerate(chosen, start=1):
             shown, start, end = _cut(str(rec["quote"]), int(rec["quote_start"]), int(rec["start"]), max_chars)
