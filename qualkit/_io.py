@@ -50,6 +50,16 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes | Callable[[Pat
 
 
 def write_csv(frame, path: str | os.PathLike[str]) -> Path:  # frame: pd.DataFrame
-    """Write a DataFrame as UTF-8 CSV (no index, ``\\n`` line ends) atomically; return the path."""
-    atomic_write(path, frame.to_csv(index=False, lineterminator="\n"))
+    """Write a DataFrame as UTF-8 CSV (no index, ``\\n`` line ends) atomically; return the path.
+
+    Rows are streamed to the file (pandas writes in chunks): a million-row table never
+    sits in memory as one string."""
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            frame.to_csv(fh, index=False, lineterminator="\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    atomic_write(path, write)
     return Path(path)
