@@ -13,9 +13,12 @@ folder, fsync, then ``os.replace``).
 from __future__ import annotations
 
 import os
+import queue
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 from qualkit.errors import ExportError
 
@@ -63,3 +66,58 @@ def write_csv(frame, path: str | os.PathLike[str]) -> Path:  # frame: pd.DataFra
 
     atomic_write(path, write)
     return Path(path)
+
+
+class BackgroundWriter:
+    """Write byte pieces to a binary file object from a second thread, so that the
+    caller builds the next piece meanwhile. Made for zip entries: their ``write``
+    compresses, and zlib releases the GIL, so compression runs on the other core.
+
+    Use as a context manager; an error in the writer thread is raised in the caller (at
+    the next ``write`` or on exit). Pieces are written in order.
+
+    >>> import io
+    >>> buf = io.BytesIO()
+    >>> with BackgroundWriter(buf) as out:
+    ...     out.write(b"a"); out.write(b"b")
+    >>> buf.getvalue()
+    b'ab'
+    """
+
+    def __init__(self, fh: IO[bytes], *, depth: int = 4) -> None:
+        self._fh = fh
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="qualkit-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            piece = self._queue.get()
+            if piece is None:
+                return
+            if self._error is None:
+                try:
+                    self._fh.write(piece)
+                except BaseException as err:  # noqa: BLE001 - handed to the caller
+                    self._error = err
+
+    def write(self, piece: bytes) -> None:
+        """Queue ``piece`` (waits while a few pieces are already queued)."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put(piece)
+
+    def close(self) -> None:
+        """Write what is queued, stop the thread; raise its error if it had one."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def __enter__(self) -> BackgroundWriter:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

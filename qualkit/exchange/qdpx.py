@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qualkit._io import atomic_write
+from qualkit._io import BackgroundWriter, atomic_write
 from qualkit.codebook.model import Codebook
 from qualkit.coding.frame import codings_frame, validate_codings
 from qualkit.corpus import SOURCE_TYPES, Corpus, Document, FormField, Passage
@@ -302,17 +302,18 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
     def write_zip(tmp: Path) -> None:
         notes: list[tuple[str, str, str]] = []  # (guid, coder guid, text)
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            with z.open(_entry("project.qde"), "w", force_zip64=True) as fh:
-                fh.write(pieces[0].encode("utf-8"))
+            # compression of the (large) project.qde runs in a second thread
+            with z.open(_entry("project.qde"), "w", force_zip64=True) as fh, BackgroundWriter(fh) as out:
+                out.write(pieces[0].encode("utf-8"))
                 for n, text in zip(pieces[1::2], pieces[2::2]):
                     if n == "notes":
-                        fh.write(_notes_xml(notes).encode("utf-8"))
+                        out.write(_notes_xml(notes).encode("utf-8"))
                         text = text if notes else text[len("\n  "):]  # drop the empty line
                     else:
                         doc_id = coded[int(n)]
                         for chunk in _selections_xml(doc_id, by_doc[doc_id], notes):
-                            fh.write(chunk.encode("utf-8"))
-                    fh.write(text.encode("utf-8"))
+                            out.write(chunk.encode("utf-8"))
+                    out.write(text.encode("utf-8"))
             for entry, data in files.items():
                 z.writestr(_entry(entry), data)
 
@@ -340,17 +341,38 @@ _SELECTION_COLUMNS = ("start", "end", "code_id", "coder", "passage_id", "method"
 
 
 def _selection_rows(frame: pd.DataFrame, doc_ids: list[str]) -> dict[str, list[tuple]]:
-    """Per document, its codings as tuples of :data:`_SELECTION_COLUMNS`, sorted by
-    span (stable: codings of one span keep their table order)."""
+    """Per document, its codings sorted by span (stable: codings of one span keep their
+    table order), as tuples ``start, end, code_id, coder, user GUID, code GUID``, the
+    JSON of ``passage_id, method, cue, confidence, spans, codebook_hash``, and ``memo``.
+    Values recur (one coder, a hundred codes, passages coded several times), so each
+    distinct value is encoded once."""
     position = {d: i for i, d in enumerate(doc_ids)}
     doc_pos = frame["doc_id"].map(position).to_numpy()
     order = np.lexsort((frame["end"].to_numpy(), frame["start"].to_numpy(), doc_pos))
     picked = order.tolist()
-    columns = []
-    for c in _SELECTION_COLUMNS:
-        values = frame[c].tolist()
-        columns.append([values[i] for i in picked])
-    rows = list(zip(*columns))
+
+    def column(name: str, encode: Any = None) -> list[Any]:
+        values = frame[name].tolist()
+        if encode is None:
+            return [values[i] for i in picked]
+        done: dict[Any, str] = {}
+        out = []
+        for i in picked:
+            v = values[i]
+            key = (type(v), v)
+            if key not in done:
+                done[key] = encode(v)
+            out.append(done[key])
+        return out
+
+    coders = column("coder")
+    rows = list(zip(
+        column("start"), column("end"), column("code_id"), coders,
+        [user_guid(str(c)) for c in coders], column("code_id", code_guid),
+        column("passage_id", _json), column("method", _json), column("cue", _json),
+        column("confidence", lambda v: _float_repr(float(v))), column("spans", _json),
+        column("codebook_hash", _json), column("memo"),
+    ))
     bounds = np.flatnonzero(np.diff(doc_pos[order])) + 1
     out: dict[str, list[tuple]] = {}
     for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), len(rows)]):
@@ -391,34 +413,33 @@ def _selections_xml(doc_id: str, rows: list[tuple], notes: list[tuple[str, str, 
     """The PlainTextSelections of one document (one per span, a Coding per coding), as
     ``serialise`` indents them inside a TextSource; memos are added to ``notes``."""
     out: list[str] = []
-    first = True
+    sep = ""
     for (start, end), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
         group = list(group)
-        sel_guid = stable_guid("selection", f"{doc_id}:{start}:{end}")
+        span = f"{doc_id}:{start}:{end}"
         meta, codings = [], []
         seen: dict[str, int] = {}
-        for _, _, code_id, coder, passage_id, method, cue, confidence, spans, book_hash, memo in group:
-            key = f"{doc_id}:{start}:{end}:{code_id}:{coder}"
-            seen[key] = seen.get(key, 0) + 1
-            guid = stable_guid("coding", key if seen[key] == 1 else f"{key}:{seen[key]}")
-            meta.append(f'{{"codebook_hash": {_json(book_hash)}, "confidence": {_float_repr(float(confidence))}, '
-                        f'"cue": {_json(cue)}, "guid": "{guid}", "method": {_json(method)}, '
-                        f'"passage_id": {_json(passage_id)}, "spans": {_json(spans)}}}')
-            user = user_guid(str(coder))
+        for (_, _, code_id, coder, user, code, passage, method, cue, confidence, spans, book_hash,
+             memo) in group:
+            key = f"{span}:{code_id}:{coder}"
+            seen[key] = n = seen.get(key, 0) + 1
+            guid = stable_guid("coding", key if n == 1 else f"{key}:{n}")
+            meta.append(f'{{"codebook_hash": {book_hash}, "confidence": {confidence}, "cue": {cue}, '
+                        f'"guid": "{guid}", "method": {method}, "passage_id": {passage}, '
+                        f'"spans": {spans}}}')
             coding = (f'\n        <Coding guid="{guid}" creatingUser="{user}">'
-                      f'\n          <CodeRef targetGUID="{code_guid(code_id)}" />')
+                      f'\n          <CodeRef targetGUID="{code}" />')
             if str(memo).strip():
                 note_guid = stable_guid("note", guid)
                 coding += f'\n          <NoteRef targetGUID="{note_guid}" />'
                 notes.append((note_guid, user, str(memo)))
             codings.append(coding + "\n        </Coding>")
         description = _xml_text(MARKER + '{"codings": [' + ", ".join(meta) + "]}")
-        out.append(("" if first else "\n      ")
-                   + f'<PlainTextSelection guid="{sel_guid}" startPosition="{start}" endPosition="{end}" '
-                     f'creatingUser="{user_guid(str(group[0][3]))}">'
-                   + f"\n        <Description>{description}</Description>" + "".join(codings)
-                   + "\n      </PlainTextSelection>")
-        first = False
+        out.append(f'{sep}<PlainTextSelection guid="{stable_guid("selection", span)}" '
+                   f'startPosition="{start}" endPosition="{end}" creatingUser="{group[0][4]}">'
+                   f"\n        <Description>{description}</Description>{''.join(codings)}"
+                   "\n      </PlainTextSelection>")
+        sep = "\n      "
         if len(out) >= 2000:
             yield "".join(out)
             out = []

@@ -37,6 +37,8 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from qualkit._io import BackgroundWriter
+
 EXCEL_CELL_LIMIT = 32_767
 """Characters a cell can hold; longer text is cut and ends with ``…``."""
 
@@ -305,6 +307,6 @@ def write_workbook(target: str | IO[bytes], sheets: Iterable[tuple[str, pd.DataF
                  for i, (_, frame, widths) in enumerate(sheets, start=1)]
         parts.append(("xl/sharedStrings.xml", functools.partial(shared_strings_xml, strings)))
         for name, pieces in parts:
-            with z.open(info(name), "w", force_zip64=True) as fh:
+            with z.open(info(name), "w", force_zip64=True) as fh, BackgroundWriter(fh) as out:
                 for piece in pieces():
-                    fh.write(piece.encode("utf-8"))
+                    out.write(piece.encode("utf-8"))
