@@ -281,25 +281,28 @@ def code_by(
     if by not in BY_VALUES:
         raise QualkitError(f"The 'by' parameter of code_by must be one of {BY_VALUES}; got {by!r} instead")
     frame = _with_context(codings, corpus, by)
-    raw = frame[by].astype(object)
-    values = raw.where(raw.notna(), NONE_LABEL).map(str)
-    frame = frame.assign(**{by: values})
+    value_ix, labels = _text_codes(frame[by])
     if by == "source_type":
         columns = list(SOURCE_TYPES)
     else:
-        found = set(values)
+        found = {labels[i] for i in np.unique(value_ix).tolist()}
         if corpus is not None and corpus.documents:
             found |= {NONE_LABEL if is_missing(v) else str(v) for v in corpus.documents_frame()[by]}
         columns = sorted(found - {NONE_LABEL}) + ([NONE_LABEL] if NONE_LABEL in found else [])
-    codes = code_order(codebook, frame["code_id"])
-    # counts of distinct coded passages and documents per (code, value), column-wise
-    units = _passage_units(frame, [by])
-    n = units.drop_duplicates().groupby(["code_id", by], sort=False).size()
-    d = units.drop_duplicates(["code_id", by, "doc_id"]).groupby(["code_id", by], sort=False).size()
-    grid = pd.MultiIndex.from_product([codes, columns], names=["code_id", by])
-    records = pd.DataFrame({"codings": n.reindex(grid, fill_value=0).to_numpy(),
-                            "documents": d.reindex(grid, fill_value=0).to_numpy()}, index=grid)
-    records = records.reset_index()
+    codes = code_order(codebook, frame["code_id"].unique().tolist())
+    # distinct coded passages and documents per (code, value), on integer codes
+    rows, doc_ix, passage_ix = _coded_units(frame)
+    code_ix = _positions(frame["code_id"], codes)[rows]
+    column_of = np.array([columns.index(v) if v in columns else -1 for v in labels], dtype="int64")
+    cell = code_ix * len(columns) + column_of[value_ix[rows]]
+    keep = column_of[value_ix[rows]] >= 0
+    units = pd.DataFrame({"cell": cell[keep], "doc": doc_ix[keep], "passage": passage_ix[keep]})
+    size = len(codes) * len(columns)
+    n = np.bincount(units.drop_duplicates()["cell"].to_numpy(), minlength=size)
+    d = np.bincount(units.drop_duplicates(["cell", "doc"])["cell"].to_numpy(), minlength=size)
+    records = pd.DataFrame({"code_id": np.repeat(np.array(codes, dtype=object), len(columns)),
+                            by: np.tile(np.array(columns, dtype=object), len(codes)),
+                            "codings": n[:size], "documents": d[:size]})
     tidy = records[["code_id", by, "codings", "documents"]]
     tidy = tidy.astype({"codings": "int64", "documents": "int64"})
     if long:
@@ -309,15 +312,36 @@ def code_by(
     return wide.fillna(0).astype("int64")
 
 
-def _passage_units(frame: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
-    """``code_id, <extra>, doc_id, passage_id`` of codings or extracts as text, one row
-    per coded passage (merged ``;``-joined passage ids split)."""
-    cols = ["code_id", *extra, "doc_id", "passage_id"]
-    units = pd.DataFrame({c: frame[c].astype(object).map(str) if c in ("doc_id", "passage_id")
-                          else frame[c].astype(object) for c in cols})
-    if units["passage_id"].str.contains(";", regex=False).any():
-        units = units.assign(passage_id=units["passage_id"].str.split(";")).explode("passage_id")
-    return units.reset_index(drop=True)
+def _text_codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of a column's values as text and the texts (missing values are
+    :data:`NONE_LABEL`): each distinct value is turned into text once."""
+    ix, uniques = pd.factorize(column, use_na_sentinel=True)
+    texts = [str(u) for u in uniques] + [NONE_LABEL]
+    ix = np.where(ix < 0, len(texts) - 1, ix)
+    merged, labels = pd.factorize(pd.Series(texts, dtype=object))  # str() may join values
+    return merged[ix], [str(v) for v in labels]
+
+
+def _positions(column: pd.Series, order: list[str]) -> np.ndarray:
+    """Position in ``order`` of every value of ``column`` (as text)."""
+    ix, labels = _text_codes(column)
+    where = {c: i for i, c in enumerate(order)}
+    return np.array([where.get(v, -1) for v in labels], dtype="int64")[ix]
+
+
+def _coded_units(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The coded passages of codings or extracts: ``(row, doc, passage)`` integer codes,
+    one entry per row and passage (merged ``;``-joined passage ids split)."""
+    doc_ix, _ = _text_codes(frame["doc_id"])
+    pids = frame["passage_id"]
+    if pids.astype(str).str.contains(";", regex=False).any():
+        split = pids.astype(str).str.split(";").reset_index(drop=True).explode()
+        rows = split.index.to_numpy(dtype="int64")
+        passage_ix, _ = _text_codes(split.reset_index(drop=True))
+    else:
+        rows = np.arange(len(frame), dtype="int64")
+        passage_ix, _ = _text_codes(pids)
+    return rows, doc_ix[rows], passage_ix
 
 
 def _units(codings: pd.DataFrame, window: int | None) -> dict[str, list[tuple]]:
@@ -338,12 +362,13 @@ def _passage_cooccurrence(codings: pd.DataFrame, codes: list[str], *, long: bool
     """:func:`cooccurrence` with ``window=None``, with numpy: the pairs of codes applied
     to one passage are found by comparing each coded passage's rows at offsets 1, 2, ...
     (rows sorted by passage, then code), and counted as integer keys."""
-    units = _passage_units(codings, []).drop_duplicates()
-    pos = {c: i for i, c in enumerate(codes)}
+    rows, doc_ix, passage_ix = _coded_units(codings)
     n = len(codes)
-    code_ix = units["code_id"].map(pos).to_numpy(dtype="int64")
-    doc_ix = pd.factorize(units["doc_id"])[0]
-    passage_ix = pd.factorize(units["doc_id"] + "\x00" + units["passage_id"])[0]
+    code_ix = _positions(codings["code_id"], codes)[rows]
+    units = pd.DataFrame({"code": code_ix, "doc": doc_ix, "passage": passage_ix}).drop_duplicates()
+    code_ix, doc_ix = units["code"].to_numpy(), units["doc"].to_numpy()
+    passage_ix = units["passage"].to_numpy()
+    passage_ix = doc_ix * (int(passage_ix.max(initial=0)) + 1) + passage_ix  # (doc, passage)
     order = np.lexsort((code_ix, passage_ix))
     code_ix, doc_ix, passage_ix = code_ix[order], doc_ix[order], passage_ix[order]
     diag = np.bincount(code_ix, minlength=n)
