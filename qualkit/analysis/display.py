@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -305,11 +306,22 @@ def code_by(
                             "codings": n[:size], "documents": d[:size]})
     tidy = records[["code_id", by, "codings", "documents"]]
     tidy = tidy.astype({"codings": "int64", "documents": "int64"})
-    if long:
-        return tidy
+    return tidy if long else _wide(tidy, by, codes, columns)
+
+
+def _wide(tidy: pd.DataFrame, by: str, codes: list[str], columns: list[str]) -> pd.DataFrame:
     wide = tidy.pivot(index="code_id", columns=by, values="codings")
     wide = wide.reindex(index=pd.Index(codes, name="code_id"), columns=pd.Index(columns, name=by))
     return wide.fillna(0).astype("int64")
+
+
+def code_by_tables(codings: pd.DataFrame, corpus: Corpus | None = None, *, by: str = "source_type",
+                   codebook: Codebook | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(code_by(...), code_by(..., long=True))`` counted once."""
+    tidy = code_by(codings, corpus, by=by, codebook=codebook, long=True)
+    codes = list(dict.fromkeys(tidy["code_id"]))
+    columns = list(dict.fromkeys(tidy[by]))
+    return _wide(tidy, by, codes, columns), tidy
 
 
 def _text_codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -358,7 +370,14 @@ def _units(codings: pd.DataFrame, window: int | None) -> dict[str, list[tuple]]:
     return units
 
 
-def _passage_cooccurrence(codings: pd.DataFrame, codes: list[str], *, long: bool) -> pd.DataFrame:
+def cooccurrence_tables(codings: pd.DataFrame, *, codebook: Codebook | None = None
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(cooccurrence(...), cooccurrence(..., long=True))`` of passages, counted once."""
+    codes = code_order(codebook, codings["code_id"].unique().tolist())
+    return _passage_cooccurrence(codings, codes, long=None)
+
+
+def _passage_cooccurrence(codings: pd.DataFrame, codes: list[str], *, long: bool | None) -> Any:
     """:func:`cooccurrence` with ``window=None``, with numpy: the pairs of codes applied
     to one passage are found by comparing each coded passage's rows at offsets 1, 2, ...
     (rows sorted by passage, then code), and counted as integer keys."""
@@ -386,18 +405,20 @@ def _passage_cooccurrence(codings: pd.DataFrame, codes: list[str], *, long: bool
     doc_pairs = np.unique(key * (int(doc.max(initial=0)) + 1) + doc)
     doc_counts = np.unique(doc_pairs // (int(doc.max(initial=0)) + 1), return_counts=True)[1]
     first, second = pair_keys // n, pair_keys % n
+    out = pd.DataFrame({"code_id": [codes[i] for i in first.tolist()],
+                        "co_code_id": [codes[i] for i in second.tolist()],
+                        "codings": counts, "documents": doc_counts},
+                       columns=["code_id", "co_code_id", "codings", "documents"])
+    out = out.astype({"codings": "int64", "documents": "int64"})
     if long:
-        out = pd.DataFrame({"code_id": [codes[i] for i in first.tolist()],
-                            "co_code_id": [codes[i] for i in second.tolist()],
-                            "codings": counts, "documents": doc_counts},
-                           columns=["code_id", "co_code_id", "codings", "documents"])
-        return out.astype({"codings": "int64", "documents": "int64"})
+        return out
     values = np.zeros((n, n), dtype="int64")
     values[np.arange(n), np.arange(n)] = diag
     values[first, second] = counts
     values[second, first] = counts
-    return pd.DataFrame(values, index=pd.Index(codes, name="code_id"),
-                        columns=pd.Index(codes, name="co_code_id"))
+    matrix = pd.DataFrame(values, index=pd.Index(codes, name="code_id"),
+                          columns=pd.Index(codes, name="co_code_id"))
+    return matrix if long is False else (matrix, out)  # long=None: both
 
 
 def cooccurrence(

@@ -142,8 +142,9 @@ def select_codings(
             path=codebook.path,
             hint="analyse the codings with the codebook that produced them, or drop those rows",
         )
-    passages = corpus.passages_frame().set_index("passage_id")
-    missing = sorted(set(codings["passage_id"]) - set(passages.index))
+    passages = corpus.passages_frame().drop(columns="text").set_index("passage_id")
+    where = passages.index.get_indexer(codings["passage_id"])
+    missing = sorted(set(codings["passage_id"][where < 0])) if (where < 0).any() else []
     if missing:
         raise QualkitError(
             f"{len(missing)} coded passage(s) are not in the corpus, e.g. {missing[:5]}",
@@ -169,8 +170,11 @@ def select_codings(
     frame = codings[codings["code_id"].isin(keep_codes)]
 
     # -- join the passage and document context ---------------------------------------
-    context = passages.loc[frame["passage_id"], [*_PASSAGE_CONTEXT, "start", "end", "text"]]
-    context = context.rename(columns={"start": "p_start", "end": "p_end", "text": "p_text"})
+    rows = passages.index.get_indexer(frame["passage_id"])
+    context = passages[[*_PASSAGE_CONTEXT, "start", "end"]].iloc[rows]
+    context = context.rename(columns={"start": "p_start", "end": "p_end"})
+    texts = [p.text for p in corpus.passages]  # the corpus's own strings: shared, not copied
+    context["p_text"] = pd.Series([texts[i] for i in rows.tolist()], dtype=object, index=context.index)
     frame = pd.concat([frame.reset_index(drop=True), context.reset_index(drop=True)], axis=1)
 
     docs = corpus.documents_frame()

@@ -28,7 +28,7 @@ import pandas as pd
 from qualkit._io import write_csv
 from qualkit.analysis._common import check_language
 from qualkit.analysis.display import (
-    code_by, cooccurrence, factor_matrix, factor_matrix_wide, stage_table,
+    code_by_tables, cooccurrence_tables, factor_matrix, factor_matrix_wide, stage_table,
 )
 from qualkit.analysis.reduce import representative_quotes, select_codings
 from qualkit.analysis.synthesize import conclusions, triangulate
@@ -207,10 +207,9 @@ def analyze(
     for name, by in (("code_x_source_type", "source_type"),
                      ("code_x_informant_group", "informant_group"),
                      ("code_x_case", "case_id")):
-        matrices[name] = code_by(extracts, corpus, by=by, codebook=codebook)
-        matrices[f"{name}_long"] = code_by(extracts, corpus, by=by, codebook=codebook, long=True)
-    matrices["cooccurrence"] = cooccurrence(extracts, codebook=codebook)
-    matrices["cooccurrence_long"] = cooccurrence(extracts, codebook=codebook, long=True)
+        matrices[name], matrices[f"{name}_long"] = code_by_tables(extracts, corpus, by=by,
+                                                                   codebook=codebook)
+    matrices["cooccurrence"], matrices["cooccurrence_long"] = cooccurrence_tables(extracts, codebook=codebook)
     return Analysis(
         corpus=corpus, codebook=codebook, codings=codings, mentions=mentions, extracts=extracts,
         factors=factors, factor_grid=factor_matrix_wide(factors),

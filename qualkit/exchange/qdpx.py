@@ -349,28 +349,20 @@ def _selection_rows(frame: pd.DataFrame, doc_ids: list[str]) -> dict[str, list[t
     position = {d: i for i, d in enumerate(doc_ids)}
     doc_pos = frame["doc_id"].map(position).to_numpy()
     order = np.lexsort((frame["end"].to_numpy(), frame["start"].to_numpy(), doc_pos))
-    picked = order.tolist()
 
     def column(name: str, encode: Any = None) -> list[Any]:
-        values = frame[name].tolist()
+        values = frame[name].to_numpy(dtype=object)[order].tolist()
         if encode is None:
-            return [values[i] for i in picked]
-        done: dict[Any, str] = {}
-        out = []
-        for i in picked:
-            v = values[i]
-            key = (type(v), v)
-            if key not in done:
-                done[key] = encode(v)
-            out.append(done[key])
-        return out
+            return values
+        done = _Memo(encode)  # text values recur: encoded once each
+        return [done[v] if type(v) is str else encode(v) for v in values]
 
     coders = column("coder")
     rows = list(zip(
         column("start"), column("end"), column("code_id"), coders,
         [user_guid(str(c)) for c in coders], column("code_id", code_guid),
         column("passage_id", _json), column("method", _json), column("cue", _json),
-        column("confidence", lambda v: _float_repr(float(v))), column("spans", _json),
+        [_float_repr(float(v)) for v in column("confidence")], column("spans", _json),
         column("codebook_hash", _json), column("memo"),
     ))
     bounds = np.flatnonzero(np.diff(doc_pos[order])) + 1
@@ -379,6 +371,18 @@ def _selection_rows(frame: pd.DataFrame, doc_ids: list[str]) -> dict[str, list[t
         if hi > lo:
             out[doc_ids[int(doc_pos[order[lo]])]] = rows[lo:hi]
     return out
+
+
+class _Memo(dict):
+    """``memo[key]`` is ``function(key)``, computed on first use."""
+
+    def __init__(self, function: Any) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.function(key)
+        return value
 
 
 def _xml_text(text: str) -> str:
