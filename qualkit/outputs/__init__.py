@@ -21,6 +21,7 @@ Example
 from __future__ import annotations
 
 import os
+import sys
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,9 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, passages: b
     (``analysis.to_csv``), ``charts/*.png|svg`` (when ``charts``; they are also the
     report's figures), ``report.docx``, ``findings.xlsx`` and,
     when :mod:`qualkit.exchange.refi` can be imported, ``project.qdpx`` and
-    ``codebook.qdc``.
+    ``codebook.qdc``. For large analyses (:data:`PARALLEL_MIN_CODINGS`) on Linux the
+    REFI-QDA files are written by a forked child process at the same time as the other
+    outputs (two cores: writing takes about as long as the slower of the two).
 
     >>> paths = write_outputs(result, "out/demo")                   # doctest: +SKIP
     >>> sorted(p.name for p in paths)[:3]                           # doctest: +SKIP
@@ -99,28 +102,85 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, passages: b
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
-    if passages:
-        paths.append(write_csv(analysis.corpus.passages_frame(), out / "passages.csv"))
-    paths.append(write_csv(analysis.codings, out / "codings.csv"))
-    if hasattr(analysis, "to_csv"):
-        paths.extend(Path(p) for p in analysis.to_csv(out))
-    in_report: dict[str, Path] | bool = False
-    if charts:
-        drawn = write_charts(analysis, out / CHARTS_FOLDER)
-        for pair in drawn.values():
-            paths.extend(pair)
-        from qualkit.outputs.report import _t
+    # The REFI-QDA project is the largest output (an element per coding); where the OS can
+    # fork, a child process writes it while this one writes everything else.
+    with _in_child(_write_refi, analysis, out) as refi_paths:
+        if passages:
+            paths.append(write_csv(analysis.corpus.passages_frame(), out / "passages.csv"))
+        paths.append(write_csv(analysis.codings, out / "codings.csv"))
+        if hasattr(analysis, "to_csv"):
+            paths.extend(Path(p) for p in analysis.to_csv(out))
+        in_report: dict[str, Path] | bool = False
+        if charts:
+            drawn = write_charts(analysis, out / CHARTS_FOLDER)
+            for pair in drawn.values():
+                paths.extend(pair)
+            from qualkit.outputs.report import _t
 
-        language = getattr(analysis, "language", "en")
-        in_report = {
-            _t("cap_factor_chart", language): drawn["factors"][0],
-            _t("cap_stage_chart", language): drawn["stages"][0],
-            _t("cap_tri_chart", language): drawn["triangulation_source_type"][0],
-        }
-    paths.append(write_report(analysis, out / "report.docx", charts=in_report))
-    paths.append(write_spreadsheet(analysis, out / "findings.xlsx"))
-    paths.extend(_write_refi(analysis, out))
+            language = getattr(analysis, "language", "en")
+            in_report = {
+                _t("cap_factor_chart", language): drawn["factors"][0],
+                _t("cap_stage_chart", language): drawn["stages"][0],
+                _t("cap_tri_chart", language): drawn["triangulation_source_type"][0],
+            }
+        paths.append(write_report(analysis, out / "report.docx", charts=in_report))
+        paths.append(write_spreadsheet(analysis, out / "findings.xlsx"))
+    paths.extend(refi_paths)
     return paths
+
+
+PARALLEL_MIN_CODINGS = 200_000
+"""Below this many codings the outputs are written in one process (forking costs more)."""
+
+
+class _in_child:
+    """Context manager: run ``function(analysis, out) -> list[Path]`` in a forked child
+    while the body runs; on exit wait for it and extend the yielded list with its paths
+    (an error in the child is raised here, as an ExportError naming it). Without
+    ``os.fork`` (Windows, or small analyses) the function simply runs on exit."""
+
+    def __init__(self, function: Any, analysis: Any, out: Path) -> None:
+        self.function, self.analysis, self.out = function, analysis, out
+        self.paths: list[Path] = []
+        codings = getattr(analysis, "codings", None)
+        self.fork = (hasattr(os, "fork") and sys.platform.startswith("linux")
+                     and codings is not None and len(codings) >= PARALLEL_MIN_CODINGS)
+        self.pid: int | None = None
+
+    def __enter__(self) -> list[Path]:
+        if self.fork:
+            self.read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: write, report the paths (or the error), leave
+                os.close(self.read_fd)
+                try:
+                    message = "ok\n" + "\n".join(str(p) for p in self.function(self.analysis, self.out))
+                    code = 0
+                except BaseException as err:  # noqa: BLE001 - reported to the parent
+                    message, code = f"error\n{type(err).__name__}: {err}", 1
+                with os.fdopen(write_fd, "w", encoding="utf-8") as fh:
+                    fh.write(message)
+                os._exit(code)
+            os.close(write_fd)
+            self.pid = pid
+        return self.paths
+
+    def __exit__(self, exc_type: Any, *rest: Any) -> None:
+        if self.pid is None:
+            if exc_type is None:
+                self.paths.extend(self.function(self.analysis, self.out))
+            return
+        with os.fdopen(self.read_fd, encoding="utf-8") as fh:
+            status, _, body = fh.read().partition("\n")
+        os.waitpid(self.pid, 0)
+        if exc_type is not None:
+            return
+        if status != "ok":
+            from qualkit.errors import ExportError
+
+            raise ExportError(f"writing the REFI-QDA export failed: {body or 'the writer process died'}",
+                              path=str(self.out), hint="run again; QUALKIT_DEBUG=1 shows tracebacks")
+        self.paths.extend(Path(p) for p in body.split("\n") if p)
 
 
 def _write_refi(analysis: Any, out: Path) -> list[Path]:
