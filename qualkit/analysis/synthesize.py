@@ -180,7 +180,11 @@ def _negated_counts(mentions: pd.DataFrame | None, extracts: pd.DataFrame) -> di
     neg = mentions[neg]
     if "passage_id" not in neg.columns:
         return {str(k): int(v) for k, v in neg.groupby("code_id").size().items()}
-    coded = {(p, c) for pid, c in zip(extracts["passage_id"], extracts["code_id"])
+    if neg.empty:
+        return {}
+    # only the codes with negated mentions matter: look at their extracts alone
+    of_codes = extracts[extracts["code_id"].isin(neg["code_id"].unique())]
+    coded = {(p, c) for pid, c in zip(of_codes["passage_id"].tolist(), of_codes["code_id"].tolist())
              for p in str(pid).split(";")}
     counter: dict[str, set[str]] = defaultdict(set)
     for pid, code_id in zip(neg["passage_id"], neg["code_id"]):
