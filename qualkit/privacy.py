@@ -225,6 +225,7 @@ def _finditer(rx: re.Pattern[str], text: str, kind: str | None = None) -> Iterat
             end = m.end()
 
 
+_DIGIT = re.compile(r"\d")
 _KK_CONTEXT = re.compile(r"(?:\bKK\b|kartu\s+keluarga|family\s+card)[^\n]{0,25}$", re.IGNORECASE)
 _PRIORITY = {"email": 0, "nik": 1, "kk": 1, "passport": 2, "phone": 3, "address": 4,
              "birth": 4, "literal": 5, "name": 6}
@@ -641,6 +642,8 @@ class Redactor:
     def _edits(self, text: str) -> tuple[Edit, ...]:
         cands: list[tuple[int, int, str, str]] = []   # start, end, kind, replacement
         families = set(self.patterns_)
+        if _DIGIT.search(text) is None:  # NIK/KK, passport and phone numbers need digits
+            families -= {"nik", "kk", "passport", "phone"}
         if families & {"nik", "kk"}:
             for m in _REGEXES["nik"].finditer(text):
                 kind = "nik"
