@@ -391,13 +391,15 @@ def representative_quotes(
     # quote's end). Each pick then only needs the novelty of the remaining candidates,
     # computed with numpy from factorised values.
     cands = extracts.drop_duplicates(["code_id", "doc_id", "quote_start", "quote_end"])
-    stripped = cands["quote"].astype(object).map(lambda q: str(q).strip())
-    cands = cands[(stripped != "").to_numpy()]
-    lengths = stripped[(stripped != "").to_numpy()].str.len().to_numpy()
+    lengths = np.array([len(str(q).strip()) for q in cands["quote"].tolist()], dtype="int64")
+    cands = cands[lengths > 0]
+    lengths = lengths[lengths > 0]
     scores = {int(n): -round(_length_score(int(n), max_chars), 6) for n in np.unique(lengths)}
     role = cands["role"].astype(object)
     role_rank = np.where(role.to_numpy() == "informant", 0, np.where(role.isna().to_numpy(), 1, 2))
-    doc_codes, doc_values = pd.factorize(cands["doc_id"].astype(object).map(str), sort=True)
+    doc_ids = cands["doc_id"]
+    doc_codes, doc_values = pd.factorize(doc_ids if pd.api.types.is_string_dtype(doc_ids)
+                                         else doc_ids.astype(object).map(str), sort=True)
     order = np.lexsort((cands["quote_end"].to_numpy(), cands["quote_start"].to_numpy(), doc_codes,
                         np.array([scores[int(n)] for n in lengths]), role_rank))
     cands = cands.iloc[order]
