@@ -120,15 +120,18 @@ def run_end_to_end(texts: list[str], docs, book: Codebook, workdir: Path) -> tup
     cmd = [sys.executable, "-m", "qualkit", "analyze", str(data), "--codebook",
            str(workdir / "codebook.yaml"), "--out", str(workdir / "out")]
     env = {**os.environ, "QUALKIT_CACHE_DIR": str(workdir / "cache")}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if proc.returncode not in (0, 1):
-        print(proc.stdout[-2000:], proc.stderr[-4000:], file=sys.stderr)
-        raise SystemExit(f"end-to-end run failed with exit code {proc.returncode}")
-    return seconds, max(peak, before) / 1024
+    with open(workdir / "e2e.out", "w+") as out, open(workdir / "e2e.err", "w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env=env)
+        # wait4: the peak RSS of this child (and of what it waited for) alone
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        code = proc.returncode = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            out.seek(0), err.seek(0)
+            print(out.read()[-2000:], err.read()[-4000:], file=sys.stderr)
+            raise SystemExit(f"end-to-end run failed with exit code {code}")
+    return seconds, usage.ru_maxrss / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
