@@ -251,7 +251,7 @@ class _LangMatcher:
         batches = [(texts[a:b], _SEP.join(texts[a:b])) for a, b in bounds]
         arrays = [self.vocab.tokenize(big) for _, big in batches]
         if arrays:
-            self._classify(np.unique(np.concatenate([a.type for a in arrays])))
+            self._classify(np.concatenate([a.type for a in arrays]))
         parts = []
         for (a, _), (chunk, big), arr in zip(bounds, batches, arrays):
             res = self._match_chunk(chunk, big, arr, window)
