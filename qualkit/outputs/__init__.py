@@ -91,9 +91,9 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, passages: b
     (``analysis.to_csv``), ``charts/*.png|svg`` (when ``charts``; they are also the
     report's figures), ``report.docx``, ``findings.xlsx`` and,
     when :mod:`qualkit.exchange.refi` can be imported, ``project.qdpx`` and
-    ``codebook.qdc``. For large analyses (:data:`PARALLEL_MIN_CODINGS`) on Linux the
-    REFI-QDA files are written by a forked child process at the same time as the other
-    outputs (two cores: writing takes about as long as the slower of the two).
+    ``codebook.qdc``. For large analyses (:data:`PARALLEL_MIN_CODINGS`) on Linux, outside
+    notebook kernels, the REFI-QDA files are written by a forked child process at the same
+    time as the other outputs (two cores: writing takes about as long as the slower of the two).
 
     >>> paths = write_outputs(result, "out/demo")                   # doctest: +SKIP
     >>> sorted(p.name for p in paths)[:3]                           # doctest: +SKIP
@@ -143,7 +143,9 @@ class _in_child:
         self.function, self.analysis, self.out = function, analysis, out
         self.paths: list[Path] = []
         codings = getattr(analysis, "codings", None)
+        # not inside a notebook kernel: its other threads may hold locks a child would inherit
         self.fork = (hasattr(os, "fork") and sys.platform.startswith("linux")
+                     and "ipykernel" not in sys.modules
                      and codings is not None and len(codings) >= PARALLEL_MIN_CODINGS)
         self.pid: int | None = None
 
