@@ -55,6 +55,8 @@ from qualkit.errors import QualkitError
 MENTION_COLUMNS = ("passage_id", "doc_id", "code_id", "start", "end", "cue", "negated",
                    "excluded", "exclusion")
 BATCH_COLUMNS = ("passage_id", "doc_id", "start", "end", "language", "text")
+_MENTION_DTYPES = {"start": np.int64, "end": np.int64, "negated": bool, "excluded": bool,
+                   "exclusion": bool}   # the other mention columns are object columns
 
 
 def _as_book(codebook: Codebook | str | os.PathLike[str]) -> Codebook:
@@ -268,9 +270,7 @@ def mentions_batch(passages: pd.DataFrame, compiled: Matcher) -> pd.DataFrame:
     code_rank = _ranks(codes)
     labels = m["label_names"][m["label"]] if len(m["label"]) else np.zeros(0, dtype=object)
     if not len(m["row"]):
-        return pd.DataFrame({c: pd.Series(dtype=object if c not in ("start", "end", "negated", "excluded", "exclusion")
-                                          else (np.int64 if c in ("start", "end") else bool))
-                             for c in MENTION_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=_MENTION_DTYPES.get(c, object)) for c in MENTION_COLUMNS})
     # sort by doc_id, start, end (as span length), code_id, cue
     order = _order(_ranks(doc_ids)[m["row"]], m["start"], m["end"] - m["start"], code_rank[m["code"]],
                    _ranks(m["label_names"])[m["label"]])
@@ -299,10 +299,10 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     keep = m["counted"] & ~m["exclusion"] & ~m["excluded"]
     if not keep.any():
         return empty_codings()
-    rel_start = m["start"][keep] - m["start"][keep].min()
-    rel_end = m["end"][keep] - m["start"][keep].min()
-    order = _order(m["pair"][keep], rel_start, rel_end)
-    pair, start, end, rows, codes, labels = (m[k][keep][order] for k in ("pair", "start", "end", "row", "code", "label"))
+    pair, start, end, rows, codes, labels = (m[k][keep] for k in ("pair", "start", "end", "row", "code", "label"))
+    base = start.min()
+    order = _order(pair, start - base, end - base)
+    pair, start, end, rows, codes, labels = (a[order] for a in (pair, start, end, rows, codes, labels))
     group = np.r_[True, pair[1:] != pair[:-1]]           # first evidence of each (passage, code)
     # evidence spans: each distinct (start, end) once per pair, in order, as "s-e;s-e"
     new_span = group | (start != np.r_[-1, start[:-1]]) | (end != np.r_[-1, end[:-1]])

@@ -152,6 +152,9 @@ class _LangMatcher:
         self.fold_terms = {v: i for (m, v), i in self.terms.items() if m == "fold"}
         self.stem_terms = {v: i for (m, v), i in self.terms.items() if m == "stem"}
         self.prefix_terms = [(v, i) for (m, v), i in self.terms.items() if m == "prefix"]
+        # which words may stem to a cue's or negator's stem (None: stem them all)
+        self.may_stem = (self.stemmer.stem_filter({*self.stem_terms, *self.negator_stems})
+                         if self.stemmer is not None else None)
         self.unit_code = np.asarray([u.code for u in self.units], dtype=np.int64)
         self.unit_neg = np.asarray([u.negation for u in self.units], dtype=np.int64)
         self.unit_excl = np.asarray([u.exclude for u in self.units], dtype=bool)
@@ -163,7 +166,6 @@ class _LangMatcher:
         self._type_terms: dict[int, tuple[int, ...]] = {}
         self._neg = np.zeros(0, dtype=bool)
         self._tables: tuple[np.ndarray, ...] | None = None
-        self._may_stem: Any = None
 
     def stem_token(self, norm: str) -> str:
         return self.stemmer.stem(norm) if self.stemmer is not None else norm
@@ -188,11 +190,9 @@ class _LangMatcher:
         need_stem = self.stemmer is not None and (self.stem_terms or self.negator_stems)
         stems: list[str | None] = norms
         if need_stem:
-            if self._may_stem is None:
-                self._may_stem = self.stemmer.stem_filter({*self.stem_terms, *self.negator_stems}) or (lambda n: True)
             # stem only the words whose stem may be a cue's or a negator's (the rest: None)
-            known, may = self.stemmer.cache, self._may_stem
-            todo = [n for n in norms if n not in known and may(n)]
+            known, may = self.stemmer.cache, self.may_stem
+            todo = [n for n in norms if n not in known and (may is None or may(n))]
             found = dict(zip(todo, self.stemmer.stem_many(todo)))
             stems = [known.get(n) or found.get(n) for n in norms]
         fold, stem, prefixes, negs = self.fold_terms, self.stem_terms, self.prefix_terms, self.negator_stems

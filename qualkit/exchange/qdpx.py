@@ -57,7 +57,7 @@ from qualkit.errors import ExchangeError, ExportError, QualkitError
 from qualkit.exchange._archive import MAX_BYTES, MAX_RATIO, SafeZip
 from qualkit.exchange._text import SourceText, decode, position_model
 from qualkit.exchange._xml import (
-    _NAMESPACE_BYTES, _VARIANT, MARKER, PROJECT_NS, attr, child, children, guid_key, parse_xml, root_element, serialise,
+    MARKER, PROJECT_NS, attr, child, children, guid_key, parse_xml, root_element, serialise,
     split_marker, stable_guid, sub, text_of, with_marker,
 )
 from qualkit.exchange.qdc import add_codes, add_sets, code_guid, read_code_tree
@@ -418,7 +418,6 @@ def _selections_xml(doc_id: str, rows: list[tuple], notes: list[tuple[str, str, 
     ``serialise`` indents them inside a TextSource; memos are added to ``notes``."""
     out: list[str] = []
     sep = ""
-    sha1, coding_ns, variant = hashlib.sha1, _NAMESPACE_BYTES + b"coding:", _VARIANT
     for (start, end), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
         group = list(group)
         span = f"{doc_id}:{start}:{end}"
@@ -428,9 +427,7 @@ def _selections_xml(doc_id: str, rows: list[tuple], notes: list[tuple[str, str, 
              memo) in group:
             key = f"{span}:{code_id}:{coder}"
             seen[key] = n = seen.get(key, 0) + 1
-            # stable_guid("coding", ...) inlined: one per coding, the hot spot of the export
-            h = sha1(coding_ns + (key if n == 1 else f"{key}:{n}").encode("utf-8")).hexdigest()
-            guid = f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}"
+            guid = stable_guid("coding", key if n == 1 else f"{key}:{n}")
             meta.append(f'{{"codebook_hash": {book_hash}, "confidence": {confidence}, "cue": {cue}, '
                         f'"guid": "{guid}", "method": {method}, "passage_id": {passage}, '
                         f'"spans": {spans}}}')

@@ -158,3 +158,18 @@ def test_matches_agree_with_a_token_by_token_reference():
             expected.append(("prefix", s, e))
     got = [(x.code_id, x.start, x.end) for x in m.match_text(text)]
     assert sorted(got) == sorted(expected)
+
+
+def test_a_matcher_that_has_matched_english_and_indonesian_still_pickles():
+    import pickle
+
+    from qualkit.codebook.model import Code, Codebook, Cue
+    from qualkit.coding.matcher import compile_codebook
+
+    book = Codebook(name="d", codes=(Code(id="fear", name="Fear", cues=(Cue("afraid", lang="en"), Cue("takut"))),))
+    matcher = compile_codebook(book, cache_dir=None)
+    assert matcher.codes_in("I was afraid", lang="en") == {"fear"}
+    assert matcher.codes_in("Saya ketakutan", lang="id") == {"fear"}
+    restored = pickle.loads(pickle.dumps(matcher))
+    assert restored.codes_in("They were afraid", lang="en") == {"fear"}
+    assert restored.codes_in("Dia takut", lang="id") == {"fear"}
