@@ -222,6 +222,7 @@ class Corpus:
     problems: tuple[LoadProblem, ...] = ()
     _by_id: Mapping[str, Document] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     _of_doc: Mapping[str, tuple[Passage, ...]] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _documents_frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "documents", tuple(self.documents))
@@ -249,6 +250,7 @@ class Corpus:
                 p.check(doc)
             of_doc.setdefault(p.doc_id, []).append(p)
         object.__setattr__(self, "_of_doc", MappingProxyType({k: tuple(v) for k, v in of_doc.items()}))
+        object.__setattr__(self, "_documents_frame", None)  # built on first use
 
     # -- access ---------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:
@@ -289,9 +291,8 @@ class Corpus:
         free metadata key (sorted). Built once per corpus (counting words reads every
         text); each call returns a copy.
         """
-        cached = self.__dict__.get("_documents_frame")
-        if cached is not None:
-            return cached.copy()
+        if self._documents_frame is not None:
+            return self._documents_frame.copy()
         counts: dict[str, int] = {}
         for p in self.passages:
             counts[p.doc_id] = counts.get(p.doc_id, 0) + 1

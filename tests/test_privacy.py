@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -236,6 +237,8 @@ def test_offset_invariant_holds_after_transform(pieces, cuts):
     omap = r.offset_map("d.txt")
     starts = [omap.start(i) for i in range(len(text) + 1)]
     ends = [omap.end(i) for i in range(len(text) + 1)]
+    every = np.arange(len(text) + 1)
+    assert omap.start_many(every).tolist() == starts and omap.end_many(every).tolist() == ends
     assert starts == sorted(starts) and ends == sorted(ends)
     assert all(s <= e for s, e in zip(starts, ends))
     assert ends[-1] == len(new)
@@ -247,6 +250,8 @@ def test_offset_map_doc_example():
     m = OffsetMap.from_edits([Edit(2, 5, "[X]!", "nik", "abc"), Edit(7, 8, "", "name", "q")])
     assert [m.start(i) for i in range(10)] == [0, 1, 2, 2, 2, 6, 7, 8, 8, 9]
     assert [m.end(i) for i in range(10)] == [0, 1, 2, 6, 6, 6, 7, 8, 8, 9]
+    assert m.start_many(np.arange(10)).tolist() == [0, 1, 2, 2, 2, 6, 7, 8, 8, 9]
+    assert m.end_many(np.arange(10)).tolist() == [0, 1, 2, 6, 6, 6, 7, 8, 8, 9]
 
 
 # -- mapping file and frames ---------------------------------------------------------------
