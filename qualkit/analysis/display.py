@@ -47,8 +47,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
@@ -374,13 +372,14 @@ def cooccurrence_tables(codings: pd.DataFrame, *, codebook: Codebook | None = No
                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(cooccurrence(...), cooccurrence(..., long=True))`` of passages, counted once."""
     codes = code_order(codebook, codings["code_id"].unique().tolist())
-    return _passage_cooccurrence(codings, codes, long=None)
+    return _passage_cooccurrence(codings, codes)
 
 
-def _passage_cooccurrence(codings: pd.DataFrame, codes: list[str], *, long: bool | None) -> Any:
-    """:func:`cooccurrence` with ``window=None``, with numpy: the pairs of codes applied
-    to one passage are found by comparing each coded passage's rows at offsets 1, 2, ...
-    (rows sorted by passage, then code), and counted as integer keys."""
+def _passage_cooccurrence(codings: pd.DataFrame, codes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(matrix, long table)`` of :func:`cooccurrence` with ``window=None``, with numpy:
+    the pairs of codes applied to one passage are found by comparing each coded
+    passage's rows at offsets 1, 2, ... (rows sorted by passage, then code), and counted
+    as integer keys."""
     rows, doc_ix, passage_ix = _coded_units(codings)
     n = len(codes)
     code_ix = _positions(codings["code_id"], codes)[rows]
@@ -410,15 +409,13 @@ def _passage_cooccurrence(codings: pd.DataFrame, codes: list[str], *, long: bool
                         "codings": counts, "documents": doc_counts},
                        columns=["code_id", "co_code_id", "codings", "documents"])
     out = out.astype({"codings": "int64", "documents": "int64"})
-    if long:
-        return out
     values = np.zeros((n, n), dtype="int64")
     values[np.arange(n), np.arange(n)] = diag
     values[first, second] = counts
     values[second, first] = counts
     matrix = pd.DataFrame(values, index=pd.Index(codes, name="code_id"),
                           columns=pd.Index(codes, name="co_code_id"))
-    return matrix if long is False else (matrix, out)  # long=None: both
+    return matrix, out
 
 
 def cooccurrence(
@@ -446,7 +443,8 @@ def cooccurrence(
         raise QualkitError(f"The 'window' parameter of cooccurrence must be None or an int >= 0; got {window!r} instead")
     codes = code_order(codebook, codings["code_id"])
     if window is None:
-        return _passage_cooccurrence(codings, codes, long=long)
+        matrix, tidy = _passage_cooccurrence(codings, codes)
+        return tidy if long else matrix
     pairs: Counter = Counter()
     pair_docs: dict[tuple[str, str], set[str]] = defaultdict(set)
     diag: Counter = Counter()
