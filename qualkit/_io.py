@@ -16,6 +16,7 @@ import os
 import queue
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -66,6 +67,24 @@ def write_csv(frame, path: str | os.PathLike[str]) -> Path:  # frame: pd.DataFra
 
     atomic_write(path, write)
     return Path(path)
+
+
+def zip_entry(name: str, *, date_time: tuple[int, ...] = (1980, 1, 1, 0, 0, 0),
+              level: int | None = None) -> zipfile.ZipInfo:
+    """A deflated zip entry with a fixed date and permissions, for archives that are the
+    same bytes on every run; ``level``: the zlib level ``ZipFile.open(entry, "w")`` and
+    ``writestr`` use (None: zipfile's default).
+
+    >>> zip_entry("a.xml").date_time
+    (1980, 1, 1, 0, 0, 0)
+    """
+    info = zipfile.ZipInfo(name, date_time=date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 0
+    if level is not None:  # the attribute was renamed in Python 3.13
+        setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", level)
+    return info
 
 
 class BackgroundWriter:

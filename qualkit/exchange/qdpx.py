@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qualkit._io import BackgroundWriter, atomic_write
+from qualkit._io import BackgroundWriter, atomic_write, zip_entry
 from qualkit.codebook.model import Codebook
 from qualkit.coding.frame import codings_frame, validate_codings
 from qualkit.corpus import SOURCE_TYPES, Corpus, Document, FormField, Passage
@@ -303,7 +303,7 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
         notes: list[tuple[str, str, str]] = []  # (guid, coder guid, text)
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
             # compression of the (large) project.qde runs in a second thread
-            with z.open(_entry("project.qde"), "w", force_zip64=True) as fh, BackgroundWriter(fh) as out:
+            with z.open(zip_entry("project.qde", level=_COMPRESS_LEVEL), "w", force_zip64=True) as fh, BackgroundWriter(fh) as out:
                 out.write(pieces[0].encode("utf-8"))
                 for n, text in zip(pieces[1::2], pieces[2::2]):
                     if n == "notes":
@@ -315,7 +315,7 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
                             out.write(chunk.encode("utf-8"))
                     out.write(text.encode("utf-8"))
             for entry, data in files.items():
-                z.writestr(_entry(entry), data)
+                z.writestr(zip_entry(entry, level=_COMPRESS_LEVEL), data)
 
     atomic_write(path, write_zip)
     return Path(path)
@@ -325,19 +325,6 @@ _PLACEHOLDER = "qualkit-placeholder"
 _PLACEHOLDER_RE = re.compile(rf'<{_PLACEHOLDER} n="([^"]+)" />')
 _COMPRESS_LEVEL = 1
 """zlib level of the archive: the fastest; project.qde is very repetitive XML."""
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    # ZipFile.open(info, "w") and writestr(info) take the level from the ZipInfo
-    setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel",
-            _COMPRESS_LEVEL)
-    return info
-
-
-_SELECTION_COLUMNS = ("start", "end", "code_id", "coder", "passage_id", "method", "cue",
-                      "confidence", "spans", "codebook_hash", "memo")
 
 
 def _selection_rows(frame: pd.DataFrame, doc_ids: list[str]) -> dict[str, list[tuple]]:

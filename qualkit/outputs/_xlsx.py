@@ -37,7 +37,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from qualkit._io import BackgroundWriter
+from qualkit._io import BackgroundWriter, zip_entry
 
 EXCEL_CELL_LIMIT = 32_767
 """Characters a cell can hold; longer text is cut and ends with ``…``."""
@@ -290,14 +290,7 @@ def write_workbook(target: str | IO[bytes], sheets: Iterable[tuple[str, pd.DataF
     entry_date = max(when.astimezone(dt.timezone.utc).replace(tzinfo=None), dt.datetime(1980, 1, 1)).timetuple()[:6]
 
     def info(name: str) -> zipfile.ZipInfo:
-        entry = zipfile.ZipInfo(name, date_time=entry_date)
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o644 << 16
-        entry.create_system = 0
-        # ZipFile.open(info, "w") takes the level from the ZipInfo (renamed in 3.13)
-        setattr(entry, "compress_level" if hasattr(entry, "compress_level") else "_compresslevel",
-                compresslevel)
-        return entry
+        return zip_entry(name, date_time=entry_date, level=compresslevel)
 
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as z:
         for name, text in _parts([s[0] for s in sheets], when, creator):

@@ -45,7 +45,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from qualkit._io import atomic_write
+from qualkit._io import atomic_write, zip_entry
 from qualkit.errors import ExportError, QualkitError
 
 _T = {
@@ -551,11 +551,7 @@ def reproducible_zip(path: str | os.PathLike[str], *, when: datetime | None = No
         for name, data in entries:
             if name == "docProps/core.xml":
                 data = _CORE_DATE.sub(lambda m: m.group(1) + stamp + m.group(3), data)
-            info = zipfile.ZipInfo(name, date_time=entry_date)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            out.writestr(info, data)
+            out.writestr(zip_entry(name, date_time=entry_date), data)
     target.write_bytes(buffer.getvalue())
 
 
