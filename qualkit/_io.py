@@ -38,6 +38,8 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes | Callable[[Pat
         if callable(data):
             os.close(fd)
             data(tmp)
+            with open(tmp, "rb") as fh:  # on disk before it replaces the target
+                os.fsync(fh.fileno())
         else:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -62,8 +64,6 @@ def write_csv(frame, path: str | os.PathLike[str]) -> Path:  # frame: pd.DataFra
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             frame.to_csv(fh, index=False, lineterminator="\n")
-            fh.flush()
-            os.fsync(fh.fileno())
 
     atomic_write(path, write)
     return Path(path)
