@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from qualkit.corpus import FormField, Passage
@@ -65,38 +65,50 @@ def _is_heading_line(line: str) -> bool:
     return upper and len(letters) >= 3
 
 
-def _classify(text: str, headings: Sequence[Heading]) -> list[_Line]:
+def _raw_lines(text: str, headings: Sequence[Heading]) -> Iterator[_Line]:
+    """Each line of ``text`` with its kind, as read on its own (see :func:`_classify`)."""
     heading_starts = {h.start for h in headings}
-    out = []
     for m in _LINE.finditer(text):
         s, e = m.span()
         line = m.group()
         if not line.strip():
-            out.append(_Line(s, e, "blank"))
+            yield _Line(s, e, "blank")
             continue
         if s in heading_starts or _is_heading_line(line):
-            out.append(_Line(s, e, "heading", label=line.strip().rstrip(":").strip()))
+            yield _Line(s, e, "heading", label=line.strip().rstrip(":").strip())
             continue
         c = _CHECK.match(line)
         if c:
             mark = c.group("mark") if c.group("box") is None else c.group("box")
             mark_at = s + (c.start("mark") if c.group("box") is None else c.start("box"))
             value = mark.strip() if mark and mark not in "☐" else ""
-            out.append(_Line(s, e, "check", c.group("item"), mark_at, mark_at + len(value)))
+            yield _Line(s, e, "check", c.group("item"), mark_at, mark_at + len(value))
             continue
         f = _FIELD.match(line)
         if f and _field_label_ok(f.group("label")):
             vs, ve = s + f.start("value"), s + f.end("value")
-            out.append(_Line(s, e, "field", " ".join(f.group("label").split()), vs, ve))
+            yield _Line(s, e, "field", " ".join(f.group("label").split()), vs, ve)
             continue
-        out.append(_Line(s, e, "text"))
-    # "Kronologi :" with no value, followed by free text, is a section heading
+        yield _Line(s, e, "text")
+
+
+def _classify(text: str, headings: Sequence[Heading]) -> list[_Line]:
+    """The lines of ``text`` as blank, heading, field, check or text lines; a field with
+    no value (``Kronologi :``) followed by free text is a section heading."""
+    out = list(_raw_lines(text, headings))
     for i, ln in enumerate(out):
         if ln.kind == "field" and ln.value_start == ln.value_end:
             nxt = next((x for x in out[i + 1 :] if x.kind != "blank"), None)
             if nxt is not None and nxt.kind == "text":
                 out[i] = _Line(ln.start, ln.end, "heading", label=ln.label)
     return out
+
+
+def _has_interviewer_field(text: str, headings: Sequence[Heading]) -> bool:
+    """True when a field with a value is labelled like an interviewer (a transcript's
+    turn): such a line is a field whatever follows it, so the scan stops there."""
+    return any(ln.kind == "field" and ln.value_end > ln.value_start
+               and _role_key(ln.label) in INTERVIEWER_LABELS for ln in _raw_lines(text, headings))
 
 
 def looks_like_form(text: str, *, headings: Sequence[Heading] = ()) -> bool:
@@ -106,7 +118,10 @@ def looks_like_form(text: str, *, headings: Sequence[Heading] = ()) -> bool:
     distinct labels (a transcript repeats its few speakers), short values, and no
     interviewer-like labels.
     """
-    lines = _classify(text[:30_000], headings)
+    text = text[:30_000]
+    if _has_interviewer_field(text, headings):
+        return False
+    lines = _classify(text, headings)
     fields = [ln for ln in lines if ln.kind == "field"]
     content = [ln for ln in lines if ln.kind in ("field", "text", "check")]
     if len(fields) < 4 or len(fields) < 0.5 * len(content):

@@ -69,6 +69,13 @@ def test_form_detection():
     assert not looks_like_form("Catatan: keluarga datang ke kantor pada pagi hari dan bercerita panjang.\n" * 5)
 
 
+def test_form_detection_reads_an_empty_interviewer_field_before_text_as_a_heading():
+    # "Pewawancara :" with no value, followed by free text, is a section heading, not a turn
+    form = INTAKE.replace("C. KRONOLOGI\n", "Pewawancara :\n")
+    assert looks_like_form(form)
+    assert not looks_like_form(form.replace("Pewawancara :\n", "Pewawancara : Bagaimana awalnya?\n"))
+
+
 def test_manifest_flag_forces_or_forbids_form(write):
     path = write("f.txt", INTAKE)
     doc, _ = load_document(path, form=False)
