@@ -51,7 +51,8 @@ class Analysis:
     ----------
     corpus, codebook : the (redacted, when ``redacted``) corpus and the codebook.
     codings : the codings table the tables are built from (redacted offsets).
-    mentions : the cue mentions used for negation (or None).
+    mentions : the cue mentions used for negation (or None); when ``analyze`` found them
+        itself, only the negated ones that no exclusion cue cancelled.
     extracts : the selected codings with context (:func:`select_codings`).
     factors, factor_grid : the factor matrix, long and as the 2 x 2 grid.
     stages : the stage table.
@@ -160,8 +161,8 @@ def analyze(
     ----------
     corpus, codebook : what to analyse and with which codes.
     codings : a codings table; when None the corpus is auto-coded with
-        :func:`qualkit.code` (and negated mentions found with
-        :func:`qualkit.coding.auto.find_mentions`).
+        :func:`qualkit.code`, and its negated mentions (counter-evidence) are found with
+        :func:`qualkit.coding.auto.find_mentions`.
     mentions : cue mentions with a ``negated`` column (marks findings as contested).
     redact : redact personal data (names, NIK, phones, addresses) before any table is
         built, so that quotes are redacted; ``redactor`` is an unfitted redactor to use
@@ -185,7 +186,8 @@ def analyze(
             except ImportError:
                 find_mentions = None
             if find_mentions is not None:
-                mentions = find_mentions(corpus, codebook)
+                found = find_mentions(corpus, codebook)
+                mentions = found[found["negated"] & ~found["excluded"]].reset_index(drop=True)
     fitted = None
     if redact:
         if redactor is None:
