@@ -64,7 +64,7 @@ from qualkit.analysis._common import (
 from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus
 from qualkit.errors import QualkitError
-from qualkit.coding.frame import validate_codings
+from qualkit.coding.frame import CODING_COLUMNS, METHODS, validate_codings
 
 EXTRACT_COLUMNS = (
     "passage_id", "doc_id", "code_id", "start", "end", "speaker", "role", "source_type",
@@ -104,6 +104,48 @@ def _check_values(name: str, given: tuple[str, ...] | None, known: Iterable[str]
         )
 
 
+def _needs_validation(codings: pd.DataFrame) -> bool:
+    """False when :func:`validate_codings` would only copy and sort ``codings``: every
+    column present, int64 offsets, known methods, ``start <= end``."""
+    return not (
+        all(c in codings.columns for c in CODING_COLUMNS)
+        and all(codings[c].dtype == "int64" for c in ("start", "end"))
+        and bool(codings["method"].isin(METHODS).all())
+        and not bool((codings["start"] > codings["end"]).any())
+    )
+
+
+def _as_objects(column: pd.Series) -> np.ndarray:
+    """A column as an object array, as ``astype(object)`` gives it; repeated values of
+    other dtypes share one object."""
+    if column.dtype == object:
+        return column.to_numpy()
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return pd.Series(uniques).astype(object).to_numpy()[codes]
+
+
+def _sort_keys(values: np.ndarray) -> np.ndarray:
+    """Integer keys ordering ``values`` as ``sort_values`` does (missing values last)."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
+
+
+def _passage_context(corpus: Corpus) -> pd.DataFrame:
+    """Per passage, in corpus order and indexed by id: ``p_start, p_end``, the passage's
+    :data:`_PASSAGE_CONTEXT` (as ``corpus.passages_frame()`` types them) and ``p_text``
+    (the corpus's own strings)."""
+    by_id = {d.id: d for d in corpus.documents}
+    rows = [
+        (p.id, p.start, p.end, p.speaker, p.role, by_id[p.doc_id].source_type,
+         by_id[p.doc_id].informant_group, by_id[p.doc_id].case_id, by_id[p.doc_id].language)
+        for p in corpus.passages
+    ]
+    frame = pd.DataFrame(rows, columns=["passage_id", "p_start", "p_end", *_PASSAGE_CONTEXT])
+    frame = frame.astype({"p_start": "int64", "p_end": "int64"}).set_index("passage_id")
+    frame["p_text"] = pd.Series([p.text for p in corpus.passages], dtype=object, index=frame.index)
+    return frame
+
+
 def select_codings(
     codings: pd.DataFrame,
     corpus: Corpus,
@@ -133,17 +175,22 @@ def select_codings(
 
     >>> select_codings(codings, corpus, book, facets={"factor": "supporting"})  # doctest: +SKIP
     """
-    codings = validate_codings(codings)
+    if _needs_validation(codings):
+        codings = validate_codings(codings)
     known_codes = [c.id for c in codebook.codes]
-    unknown = sorted(set(codings["code_id"]) - set(known_codes))
+    code_ids = _as_objects(codings["code_id"])
+    code_ix, code_values = pd.factorize(code_ids)
+    code_pos = pd.Index(known_codes).get_indexer(code_values)  # position in the codebook
+    unknown = sorted(set(code_values[code_pos < 0]))
     if unknown:
         raise QualkitError(
             f"codings use code(s) not in codebook {codebook.name!r}: {unknown[:10]}",
             path=codebook.path,
             hint="analyse the codings with the codebook that produced them, or drop those rows",
         )
-    passages = corpus.passages_frame().drop(columns="text").set_index("passage_id")
-    where = passages.index.get_indexer(codings["passage_id"])
+    passages = _passage_context(corpus)
+    pid_ix, pid_values = pd.factorize(codings["passage_id"])
+    where = passages.index.get_indexer(pid_values)[pid_ix]
     missing = sorted(set(codings["passage_id"][where < 0])) if (where < 0).any() else []
     if missing:
         raise QualkitError(
@@ -151,7 +198,7 @@ def select_codings(
             hint="pass the corpus the codings were made on (same unit, same redaction)",
         )
 
-    # -- filters on codes -----------------------------------------------------------
+    # -- filters on codes, then on the passage and document context --------------------
     keep_codes = set(known_codes)
     code_filter = as_tuple(codes)
     if code_filter is not None:
@@ -167,16 +214,8 @@ def select_codings(
         _check_values(f"facets[{facet!r}]", values, facet_values(codebook, facet),
                       f"use values of the facet {facet!r}")
         keep_codes &= {c for c in known_codes if codebook.facet(c, facet) in values}
-    frame = codings[codings["code_id"].isin(keep_codes)]
-
-    # -- join the passage and document context ---------------------------------------
-    rows = passages.index.get_indexer(frame["passage_id"])
-    context = passages[[*_PASSAGE_CONTEXT, "start", "end"]].iloc[rows]
-    context = context.rename(columns={"start": "p_start", "end": "p_end"})
-    texts = [p.text for p in corpus.passages]  # the corpus's own strings: shared, not copied
-    context["p_text"] = pd.Series([texts[i] for i in rows.tolist()], dtype=object, index=context.index)
-    frame = pd.concat([frame.reset_index(drop=True), context.reset_index(drop=True)], axis=1)
-
+    keep = np.isin(code_pos, [known_codes.index(c) for c in keep_codes])[code_ix]
+    keep_passage = np.ones(len(passages), dtype=bool)
     docs = corpus.documents_frame()
     for name, given, column in (
         ("source_types", as_tuple(source_types), "source_type"),
@@ -187,38 +226,52 @@ def select_codings(
             continue
         _check_values(name, given, docs[column].dropna() if len(docs) else (),
                       f"use {column} values found in the corpus")
-        frame = frame[frame[column].isin(given)]
+        keep_passage &= passages[column].isin(given).to_numpy()
     if not include_interviewer:
-        frame = frame[frame["role"].isna() | (frame["role"] != "interviewer")]
-    if frame.empty:
+        role = passages["role"]
+        keep_passage &= (role.isna() | (role != "interviewer")).to_numpy()
+    rows = np.flatnonzero(keep & keep_passage[where])
+    if not len(rows):
         return empty_extracts(codebook)
 
+    # -- sort by doc_id, start, end, code_id, coder (stable) ---------------------------
+    doc_ids = _as_objects(codings["doc_id"].iloc[rows])
+    coders = _as_objects(codings["coder"].iloc[rows])
+    starts = codings["start"].to_numpy()[rows]
+    ends = codings["end"].to_numpy()[rows]
+    order = np.lexsort((_sort_keys(coders), _sort_keys(code_ids[rows]), ends, starts,
+                        _sort_keys(doc_ids)))
+    rows, doc_ids, coders, starts, ends = rows[order], doc_ids[order], coders[order], starts[order], ends[order]
+    at = where[rows]
+
     # -- quote: the passage, widened to the evidence span -----------------------------
-    starts, ends = frame["start"].to_numpy(dtype="int64"), frame["end"].to_numpy(dtype="int64")
-    q_starts = frame["p_start"].to_numpy(dtype="int64").copy()
-    q_ends = frame["p_end"].to_numpy(dtype="int64").copy()
-    quotes = frame["p_text"].tolist()
-    doc_ids = frame["doc_id"].tolist()
+    q_starts = passages["p_start"].to_numpy()[at]
+    q_ends = passages["p_end"].to_numpy()[at]
+    quotes = passages["p_text"].to_numpy()[at]
     for i in np.flatnonzero((starts < q_starts) | (ends > q_ends)).tolist():  # manual codings
         text = corpus.document(doc_ids[i]).text
         q_starts[i] = min(q_starts[i], starts[i])
         q_ends[i] = min(max(q_ends[i], ends[i]), len(text))
         quotes[i] = text[q_starts[i]:q_ends[i]]
-    names = {c.id: c.name for c in codebook.codes}
-    code_ids = frame["code_id"].tolist()
-    frame = frame.assign(
-        quote=pd.Series(quotes, dtype=object, index=frame.index), quote_start=q_starts,
-        quote_end=q_ends, code_name=pd.Series([names[c] for c in code_ids], dtype=object,
-                                              index=frame.index), n_merged=1,
-    )
-    out = frame[list(EXTRACT_COLUMNS)].copy()
+    spans = _as_objects(codings["spans"].iloc[rows].fillna(""))
+
+    def objects(values: np.ndarray) -> pd.Series:
+        return pd.Series(values, dtype=object, copy=False)
+
+    in_book = code_pos[code_ix[rows]]
+    columns = {
+        "passage_id": objects(pid_values.astype(object).to_numpy()[pid_ix[rows]]),
+        "doc_id": objects(doc_ids), "code_id": objects(code_ids[rows]), "start": starts, "end": ends,
+        **{c: passages[c].iloc[at].reset_index(drop=True) for c in _PASSAGE_CONTEXT},
+        "quote": objects(quotes), "quote_start": q_starts, "quote_end": q_ends,
+        "code_name": objects(np.array([c.name for c in codebook.codes], dtype=object)[in_book]),
+        "coder": objects(coders), "method": objects(_as_objects(codings["method"].iloc[rows])),
+        "spans": objects(spans), "n_merged": np.ones(len(rows), dtype="int64"),
+    }
     for facet in facet_names(codebook):
-        values = {c.id: codebook.facet(c.id, facet) for c in codebook.codes}
-        out[facet_column(facet)] = pd.Series([values[c] for c in code_ids], dtype=object,
-                                             index=out.index)
-    out = out.sort_values(["doc_id", "start", "end", "code_id", "coder"], kind="stable")
-    return out.reset_index(drop=True).astype({"quote_start": "int64", "quote_end": "int64",
-                                              "n_merged": "int64"})
+        values = np.array([codebook.facet(c.id, facet) for c in codebook.codes] + [None], dtype=object)
+        columns[facet_column(facet)] = objects(values[in_book])
+    return pd.DataFrame(columns, copy=False)  # not consolidated: no copy of the columns
 
 
 def _splice(pieces: list[tuple[int, int, str]]) -> str:

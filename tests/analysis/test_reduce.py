@@ -88,6 +88,16 @@ def test_manual_coding_beyond_its_passage_widens_the_quote(corpus, book):
     assert corpus.document(V).text[ex.loc[0, "quote_start"]:ex.loc[0, "quote_end"]] == ex.loc[0, "quote"]
 
 
+
+def test_extracts_do_not_depend_on_the_codings_order_or_dtypes(corpus, book, codings):
+    codings = codings.assign(spans=codings["spans"].where(codings["code_id"] != "gov", ""))
+    want = select_codings(codings, corpus, book, include_interviewer=True)
+    shuffled = codings.sample(frac=1, random_state=1)  # unsorted, with a shuffled index
+    as_text = shuffled.astype({c: "str" for c in ("passage_id", "doc_id", "spans", "coder", "method")})
+    as_text.loc[as_text["spans"] == "", "spans"] = None  # missing spans read as ""
+    for given in (shuffled, as_text, shuffled.astype({"start": "int32"})):  # the last is validated
+        pd.testing.assert_frame_equal(select_codings(given, corpus, book, include_interviewer=True), want)
+
 # -- merge_evidence ---------------------------------------------------------------------
 
 def _sentence_corpus() -> Corpus:
