@@ -491,8 +491,11 @@ class Redactor:
                     self._add_literal(literals, f.value, "address", doc.id)
                 elif _BIRTH_FIELD.match(f.label) and "birth" in self.patterns:
                     self._add_literal(literals, f.value, "birth", doc.id)
+        person_label: dict[str, bool] = {}  # a transcript repeats its few speaker labels
         for p in corpus.passages:
-            if p.speaker and _looks_like_person_label(p.speaker):
+            if p.speaker and p.speaker not in person_label:
+                person_label[p.speaker] = _looks_like_person_label(p.speaker)
+            if p.speaker and person_label[p.speaker]:
                 doc = corpus.document(p.doc_id)
                 group = "interviewer" if p.role == "interviewer" else doc.informant_group
                 add(p.speaker, group, p.doc_id)
@@ -775,13 +778,19 @@ class Redactor:
                 source_path=self.redact_id(doc.source_path) if doc.source_path else doc.source_path,
                 metadata=self._redact_metadata(doc.metadata), fields=tuple(fields), removed=(),
             ))
+            same_text = not edits and new_id == doc.id
             for p in corpus.passages_of(doc.id):
+                speaker = label(p.speaker) if p.speaker else p.speaker
+                section = label(p.section) if p.section else p.section
+                if same_text and speaker == p.speaker and section == p.section:
+                    passages.append(p)  # nothing in it to redact: shared, not copied
+                    continue
                 s, e = omap.start(p.start), omap.end(p.end)
                 passages.append(replace(
                     p, doc_id=new_id, id=_move_id(p.id, doc.id, new_id), start=s, end=e,
-                    text=new_text[s:e], speaker=label(p.speaker) if p.speaker else p.speaker,
+                    text=new_text[s:e], speaker=speaker,
                     parent_id=_move_id(p.parent_id, doc.id, new_id) if p.parent_id else p.parent_id,
-                    section=label(p.section) if p.section else p.section,
+                    section=section,
                 ))
         problems = tuple(LoadProblem(path=self.redact_id(pr.path), message=self.redact_text(pr.message),
                                      skipped=pr.skipped) for pr in corpus.problems)
@@ -826,9 +835,22 @@ class Redactor:
                 ends[rows] = maps[d].end_many(ends[rows])
             out["start"], out["end"] = starts, ends
         if "spans" in out.columns:
-            moved = {d: maps[d] for d in edited}
-            out["spans"] = [_move_spans(sp, maps[d]) if d in moved or not _plain_spans(sp) else sp
-                            for d, sp in zip(doc_ids.tolist(), out["spans"].tolist())]
+            spans = out["spans"].tolist()
+            moved = np.zeros(len(spans), dtype=bool)
+            for d in edited:
+                rows = rows_of[d]
+                moved[rows] = True
+                for i in rows.tolist():
+                    spans[i] = _move_spans(spans[i], maps[d])
+            kept = np.flatnonzero(~moved).tolist()
+            plain = _all_plain([spans[i] for i in kept])
+            if not plain:  # normalise (or reject) spans written by hand
+                identity = OffsetMap.from_edits(())
+                for i in kept:
+                    if not _plain_spans(spans[i]):
+                        spans[i] = _move_spans(spans[i], identity)
+            if edited or not plain:
+                out["spans"] = spans
         if "passage_id" in out.columns:
             renamed = {d: n for d, n in new_ids.items() if n != d}
             if renamed:
@@ -888,6 +910,26 @@ _PLAIN_SPANS = re.compile(r"(?:0|[1-9]\d*)-(?:0|[1-9]\d*)(?:;(?:0|[1-9]\d*)-(?:0
 def _plain_spans(spans: Any) -> bool:
     """True when :func:`_move_spans` with an identity map would return ``spans`` as is."""
     return not isinstance(spans, str) or not spans.strip() or _PLAIN_SPANS.fullmatch(spans) is not None
+
+
+def _all_plain(values: list[Any]) -> bool:
+    """``all(_plain_spans(v) for v in values)``, checked on all values at once: joined by
+    ``;`` they must read ``N-N;N-N;...;N-N`` (numbers without leading zeros)."""
+    texts = [v for v in values if isinstance(v, str) and v.strip()]
+    if not texts:
+        return True
+    joined = ";".join(texts)
+    if not joined.isascii():
+        return False
+    b = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    digit = (b >= ord("0")) & (b <= ord("9"))
+    seps = b[~digit]
+    if not (digit[0] and digit[-1]) or (~digit[1:] & ~digit[:-1]).any() or len(seps) % 2 == 0:
+        return False
+    if (seps[0::2] != ord("-")).any() or (seps[1::2] != ord(";")).any():
+        return False
+    first = digit & np.concatenate(([True], ~digit[:-1]))  # the first digit of a number
+    return not (first[:-1] & (b[:-1] == ord("0")) & digit[1:]).any()
 
 
 def _move_spans(spans: Any, omap: OffsetMap) -> Any:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from qualkit.corpus import Corpus, Document, FormField, Passage
 from qualkit.errors import NotFittedError, QualkitError
-from qualkit.privacy import MAPPING_WARNING, OffsetMap, Redactor, redact_frame
+from qualkit.privacy import MAPPING_WARNING, OffsetMap, Redactor, _all_plain, _plain_spans, redact_frame
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -215,6 +215,18 @@ def test_transform_codings_moves_spans_onto_redacted_text():
         r.transform_codings(codings.assign(doc_id="other.txt"))
 
 
+def test_transform_codings_normalises_hand_written_spans_in_documents_without_edits():
+    corpus = _corpus(("a.txt", "Saya takut pulang.", {}), ("b.txt", "Tidak ada nama di sini.", {}))
+    r = Redactor().fit(corpus)
+    codings = pd.DataFrame({"passage_id": ["a.txt#p1", "b.txt#p1", "b.txt#p1"],
+                            "doc_id": ["a.txt", "b.txt", "b.txt"], "code_id": ["x", "x", "y"],
+                            "start": [0, 0, 6], "end": [4, 5, 9], "spans": ["0-4", " 0-5 ; 06-9", None]})
+    assert r.transform_codings(codings)["spans"].fillna("").tolist() == ["0-4", "0-5;6-9", ""]
+    assert r.transform_codings(codings.iloc[[0, 2]])["spans"].fillna("").tolist() == ["0-4", ""]
+    with pytest.raises(QualkitError, match="bad span"):
+        r.transform_codings(codings.assign(spans=["0-4", "0-5;x", None]))
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(["Sari", "Sari Dewi", "0812-3456-7890", "3201234567890001",
                                  "a@b.id", "Jl. Mawar No. 3", "kata", "  ", "\n", "é", "X 1234567",
@@ -307,3 +319,10 @@ def test_demo_corpus_has_no_planted_personal_data_after_redaction():
     leaked = [s for s in planted  # whole words: "Agus" must not flag "Agustus"
               if re.search(rf"(?<![^\W_]){re.escape(s)}(?![^\W_])", blob, re.IGNORECASE)]
     assert not leaked, f"planted personal data left after redaction: {leaked}"
+
+
+@given(st.lists(st.one_of(st.none(), st.just(""), st.just(" "),
+                          st.from_regex(r"\A(?:0|[1-9][0-9]{0,3})-(?:0|[1-9][0-9]{0,3})(?:;(?:0|[1-9][0-9]{0,3})-(?:0|[1-9][0-9]{0,3}))*\Z"),
+                          st.text(alphabet="0123456789-; ", max_size=12)), max_size=8))
+def test_all_plain_spans_agrees_with_the_check_of_each_value(values):
+    assert _all_plain(values) == all(_plain_spans(v) for v in values)
