@@ -436,34 +436,39 @@ def representative_quotes(
     rows: list[dict] = []
     if extracts.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in QUOTE_COLUMNS})
-    codes_in_order = list(dict.fromkeys(extracts["code_id"]))
-    if codebook is not None:
-        codes_in_order = code_order(codebook, codes_in_order)
     # Candidates of every code at once: one per (doc, quote span), non-blank, ordered as
     # the greedy choice breaks ties (role, readable length, doc_id, offset; then the
     # quote's end). Each pick then only needs the novelty of the remaining candidates,
-    # computed with numpy from factorised values.
-    cands = extracts.drop_duplicates(["code_id", "doc_id", "quote_start", "quote_end"])
-    lengths = np.array([len(str(q).strip()) for q in cands["quote"].tolist()], dtype="int64")
-    cands = cands[lengths > 0]
-    lengths = lengths[lengths > 0]
-    scores = {int(n): -round(_length_score(int(n), max_chars), 6) for n in np.unique(lengths)}
-    role = cands["role"].astype(object)
-    role_rank = np.where(role.to_numpy() == "informant", 0, np.where(role.isna().to_numpy(), 1, 2))
-    doc_ids = cands["doc_id"]
+    # computed with numpy from factorised values; only the picked rows are read whole.
+    doc_ids = extracts["doc_id"]
     doc_codes, doc_values = pd.factorize(doc_ids if pd.api.types.is_string_dtype(doc_ids)
                                          else doc_ids.astype(object).map(str), sort=True)
-    order = np.lexsort((cands["quote_end"].to_numpy(), cands["quote_start"].to_numpy(), doc_codes,
-                        np.array([scores[int(n)] for n in lengths]), role_rank))
-    cands = cands.iloc[order]
-    doc_codes = doc_codes[order]
-    group_codes, _ = pd.factorize(cands["informant_group"].astype(object))  # -1: missing
-    type_codes, _ = pd.factorize(cands["source_type"].astype(object), use_na_sentinel=False)
-    by_code = cands.groupby(cands["code_id"].astype(object), sort=False).indices
+    code_codes, code_values = pd.factorize(extracts["code_id"].astype(object))
+    codes_in_order = list(code_values)  # in order of first appearance
+    if codebook is not None:
+        codes_in_order = code_order(codebook, codes_in_order)
+    q_starts, q_ends = extracts["quote_start"].to_numpy(), extracts["quote_end"].to_numpy()
+    first = ~pd.DataFrame({"c": code_codes, "d": doc_codes, "s": q_starts, "e": q_ends}).duplicated().to_numpy()
+    text_codes, texts = pd.factorize(extracts["quote"], use_na_sentinel=False)
+    lengths = np.array([len(str(q).strip()) for q in texts], dtype="int64")[text_codes]
+    cands = np.flatnonzero(first & (lengths > 0))  # rows of extracts
+    lengths, inverse = np.unique(lengths[cands], return_inverse=True)
+    scores = np.array([-round(_length_score(int(n), max_chars), 6) for n in lengths])[inverse]
+    role = extracts["role"].iloc[cands]
+    informant = (role == "informant").to_numpy(dtype=bool, na_value=False)
+    role_rank = np.where(informant, 0, np.where(role.isna().to_numpy(), 1, 2))
+    cands = cands[np.lexsort((q_ends[cands], q_starts[cands], doc_codes[cands], scores, role_rank))]
+    doc_codes, code_codes = doc_codes[cands], code_codes[cands]
+    group_codes, _ = pd.factorize(extracts["informant_group"].iloc[cands])  # -1: missing
+    type_codes, _ = pd.factorize(extracts["source_type"].iloc[cands], use_na_sentinel=False)
+    by_code = np.argsort(code_codes, kind="stable")
+    bounds = np.searchsorted(code_codes[by_code], np.arange(len(code_values) + 1))
+    code_number = {c: i for i, c in enumerate(code_values)}
     for code_id in codes_in_order:
-        where = by_code.get(code_id)
-        if where is None:
+        k = code_number.get(code_id)
+        if k is None:
             continue
+        where = by_code[bounds[k]:bounds[k + 1]]
         g, t, d = group_codes[where], type_codes[where], doc_codes[where]
         left = np.ones(len(where), dtype=bool)
         seen_g = np.zeros(max(int(group_codes.max(initial=-1)) + 2, 1), dtype=bool)
@@ -476,7 +481,7 @@ def representative_quotes(
             novelty[~left] = -1
             i = int(np.argmax(novelty))  # the first best: ties keep the candidate order
             left[i] = False
-            best = cands.iloc[int(where[i])].to_dict()
+            best = extracts.iloc[int(cands[where[i]])].to_dict()
             text = " ".join(str(best["quote"]).split())
             if text in seen_texts:
                 continue
