@@ -257,14 +257,20 @@ def _constant(value: Any, n: int) -> np.ndarray:
     return out
 
 
-def mentions_batch(passages: pd.DataFrame, compiled: Matcher) -> pd.DataFrame:
+def mentions_batch(passages: pd.DataFrame, compiled: Matcher, *,
+                   counter_evidence: bool = False) -> pd.DataFrame:
     """Every cue match in a passages frame (columns :data:`MENTION_COLUMNS`).
 
     ``negated``: a negator precedes the match; ``exclusion``: the match is of an
     exclusion cue; ``excluded``: an exclusion cue of the same code counts in the passage.
-    Rows are sorted by ``doc_id, start, end, code_id, cue``.
+    Rows are sorted by ``doc_id, start, end, code_id, cue``. With ``counter_evidence``
+    only the negated mentions that no exclusion cancels are kept (what triangulation
+    counts against a code).
     """
     m = _match_frame(passages, compiled)
+    if counter_evidence:
+        keep = m["negated"] & ~m["excluded"]
+        m = {k: v if k == "label_names" else v[keep] for k, v in m.items()}
     codes = np.asarray(compiled.code_ids, dtype=object)
     doc_ids = passages["doc_id"].to_numpy(dtype=object)
     code_rank = _ranks(codes)
@@ -406,9 +412,11 @@ def find_mentions(
     keep_roleless: bool = True,
     cache_dir: str | Path | None = "default",
     matcher: Matcher | None = None,
+    counter_evidence: bool = False,
 ) -> pd.DataFrame:
     """Every cue match: ``passage_id, doc_id, code_id, start, end, cue, negated,
-    excluded, exclusion`` (see :func:`mentions_batch`); same filters as :func:`code`.
+    excluded, exclusion`` (see :func:`mentions_batch`); same filters as :func:`code`;
+    ``counter_evidence``: only the negated mentions no exclusion cancels.
 
     >>> import qualkit
     >>> corpus = qualkit.load_corpus("data/demo")                                  # doctest: +SKIP
@@ -419,7 +427,7 @@ def find_mentions(
                          source_types=source_types, keep_roleless=keep_roleless)
     with _SESSION_LOCK:
         compiled = _matcher(book, matcher, cache_dir)
-        out = mentions_batch(passages, compiled)
+        out = mentions_batch(passages, compiled, counter_evidence=counter_evidence)
         compiled.save_caches()
     return out
 

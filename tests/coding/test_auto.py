@@ -101,6 +101,10 @@ def test_find_mentions_flags_negation_and_exclusion():
     notes = mentions.query("passage_id == 'o.txt#p1'")
     assert notes["excluded"].all() and notes["exclusion"].tolist() == [False, True]
     assert code(corpus, book, cache_dir=None).empty     # negated in one, excluded in the other
+    counter = find_mentions(corpus, book, cache_dir=None, counter_evidence=True)
+    expected = mentions[mentions["negated"] & ~mentions["excluded"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(counter, expected)
+    assert counter["passage_id"].tolist() == ["i.txt#p2"]
 
 
 def test_code_batch_is_pure_and_picklable():
