@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from qualkit.analysis._common import (
-    check_language, code_order, evidence_counts, facet_values, factor_codes, format_quote,
+    SEP, check_language, code_order, evidence_counts, facet_values, factor_codes, format_quote,
     format_quotes, is_missing, join_values, passage_keys,
 )
 from qualkit.analysis.reduce import facet_column, representative_quotes
@@ -290,18 +290,20 @@ def code_by(
         columns = sorted(found - {NONE_LABEL}) + ([NONE_LABEL] if NONE_LABEL in found else [])
     codes = code_order(codebook, frame["code_id"].unique().tolist())
     # distinct coded passages and documents per (code, value), on integer codes
-    rows, doc_ix, passage_ix = _coded_units(frame)
+    rows, doc_ix, unit_ix = _coded_units(frame)
     code_ix = _positions(frame["code_id"], codes)[rows]
     column_of = np.array([columns.index(v) if v in columns else -1 for v in labels], dtype="int64")
-    cell = code_ix * len(columns) + column_of[value_ix[rows]]
-    keep = column_of[value_ix[rows]] >= 0
-    units = pd.DataFrame({"cell": cell[keep], "doc": doc_ix[keep], "passage": passage_ix[keep]})
+    column_ix = column_of[value_ix[rows]]
+    keep = column_ix >= 0
+    cell = (code_ix * len(columns) + column_ix)[keep]
     size = len(codes) * len(columns)
-    n = np.bincount(units.drop_duplicates()["cell"].to_numpy(), minlength=size)
-    d = np.bincount(units.drop_duplicates(["cell", "doc"])["cell"].to_numpy(), minlength=size)
+    n, d = np.zeros(size, dtype="int64"), np.zeros(size, dtype="int64")
+    for counts, values in ((n, unit_ix), (d, doc_ix)):
+        present, k = _distinct_counts(cell, values[keep])
+        counts[present] = k
     records = pd.DataFrame({"code_id": np.repeat(np.array(codes, dtype=object), len(columns)),
                             by: np.tile(np.array(columns, dtype=object), len(codes)),
-                            "codings": n[:size], "documents": d[:size]})
+                            "codings": n, "documents": d})
     tidy = records[["code_id", by, "codings", "documents"]]
     tidy = tidy.astype({"codings": "int64", "documents": "int64"})
     return tidy if long else _wide(tidy, by, codes, columns)
@@ -339,19 +341,35 @@ def _positions(column: pd.Series, order: list[str]) -> np.ndarray:
     return np.array([where.get(v, -1) for v in labels], dtype="int64")[ix]
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array, by sorting (numpy's hash-based
+    ``np.unique`` is slow on millions of distinct values)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def _distinct_counts(groups: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The groups present (sorted, non-negative integers) and how many distinct values
+    each has."""
+    base = int(values.max(initial=0)) + 1
+    return np.unique(_distinct(groups * base + values) // base, return_counts=True)
+
+
 def _coded_units(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The coded passages of codings or extracts: ``(row, doc, passage)`` integer codes,
-    one entry per row and passage (merged ``;``-joined passage ids split)."""
+    """The coded passages of codings or extracts: ``(row, doc, unit)`` integer codes,
+    one entry per row and passage (merged ``;``-joined passage ids split); ``unit``
+    numbers the distinct ``(doc_id, passage_id)``."""
     doc_ix, _ = _text_codes(frame["doc_id"])
-    pids = frame["passage_id"]
-    if pids.astype(str).str.contains(";", regex=False).any():
-        split = pids.astype(str).str.split(";").reset_index(drop=True).explode()
-        rows = split.index.to_numpy(dtype="int64")
-        passage_ix, _ = _text_codes(split.reset_index(drop=True))
-    else:
-        rows = np.arange(len(frame), dtype="int64")
-        passage_ix, _ = _text_codes(pids)
-    return rows, doc_ix[rows], passage_ix
+    rows = np.arange(len(frame), dtype="int64")
+    passage_ix, labels = _text_codes(frame["passage_id"])
+    if any(SEP in label for label in labels):
+        split = pd.Series(labels, dtype=object).str.split(SEP).explode()  # index: label
+        parts = pd.DataFrame({"label": split.index, "part": _text_codes(split)[0]})
+        pairs = pd.DataFrame({"row": rows, "label": passage_ix}).merge(parts, on="label")
+        rows, passage_ix = pairs["row"].to_numpy(), pairs["part"].to_numpy()
+    doc_ix = doc_ix[rows]
+    unit_ix, _ = pd.factorize(doc_ix * (int(passage_ix.max(initial=0)) + 1) + passage_ix)
+    return rows, doc_ix, unit_ix
 
 
 def _units(codings: pd.DataFrame, window: int | None) -> dict[str, list[tuple]]:
@@ -380,19 +398,18 @@ def _passage_cooccurrence(codings: pd.DataFrame, codes: list[str]) -> tuple[pd.D
     the pairs of codes applied to one passage are found by comparing each coded
     passage's rows at offsets 1, 2, ... (rows sorted by passage, then code), and counted
     as integer keys."""
-    rows, doc_ix, passage_ix = _coded_units(codings)
+    rows, doc_ix, unit_ix = _coded_units(codings)
     n = len(codes)
     code_ix = _positions(codings["code_id"], codes)[rows]
-    units = pd.DataFrame({"code": code_ix, "doc": doc_ix, "passage": passage_ix}).drop_duplicates()
-    code_ix, doc_ix = units["code"].to_numpy(), units["doc"].to_numpy()
-    passage_ix = units["passage"].to_numpy()
-    passage_ix = doc_ix * (int(passage_ix.max(initial=0)) + 1) + passage_ix  # (doc, passage)
-    order = np.lexsort((code_ix, passage_ix))
-    code_ix, doc_ix, passage_ix = code_ix[order], doc_ix[order], passage_ix[order]
+    doc_of_unit = np.zeros(int(unit_ix.max(initial=-1)) + 1, dtype="int64")
+    doc_of_unit[unit_ix] = doc_ix
+    units = _distinct(unit_ix * n + code_ix)  # one per (passage, code), sorted so
+    unit_ix, code_ix = units // n, units % n
+    doc_ix = doc_of_unit[unit_ix]
     diag = np.bincount(code_ix, minlength=n)
     keys, docs = [], []
     for step in range(1, len(code_ix)):
-        same = passage_ix[step:] == passage_ix[:-step]
+        same = unit_ix[step:] == unit_ix[:-step]
         if not same.any():
             break  # rows of one passage are contiguous: no longer run exists
         first, second = code_ix[:-step][same], code_ix[step:][same]
@@ -401,8 +418,7 @@ def _passage_cooccurrence(codings: pd.DataFrame, codes: list[str]) -> tuple[pd.D
     key = np.concatenate(keys) if keys else np.zeros(0, dtype="int64")
     doc = np.concatenate(docs) if docs else np.zeros(0, dtype="int64")
     pair_keys, counts = np.unique(key, return_counts=True)
-    doc_pairs = np.unique(key * (int(doc.max(initial=0)) + 1) + doc)
-    doc_counts = np.unique(doc_pairs // (int(doc.max(initial=0)) + 1), return_counts=True)[1]
+    doc_counts = _distinct_counts(key, doc)[1]
     first, second = pair_keys // n, pair_keys % n
     out = pd.DataFrame({"code_id": [codes[i] for i in first.tolist()],
                         "co_code_id": [codes[i] for i in second.tolist()],

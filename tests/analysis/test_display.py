@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis_fixtures import build_codebook, build_corpus, coding
 from qualkit.analysis import (
     FACTOR_COLUMNS, STAGE_COLUMNS, code_by, cooccurrence, factor_matrix, factor_matrix_wide,
-    select_codings, stage_table,
+    merge_evidence, select_codings, stage_table,
 )
 from qualkit.codebook.model import Code
 from qualkit.coding.frame import codings_frame
@@ -146,3 +147,19 @@ def test_two_coders_on_one_passage_count_once():
     fear = factor_matrix(ex, book).set_index("code_id").loc["fear"]
     assert (fear["codings"], fear["documents"]) == (1, 1)
     assert code_by(ex, by="source_type").loc["fear", "interview"] == 1
+
+
+def test_merged_extracts_count_every_passage_they_join(corpus, book, codings):
+    d = "documents/intake_01.txt"
+    more = codings_frame([coding(corpus, f"{d}#p2", "ctx_scam", "korban")])
+    extracts = select_codings(pd.concat([codings, more], ignore_index=True), corpus, book)
+    merged = merge_evidence(extracts, corpus=corpus)
+    assert (merged["passage_id"] == f"{d}#p1;{d}#p2").sum() == 2  # both codes merged
+    for by in ("source_type", "informant_group", "case_id"):
+        pd.testing.assert_frame_equal(code_by(merged, corpus, by=by, long=True),
+                                      code_by(extracts, corpus, by=by, long=True))
+    pd.testing.assert_frame_equal(cooccurrence(merged, codebook=book), cooccurrence(extracts, codebook=book))
+    long = cooccurrence(merged, codebook=book, long=True)
+    pd.testing.assert_frame_equal(long, cooccurrence(extracts, codebook=book, long=True))
+    pair = long.set_index(["code_id", "co_code_id"]).loc[("docs_missing", "ctx_scam")]
+    assert (pair["codings"], pair["documents"]) == (2, 1)
