@@ -83,7 +83,7 @@ from collections import defaultdict
 import pandas as pd
 
 from qualkit.analysis._common import (
-    check_language, evidence_counts, factor_codes, format_quotes, is_missing, join_values,
+    SEP, check_language, evidence_counts, factor_codes, format_quotes, is_missing, join_values,
 )
 from qualkit.codebook.model import Code, Codebook
 from qualkit.corpus import SOURCE_TYPES, Corpus
@@ -182,15 +182,27 @@ def _negated_counts(mentions: pd.DataFrame | None, extracts: pd.DataFrame) -> di
         return {str(k): int(v) for k, v in neg.groupby("code_id").size().items()}
     if neg.empty:
         return {}
+    neg_ids, neg_codes = _as_text(neg["passage_id"]), neg["code_id"]
     # only the codes with negated mentions matter: look at their extracts alone
-    of_codes = extracts[extracts["code_id"].isin(neg["code_id"].unique())]
-    coded = {(p, c) for pid, c in zip(of_codes["passage_id"].tolist(), of_codes["code_id"].tolist())
-             for p in str(pid).split(";")}
-    counter: dict[str, set[str]] = defaultdict(set)
-    for pid, code_id in zip(neg["passage_id"], neg["code_id"]):
-        if (str(pid), code_id) not in coded:
-            counter[str(code_id)].add(str(pid))
-    return {k: len(v) for k, v in counter.items()}
+    of_codes = extracts["code_id"].isin(neg_codes.unique())
+    coded_ids, coded_codes = _as_text(extracts["passage_id"][of_codes]), extracts["code_id"][of_codes]
+    if any(SEP in p for p in coded_ids.unique()):  # merged extracts: one row per passage
+        coded_ids = coded_ids.str.split(SEP).explode()
+        coded_codes = coded_codes.loc[coded_ids.index]
+    hit = _pairs(neg_ids, neg_codes).isin(_pairs(coded_ids, coded_codes))
+    missed = pd.DataFrame({"code_id": neg_codes[~hit].map(str).to_numpy(),
+                           "passage_id": neg_ids[~hit].to_numpy()}).drop_duplicates()
+    return {str(k): int(v) for k, v in missed.groupby("code_id", sort=False).size().items()}
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """The values as text (``str`` of each), a string column kept as it is."""
+    return values if pd.api.types.is_string_dtype(values) else values.map(str)
+
+
+def _pairs(passage_ids: pd.Series, code_ids: pd.Series) -> pd.MultiIndex:
+    """``(passage_id, code_id)`` pairs, compared as Python objects."""
+    return pd.MultiIndex.from_arrays([pd.Index(passage_ids, dtype=object), pd.Index(code_ids, dtype=object)])
 
 
 def triangulate(

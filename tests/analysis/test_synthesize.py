@@ -7,8 +7,8 @@ import pytest
 
 from analysis_fixtures import SPEC, build_codebook, build_corpus, coding
 from qualkit.analysis import (
-    CONCLUSION_COLUMNS, TRIANGULATION_COLUMNS, conclusions, representative_quotes,
-    select_codings, strength, triangulate,
+    CONCLUSION_COLUMNS, TRIANGULATION_COLUMNS, conclusions, merge_evidence,
+    representative_quotes, select_codings, strength, triangulate,
 )
 from qualkit.codebook.model import Code, Codebook
 from qualkit.coding.frame import codings_frame
@@ -134,6 +134,18 @@ def test_negated_mentions_make_a_finding_contested(extracts, book):
     with pytest.raises(QualkitError, match="negation_share"):
         triangulate(extracts, book, mentions=mentions, negation_share=0)
 
+
+
+def test_negated_mentions_in_a_merged_extract_count_as_coded(extracts, book):
+    merged = merge_evidence(extracts)
+    assert f"{D}#p1;{D}#p2" in set(merged["passage_id"])
+    mentions = pd.DataFrame({"passage_id": [f"{D}#p2", f"{D}#p1", f"{O}#p1", f"{O}#p1"],
+                             "code_id": ["docs_missing", "docs_missing", "docs_missing", "gov"],
+                             "negated": [True, True, True, True]})
+    for given in (mentions, mentions.astype({"passage_id": object, "code_id": "str"})):
+        for ev in (extracts, merged):
+            negated = triangulate(ev, book, mentions=given).set_index("code_id")["negated"]
+            assert (negated["docs_missing"], negated["gov"], negated["fear"]) == (1, 1, 0)
 
 def test_conclusions_in_english_and_indonesian(extracts, book):
     tri = triangulate(extracts, book)
