@@ -16,11 +16,12 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import defusedxml
 import defusedxml.ElementTree as DET
+import numpy as np
 
 from qualkit.errors import ExchangeError
 
@@ -50,6 +51,29 @@ def stable_guid(kind: str, key: str) -> str:
 
 _NAMESPACE_BYTES = QUALKIT_NAMESPACE.bytes
 _VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
+
+
+def stable_guids(kind: str, keys: Iterable[str]) -> list[str]:
+    """:func:`stable_guid` of many keys at once (the same GUIDs, in order): one C-level
+    SHA-1 per key, the version/variant bits and the hex layout done by numpy for all.
+
+    >>> stable_guids("code", ["fear", "hope"]) == [stable_guid("code", k) for k in ("fear", "hope")]
+    True
+    """
+    prefix = _NAMESPACE_BYTES + f"{kind}:".encode("utf-8")
+    digests = b"".join(map(_DIGEST, map(hashlib.sha1, map(prefix.__add__, map(str.encode, keys)))))
+    raw = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 20)[:, :16].copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x50  # version 5
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # variant 10
+    text = np.full((len(raw), 36), ord("-"), dtype=np.uint8)
+    text[:, _HEX_AT] = _HEX_DIGITS[np.stack([raw >> 4, raw & 0x0F], axis=2).reshape(len(raw), 32)]
+    joined = text.tobytes().decode("ascii")
+    return [joined[i:i + 36] for i in range(0, len(joined), 36)]
+
+
+_DIGEST = type(hashlib.sha1()).digest
+_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_HEX_AT = [i for i in range(36) if i not in (8, 13, 18, 23)]  # where the dashes are not
 
 
 def guid_key(value: str | None) -> str:

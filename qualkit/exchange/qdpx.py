@@ -35,6 +35,7 @@ import hashlib
 import io
 import itertools
 import json
+import operator
 import os
 import posixpath
 import re
@@ -58,7 +59,7 @@ from qualkit.exchange._archive import MAX_BYTES, MAX_RATIO, SafeZip
 from qualkit.exchange._text import SourceText, decode, position_model
 from qualkit.exchange._xml import (
     MARKER, PROJECT_NS, attr, child, children, guid_key, parse_xml, root_element, serialise,
-    split_marker, stable_guid, sub, text_of, with_marker,
+    split_marker, stable_guid, stable_guids, sub, text_of, with_marker,
 )
 from qualkit.exchange.qdc import add_codes, add_sets, code_guid, read_code_tree
 
@@ -175,7 +176,7 @@ def _doc_data(doc: Document, corpus: Corpus) -> dict[str, Any]:
 def _check_codings(frame: pd.DataFrame, corpus: Corpus, codebook: Codebook, where: str) -> None:
     known_docs = {d.id: len(d.text) for d in corpus.documents}
     # find the offending rows column-wise, then describe (at most) the first ten of them
-    lengths = frame["doc_id"].map(known_docs)
+    lengths = pd.Series(_per_value(frame["doc_id"].to_numpy(dtype=object), known_docs.get), dtype=float)
     starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
     bad = (lengths.isna().to_numpy()
            | ~((0 <= starts) & (starts <= ends) & (ends <= lengths.fillna(-1).to_numpy()))
@@ -233,7 +234,7 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
     frame = validate_codings(codings) if codings is not None and len(codings) else None
     if frame is not None:
         _check_codings(frame, corpus, codebook, where)
-    coders = list(dict.fromkeys(frame["coder"].astype(str))) if frame is not None else []
+    coders = list(pd.unique(frame["coder"].astype(str))) if frame is not None else []
     for extra in users or {}:
         if extra not in coders:
             coders.append(extra)
@@ -272,7 +273,7 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
     coded: list[str] = []  # documents with selections, in order (a placeholder each)
     if corpus.documents:
         sources_el = sub(root, "Sources")
-        has_codings = set(frame["doc_id"]) if frame is not None else set()
+        has_codings = set(pd.unique(frame["doc_id"])) if frame is not None else set()
         for doc in corpus.documents:
             guid = source_guid(doc.id)
             files[f"sources/{guid}.txt"] = doc.text.encode("utf-8")
@@ -297,10 +298,11 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
     # serialise() would lay them out, and the Notes they refer to go after the Sources.
     skeleton = serialise(root).decode("utf-8")
     pieces = _PLACEHOLDER_RE.split(skeleton)
-    by_doc = _selection_rows(frame, coded) if frame is not None else {}
 
     def write_zip(tmp: Path) -> None:
         notes: list[tuple[str, str, str]] = []  # (guid, coder guid, text)
+        selections = itertools.groupby(_selections_xml(frame, coded, notes) if frame is not None else (),
+                                       key=operator.itemgetter(0))
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
             # compression of the (large) project.qde runs in a second thread
             with z.open(zip_entry("project.qde", level=_COMPRESS_LEVEL), "w", force_zip64=True) as fh, BackgroundWriter(fh) as out:
@@ -309,10 +311,10 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
                     if n == "notes":
                         out.write(_notes_xml(notes).encode("utf-8"))
                         text = text if notes else text[len("\n  "):]  # drop the empty line
-                    else:
-                        doc_id = coded[int(n)]
-                        for chunk in _selections_xml(doc_id, by_doc[doc_id], notes):
-                            out.write(chunk.encode("utf-8"))
+                    else:  # the next coded document's selections
+                        _, doc_pieces = next(selections)
+                        for i, (_, xml) in enumerate(doc_pieces):
+                            out.write(((_SELECTION_SEP if i else "") + xml).encode("utf-8"))
                     out.write(text.encode("utf-8"))
             for entry, data in files.items():
                 z.writestr(zip_entry(entry, level=_COMPRESS_LEVEL), data)
@@ -327,49 +329,119 @@ _COMPRESS_LEVEL = 1
 """zlib level of the archive: the fastest; project.qde is very repetitive XML."""
 
 
-def _selection_rows(frame: pd.DataFrame, doc_ids: list[str]) -> dict[str, list[tuple]]:
-    """Per document, its codings sorted by span (stable: codings of one span keep their
-    table order), as tuples ``start, end, code_id, coder, user GUID, code GUID``, the
-    JSON of ``passage_id, method, cue, confidence, spans, codebook_hash``, and ``memo``.
-    Values recur (one coder, a hundred codes, passages coded several times), so each
-    distinct value is encoded once."""
+SELECTION_BATCH = 20_000
+"""Codings turned into XML at a time (selections are never split across batches)."""
+
+_SELECTION = ('<PlainTextSelection guid="%s" startPosition="%s" endPosition="%s" creatingUser="%s">'
+              '\n        <Description>' + MARKER + '{"codings": [%s]}</Description>%s'
+              '\n      </PlainTextSelection>')
+_CODING_META = ('{"codebook_hash": %s, "confidence": %s, "cue": %s, "guid": "%s", "method": %s, '
+                '"passage_id": %s, "spans": %s}')
+_CODING = ('\n        <Coding guid="%s" creatingUser="%s">'
+           '\n          <CodeRef targetGUID="%s" />%s'
+           '\n        </Coding>')
+_NOTE_REF = '\n          <NoteRef targetGUID="%s" />'
+_SINGLE_SELECTION = _SELECTION % ("%s", "%s", "%s", "%s", _CODING_META, _CODING)
+_SELECTION_SEP = "\n      "
+"""How serialise() lays out PlainTextSelections inside a TextSource (the templates above:
+the JSON values in them are escaped for XML text already, the GUIDs need no escaping)."""
+
+
+def _selections_xml(frame: pd.DataFrame, doc_ids: list[str],
+                    notes: list[tuple[str, str, str]]) -> Iterator[tuple[int, str]]:
+    """The PlainTextSelections of the coded documents ``doc_ids`` (one per span, a Coding
+    per coding; a document's codings sorted by span, codings of one span in table order),
+    as ``(index in doc_ids, XML)`` pieces in document order; a document's pieces are
+    joined by :data:`_SELECTION_SEP`. Memos are added to ``notes`` as ``(GUID, user GUID,
+    text)``.
+
+    Column-wise: each distinct value is encoded once, then a batch of codings becomes
+    XML with one ``%`` format per coding and per selection, and GUIDs by
+    :func:`stable_guids`."""
     position = {d: i for i, d in enumerate(doc_ids)}
-    doc_pos = frame["doc_id"].map(position).to_numpy()
+    doc_pos = _per_value(frame["doc_id"].to_numpy(dtype=object), position.__getitem__).astype(np.int64)
     order = np.lexsort((frame["end"].to_numpy(), frame["start"].to_numpy(), doc_pos))
+    pos, starts, ends = doc_pos[order], frame["start"].to_numpy()[order], frame["end"].to_numpy()[order]
+    docs = np.array(doc_ids, dtype=object)[pos]
 
-    def column(name: str, encode: Any = None) -> list[Any]:
-        values = frame[name].to_numpy(dtype=object)[order].tolist()
-        if encode is None:
-            return values
-        done = _Memo(encode)  # text values recur: encoded once each
-        return [done[v] if type(v) is str else encode(v) for v in values]
+    def column(name: str) -> np.ndarray:
+        return frame[name].to_numpy(dtype=object)[order]
 
-    coders = column("coder")
-    rows = list(zip(
-        column("start"), column("end"), column("code_id"), coders,
-        [user_guid(str(c)) for c in coders], column("code_id", code_guid),
-        column("passage_id", _json), column("method", _json), column("cue", _json),
-        [_float_repr(float(v)) for v in column("confidence")], column("spans", _json),
-        column("codebook_hash", _json), column("memo"),
-    ))
-    bounds = np.flatnonzero(np.diff(doc_pos[order])) + 1
-    out: dict[str, list[tuple]] = {}
-    for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), len(rows)]):
-        if hi > lo:
-            out[doc_ids[int(doc_pos[order[lo]])]] = rows[lo:hi]
-    return out
+    code_ids, coders, memos = column("code_id"), column("coder"), column("memo")
+    users = _per_value(coders, lambda c: user_guid(str(c)))
+    codes = _per_value(code_ids, code_guid)
+    book_hash, cue, method, passage, spans = (
+        _per_value(column(name), _xml_json) for name in ("codebook_hash", "cue", "method", "passage_id", "spans"))
+    confidence = _float_reprs(frame["confidence"].to_numpy(dtype=np.float64)[order])
+    has_memo = _per_value(memos, lambda m: bool(str(m).strip())).astype(bool)
+
+    first = np.ones(len(order), dtype=bool)  # the first coding of each selection
+    first[1:] = (pos[1:] != pos[:-1]) | (starts[1:] != starts[:-1]) | (ends[1:] != ends[:-1])
+    heads = np.flatnonzero(first)
+    # batches of about SELECTION_BATCH codings, each starting at a selection
+    cuts = np.searchsorted(heads, np.arange(0, len(order), SELECTION_BATCH))
+    edges = np.unique(np.append(heads[np.minimum(cuts, len(heads) - 1)], len(order)))
+    for lo, hi in itertools.pairwise(edges.tolist()):
+        batch = slice(lo, hi)
+        keys = list(map("%s:%s:%s:%s:%s".__mod__, zip(docs[batch], starts[batch].tolist(), ends[batch].tolist(),
+                                                       code_ids[batch], coders[batch])))
+        _number_repeats(keys)
+        guids = stable_guids("coding", keys)
+        user = users[batch].tolist()
+        note_refs = [""] * len(keys)
+        for i in np.flatnonzero(has_memo[batch]).tolist():
+            note = stable_guid("note", guids[i])
+            note_refs[i] = _NOTE_REF % note
+            notes.append((note, user[i], str(memos[lo + i])))
+        at = heads[(heads >= lo) & (heads < hi)]
+        keys = list(map("%s:%s:%s".__mod__, zip(docs[at], starts[at].tolist(), ends[at].tolist())))
+        selection = [stable_guids("selection", keys), starts[at].tolist(), ends[at].tolist(), users[at].tolist()]
+        meta = [book_hash[batch].tolist(), confidence[batch].tolist(), cue[batch].tolist(), guids,
+                method[batch].tolist(), passage[batch].tolist(), spans[batch].tolist()]
+        coding = [guids, user, codes[batch].tolist(), note_refs]
+        if len(at) == hi - lo:  # a coding per selection (the usual case): one format each
+            selections = list(map(_SINGLE_SELECTION.__mod__, zip(*selection, *meta, *coding)))
+        else:
+            bounds = list(itertools.pairwise([*(at - lo).tolist(), hi - lo]))
+            metas = list(map(_CODING_META.__mod__, zip(*meta)))
+            codings = list(map(_CODING.__mod__, zip(*coding)))
+            selections = list(map(_SELECTION.__mod__, zip(
+                *selection, [", ".join(metas[a:b]) for a, b in bounds], ["".join(codings[a:b]) for a, b in bounds])))
+        doc_at = pos[at]
+        cuts = [0, *(np.flatnonzero(np.diff(doc_at)) + 1).tolist(), len(at)]
+        for a, b in itertools.pairwise(cuts):
+            yield int(doc_at[a]), _SELECTION_SEP.join(selections[a:b])
 
 
-class _Memo(dict):
-    """``memo[key]`` is ``function(key)``, computed on first use."""
+def _number_repeats(keys: list[str]) -> None:
+    """Append ``:n`` to the n-th (n > 1) occurrence of a key, in place."""
+    repeated = pd.Index(keys).duplicated(keep=False)
+    if repeated.any():
+        seen: dict[str, int] = {}
+        for i in np.flatnonzero(repeated).tolist():
+            seen[keys[i]] = n = seen.get(keys[i], 0) + 1
+            if n > 1:
+                keys[i] = f"{keys[i]}:{n}"
 
-    def __init__(self, function: Any) -> None:
-        super().__init__()
-        self.function = function
 
-    def __missing__(self, key: Any) -> Any:
-        value = self[key] = self.function(key)
-        return value
+def _per_value(values: np.ndarray, function: Any) -> np.ndarray:
+    """``function(v)`` for each of ``values`` (object array), computed once per distinct
+    text (codings repeat coders, codes, passages)."""
+    if set(map(type, values)) <= {str}:  # factorize would merge equal values of other types (1, 1.0, True)
+        found, uniques = pd.factorize(values)
+        return np.array([function(u) for u in uniques], dtype=object)[found]
+    return np.array([function(v) for v in values], dtype=object)
+
+
+def _float_reprs(values: np.ndarray) -> np.ndarray:
+    """``_float_repr`` of each float, computed once per distinct value (bit pattern)."""
+    found, uniques = pd.factorize(values.view(np.int64))
+    return np.array([_float_repr(float(u)) for u in uniques.view(np.float64)], dtype=object)[found]
+
+
+def _xml_json(value: Any) -> str:
+    """``value`` as JSON (:func:`_json`), escaped as XML text."""
+    return _xml_text(_json(value))
 
 
 def _xml_text(text: str) -> str:
@@ -398,43 +470,6 @@ def _float_repr(value: float) -> str:
     if value in (float("inf"), float("-inf")):
         return "Infinity" if value > 0 else "-Infinity"
     return repr(value)
-
-
-def _selections_xml(doc_id: str, rows: list[tuple], notes: list[tuple[str, str, str]]) -> Iterator[str]:
-    """The PlainTextSelections of one document (one per span, a Coding per coding), as
-    ``serialise`` indents them inside a TextSource; memos are added to ``notes``."""
-    out: list[str] = []
-    sep = ""
-    for (start, end), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
-        group = list(group)
-        span = f"{doc_id}:{start}:{end}"
-        meta, codings = [], []
-        seen: dict[str, int] = {}
-        for (_, _, code_id, coder, user, code, passage, method, cue, confidence, spans, book_hash,
-             memo) in group:
-            key = f"{span}:{code_id}:{coder}"
-            seen[key] = n = seen.get(key, 0) + 1
-            guid = stable_guid("coding", key if n == 1 else f"{key}:{n}")
-            meta.append(f'{{"codebook_hash": {book_hash}, "confidence": {confidence}, "cue": {cue}, '
-                        f'"guid": "{guid}", "method": {method}, "passage_id": {passage}, '
-                        f'"spans": {spans}}}')
-            coding = (f'\n        <Coding guid="{guid}" creatingUser="{user}">'
-                      f'\n          <CodeRef targetGUID="{code}" />')
-            if str(memo).strip():
-                note_guid = stable_guid("note", guid)
-                coding += f'\n          <NoteRef targetGUID="{note_guid}" />'
-                notes.append((note_guid, user, str(memo)))
-            codings.append(coding + "\n        </Coding>")
-        description = _xml_text(MARKER + '{"codings": [' + ", ".join(meta) + "]}")
-        out.append(f'{sep}<PlainTextSelection guid="{stable_guid("selection", span)}" '
-                   f'startPosition="{start}" endPosition="{end}" creatingUser="{group[0][4]}">'
-                   f"\n        <Description>{description}</Description>{''.join(codings)}"
-                   "\n      </PlainTextSelection>")
-        sep = "\n      "
-        if len(out) >= 2000:
-            yield "".join(out)
-            out = []
-    yield "".join(out)
 
 
 def _notes_xml(notes: list[tuple[str, str, str]]) -> str:
