@@ -154,18 +154,23 @@ def shared_strings() -> defaultdict[str, int]:
 
 
 def _column_cells(letter: str, rows: list[str], values: list[Any], dtype: np.dtype,
-                  strings: defaultdict[str, int]) -> list[str]:
-    """The cells of one column for some rows; text goes to the shared strings table
-    ``strings`` (:func:`shared_strings`), so repeated text is stored once."""
+                  strings: defaultdict[str, int]) -> tuple[str, list[list[Any]]]:
+    """The cells of one column for some rows, as a ``%`` template of one cell and its
+    argument columns (the row numbers ``rows`` among them); text goes to the shared
+    strings table ``strings`` (:func:`shared_strings`), so repeated text is stored once."""
     if dtype.kind in "iu":
-        return [f'<c r="{letter}{r}"><v>{v}</v></c>' for r, v in zip(rows, values)]
+        return f'<c r="{letter}%s"><v>%d</v></c>', [rows, values]
     if dtype.kind == "b":
-        return [f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>' for r, v in zip(rows, values)]
-    if dtype.kind == "f":
-        return [f'<c r="{letter}{r}"><v>{v:.16g}</v></c>' if math.isfinite(v) else _cell(letter + r, v)
-                for r, v in zip(rows, values)]
-    return [f'<c r="{letter}{r}" t="s"><v>{strings[v]}</v></c>' if type(v) is str
-            else _cell(letter + r, v) for r, v in zip(rows, values)]
+        return f'<c r="{letter}%s" t="b"><v>%d</v></c>', [rows, values]
+    if dtype.kind == "f" and all(map(math.isfinite, values)):
+        return f'<c r="{letter}%s"><v>%.16g</v></c>', [rows, values]  # as openpyxl writes numbers
+    if dtype.kind == "O" and set(map(type, values)) <= {str}:
+        found, uniques = pd.factorize(np.array(values, dtype=object))
+        # uniques come in order of first use, as the indexes of the table are given out
+        return f'<c r="{letter}%s" t="s"><v>%d</v></c>', [
+            rows, np.array([strings[u] for u in uniques], dtype=np.int64)[found].tolist()]
+    return "%s", [[_cell(letter + r, v) if type(v) is not str else f'<c r="{letter}{r}" t="s"><v>{strings[v]}</v></c>'
+                   for r, v in zip(rows, values)]]
 
 
 def sheet_xml(frame: pd.DataFrame, widths: list[int], strings: defaultdict[str, int]) -> Iterator[str]:
@@ -196,9 +201,12 @@ def sheet_xml(frame: pd.DataFrame, widths: list[int], strings: defaultdict[str, 
         hi = min(lo + CHUNK_ROWS, len(frame))
         rows = [str(i) for i in range(lo + 2, hi + 2)]
         part = frame.iloc[lo:hi]
-        columns = [_column_cells(letter, rows, part.iloc[:, i].tolist(), dtypes[i], strings)
-                   for i, letter in enumerate(letters)]
-        yield "".join([f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(rows, zip(*columns))])
+        template, args = '<row r="%s">', [rows]
+        for i, letter in enumerate(letters):
+            cell, cell_args = _column_cells(letter, rows, part.iloc[:, i].tolist(), dtypes[i], strings)
+            template += cell
+            args += cell_args
+        yield "".join(map((template + "</row>").__mod__, zip(*args)))
     yield "</sheetData>"
     if len(frame):
         yield f'<autoFilter ref="A1:{last}{len(frame) + 1}"/>'
