@@ -115,23 +115,21 @@ def _needs_validation(codings: pd.DataFrame) -> bool:
     )
 
 
-def _as_objects(column: pd.Series) -> np.ndarray:
-    """A column as an object array, as ``astype(object)`` gives it; repeated values of
-    other dtypes share one object."""
-    if column.dtype == object:
-        return column.to_numpy()
+def _objects_and_keys(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A column's values at ``rows`` as an object array (as ``astype(object)`` gives
+    them; repeated values of other dtypes share one object) and integer keys ordering
+    them as ``sort_values`` does (missing values last)."""
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    return pd.Series(uniques).astype(object).to_numpy()[codes]
-
-
-def _sort_keys(values: np.ndarray) -> np.ndarray:
-    """Integer keys ordering ``values`` as ``sort_values`` does (missing values last)."""
-    codes, uniques = pd.factorize(values, sort=True)
-    return np.where(codes < 0, len(uniques), codes)
+    codes = codes[rows]
+    ranks, distinct = pd.factorize(uniques, sort=True)  # the few distinct values, sorted
+    keys = np.where(ranks < 0, len(distinct), ranks)[codes]
+    if column.dtype == object:
+        return column.to_numpy()[rows], keys
+    return uniques.astype(object).to_numpy()[codes], keys
 
 
 def _passage_context(corpus: Corpus) -> pd.DataFrame:
-    """Per passage, in corpus order and indexed by id: ``p_start, p_end``, the passage's
+    """Per passage, in corpus order: ``passage_id, p_start, p_end``, the passage's
     :data:`_PASSAGE_CONTEXT` (as ``corpus.passages_frame()`` types them) and ``p_text``
     (the corpus's own strings)."""
     by_id = {d.id: d for d in corpus.documents}
@@ -141,8 +139,8 @@ def _passage_context(corpus: Corpus) -> pd.DataFrame:
         for p in corpus.passages
     ]
     frame = pd.DataFrame(rows, columns=["passage_id", "p_start", "p_end", *_PASSAGE_CONTEXT])
-    frame = frame.astype({"p_start": "int64", "p_end": "int64"}).set_index("passage_id")
-    frame["p_text"] = pd.Series([p.text for p in corpus.passages], dtype=object, index=frame.index)
+    frame = frame.astype({"p_start": "int64", "p_end": "int64"})
+    frame["p_text"] = pd.Series([p.text for p in corpus.passages], dtype=object)
     return frame
 
 
@@ -178,8 +176,7 @@ def select_codings(
     if _needs_validation(codings):
         codings = validate_codings(codings)
     known_codes = [c.id for c in codebook.codes]
-    code_ids = _as_objects(codings["code_id"])
-    code_ix, code_values = pd.factorize(code_ids)
+    code_ix, code_values = pd.factorize(codings["code_id"], use_na_sentinel=False)
     code_pos = pd.Index(known_codes).get_indexer(code_values)  # position in the codebook
     unknown = sorted(set(code_values[code_pos < 0]))
     if unknown:
@@ -189,8 +186,8 @@ def select_codings(
             hint="analyse the codings with the codebook that produced them, or drop those rows",
         )
     passages = _passage_context(corpus)
-    pid_ix, pid_values = pd.factorize(codings["passage_id"])
-    where = passages.index.get_indexer(pid_values)[pid_ix]
+    pid_ix, pid_values = pd.factorize(codings["passage_id"], use_na_sentinel=False)
+    where = pd.Index(passages["passage_id"]).get_indexer(pid_values)[pid_ix]
     missing = sorted(set(codings["passage_id"][where < 0])) if (where < 0).any() else []
     if missing:
         raise QualkitError(
@@ -214,7 +211,7 @@ def select_codings(
         _check_values(f"facets[{facet!r}]", values, facet_values(codebook, facet),
                       f"use values of the facet {facet!r}")
         keep_codes &= {c for c in known_codes if codebook.facet(c, facet) in values}
-    keep = np.isin(code_pos, [known_codes.index(c) for c in keep_codes])[code_ix]
+    keep = np.isin(code_pos, [i for i, c in enumerate(known_codes) if c in keep_codes])[code_ix]
     keep_passage = np.ones(len(passages), dtype=bool)
     docs = corpus.documents_frame()
     for name, given, column in (
@@ -235,13 +232,14 @@ def select_codings(
         return empty_extracts(codebook)
 
     # -- sort by doc_id, start, end, code_id, coder (stable) ---------------------------
-    doc_ids = _as_objects(codings["doc_id"].iloc[rows])
-    coders = _as_objects(codings["coder"].iloc[rows])
+    doc_ids, doc_keys = _objects_and_keys(codings["doc_id"], rows)
+    code_ids, code_keys = _objects_and_keys(codings["code_id"], rows)
+    coders, coder_keys = _objects_and_keys(codings["coder"], rows)
     starts = codings["start"].to_numpy()[rows]
     ends = codings["end"].to_numpy()[rows]
-    order = np.lexsort((_sort_keys(coders), _sort_keys(code_ids[rows]), ends, starts,
-                        _sort_keys(doc_ids)))
-    rows, doc_ids, coders, starts, ends = rows[order], doc_ids[order], coders[order], starts[order], ends[order]
+    order = np.lexsort((coder_keys, code_keys, ends, starts, doc_keys))
+    rows, starts, ends = rows[order], starts[order], ends[order]
+    doc_ids, code_ids, coders = doc_ids[order], code_ids[order], coders[order]
     at = where[rows]
 
     # -- quote: the passage, widened to the evidence span -----------------------------
@@ -253,7 +251,7 @@ def select_codings(
         q_starts[i] = min(q_starts[i], starts[i])
         q_ends[i] = min(max(q_ends[i], ends[i]), len(text))
         quotes[i] = text[q_starts[i]:q_ends[i]]
-    spans = _as_objects(codings["spans"].iloc[rows].fillna(""))
+    spans = codings["spans"].iloc[rows].fillna("").astype(object).to_numpy()
 
     def objects(values: np.ndarray) -> pd.Series:
         return pd.Series(values, dtype=object, copy=False)
@@ -261,15 +259,15 @@ def select_codings(
     in_book = code_pos[code_ix[rows]]
     columns = {
         "passage_id": objects(pid_values.astype(object).to_numpy()[pid_ix[rows]]),
-        "doc_id": objects(doc_ids), "code_id": objects(code_ids[rows]), "start": starts, "end": ends,
+        "doc_id": objects(doc_ids), "code_id": objects(code_ids), "start": starts, "end": ends,
         **{c: passages[c].iloc[at].reset_index(drop=True) for c in _PASSAGE_CONTEXT},
         "quote": objects(quotes), "quote_start": q_starts, "quote_end": q_ends,
         "code_name": objects(np.array([c.name for c in codebook.codes], dtype=object)[in_book]),
-        "coder": objects(coders), "method": objects(_as_objects(codings["method"].iloc[rows])),
+        "coder": objects(coders), "method": objects(_objects_and_keys(codings["method"], rows)[0]),
         "spans": objects(spans), "n_merged": np.ones(len(rows), dtype="int64"),
     }
     for facet in facet_names(codebook):
-        values = np.array([codebook.facet(c.id, facet) for c in codebook.codes] + [None], dtype=object)
+        values = np.array([codebook.facet(c.id, facet) for c in codebook.codes], dtype=object)
         columns[facet_column(facet)] = objects(values[in_book])
     return pd.DataFrame(columns, copy=False)  # not consolidated: no copy of the columns
 

@@ -73,6 +73,10 @@ def test_unknown_codes_and_passages_are_reported(corpus, book, codings):
     lost = codings_frame([{**coding(corpus, f"{V}#p2", "fear", "takut"), "passage_id": f"{V}#p99"}])
     with pytest.raises(QualkitError, match="p99"):
         select_codings(lost, corpus, book)
+    with pytest.raises(QualkitError, match="not in codebook"):
+        select_codings(bad.assign(code_id=None), corpus, book)
+    with pytest.raises(QualkitError, match="not in the corpus"):
+        select_codings(lost.assign(passage_id=None), corpus, book)
 
 
 def test_no_codings_gives_an_empty_frame_with_columns(corpus, book, codings):
