@@ -284,7 +284,7 @@ def code_by(
     if by == "source_type":
         columns = list(SOURCE_TYPES)
     else:
-        found = {labels[i] for i in np.unique(value_ix).tolist()}
+        found = {labels[i] for i in np.flatnonzero(np.bincount(value_ix)).tolist()}
         if corpus is not None and corpus.documents:
             found |= {NONE_LABEL if is_missing(v) else str(v) for v in corpus.documents_frame()[by]}
         columns = sorted(found - {NONE_LABEL}) + ([NONE_LABEL] if NONE_LABEL in found else [])
@@ -330,6 +330,8 @@ def _text_codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
     ix, uniques = pd.factorize(column, use_na_sentinel=True)
     texts = [str(u) for u in uniques] + [NONE_LABEL]
     ix = np.where(ix < 0, len(texts) - 1, ix)
+    if len(set(texts)) == len(texts):
+        return ix, texts
     merged, labels = pd.factorize(pd.Series(texts, dtype=object))  # str() may join values
     return merged[ix], [str(v) for v in labels]
 
