@@ -47,51 +47,63 @@ CODINGS_SHEET_COLUMNS = (
 MAX_WIDTH = 60
 
 
-def codings_sheet(analysis: Any) -> pd.DataFrame:
-    """The codings in long format, one row per coding, with the quote it rests on.
+def codings_sheet(analysis: Any, *, rows: int | None = None) -> pd.DataFrame:
+    """The codings in long format, one row per coding (the first ``rows`` codings when
+    given), with the quote it rests on.
 
-    Built column by column (lookups by passage, document and code), not row by row; text
-    columns are plain object columns that share the corpus's strings.
+    Built column by column: passages, documents and codes are looked up once per distinct
+    id, not row by row; text columns are plain object columns that share the corpus's strings.
 
     >>> codings_sheet(result).columns[:5].tolist()               # doctest: +SKIP
     ['doc_id', 'passage_id', 'speaker', 'start', 'end']
     """
-    corpus, book, codings = analysis.corpus, analysis.codebook, analysis.codings
-    facets = list(getattr(book, "facets", {}))
+    corpus, book = analysis.corpus, analysis.codebook
+    codings = analysis.codings if rows is None else analysis.codings.iloc[:rows]
     passages = {p.id: p for p in corpus.passages}
     docs = {d.id: d for d in corpus.documents}
     names = {c.id: c.name for c in book.codes}
-    doc_ids = codings["doc_id"].tolist()
-    passage_ids = codings["passage_id"].tolist()
-    code_ids = codings["code_id"].tolist()
-    starts = [int(v) for v in codings["start"].tolist()]
-    ends = [int(v) for v in codings["end"].tolist()]
-    found = [passages.get(p) for p in passage_ids]
-    in_doc = [docs.get(d) for d in doc_ids]
-    evidence = [d.text[s:e] if d is not None else "" for d, s, e in zip(in_doc, starts, ends)]
+    starts = codings["start"].to_numpy(dtype="int64")
+    ends = codings["end"].to_numpy(dtype="int64")
+    of_passage = _per_id(codings["passage_id"], passages.get)
+    of_doc = _per_id(codings["doc_id"], docs.get)
+    of_code = _per_id(codings["code_id"], lambda c: c)
+    found = of_passage(lambda p: p)
+    evidence = [t[s:e] if t is not None else "" for t, s, e in
+                zip(of_doc(lambda d: d.text).tolist(), starts.tolist(), ends.tolist())]
 
-    def of_doc(attr: str) -> list[Any]:
-        return [getattr(d, attr) if d is not None else None for d in in_doc]
+    def doc_attr(attr: str) -> np.ndarray:
+        return of_doc(lambda d: getattr(d, attr))
 
     columns: dict[str, Any] = {
-        "doc_id": doc_ids, "passage_id": passage_ids,
-        "speaker": [p.speaker if p is not None else None for p in found],
-        "start": np.asarray(starts, dtype="int64"), "end": np.asarray(ends, dtype="int64"),
-        "code_id": code_ids, "code_name": [names.get(c, c) for c in code_ids],
+        "doc_id": codings["doc_id"].tolist(), "passage_id": codings["passage_id"].tolist(),
+        "speaker": of_passage(lambda p: p.speaker), "start": starts, "end": ends,
+        "code_id": codings["code_id"].tolist(), "code_name": of_code(lambda c: names.get(c, c)),
     }
-    for f in facets:
+    for f in getattr(book, "facets", {}):
         values = {c.id: book.facet(c.id, f) for c in book.codes}
-        columns[f] = [values.get(c) for c in code_ids]
+        columns[f] = of_code(values.get)
     columns.update({
         "coder": codings["coder"].tolist(), "method": codings["method"].tolist(),
         "confidence": codings["confidence"].to_numpy(),
         "cue": codings["cue"].tolist() if "cue" in codings.columns else [""] * len(codings),
-        "source_type": of_doc("source_type"), "informant_group": of_doc("informant_group"),
-        "case_id": of_doc("case_id"), "evidence": evidence,
-        "quote": [p.text if p is not None else ev for p, ev in zip(found, evidence)],
+        "source_type": doc_attr("source_type"), "informant_group": doc_attr("informant_group"),
+        "case_id": doc_attr("case_id"), "evidence": evidence,
+        "quote": [p.text if p is not None else ev for p, ev in zip(found.tolist(), evidence)],
     })
-    return pd.DataFrame({k: v if isinstance(v, np.ndarray) else pd.Series(v, dtype=object)
+    return pd.DataFrame({k: v if isinstance(v, np.ndarray) and v.dtype != object else pd.Series(v, dtype=object)
                          for k, v in columns.items()})
+
+
+def _per_id(ids: pd.Series, find: Any) -> Any:
+    """``of(value)``: ``value(find(id))`` for each of ``ids`` as an object array, computed
+    once per distinct id; None where ``find`` finds nothing."""
+    codes, uniques = pd.factorize(ids)
+    objects = [find(u) for u in uniques]
+
+    def of(value: Any) -> np.ndarray:
+        return np.array([value(o) if o is not None else None for o in objects] + [None], dtype=object)[codes]
+
+    return of
 
 
 def sheet_names(names: list[str]) -> list[str]:
@@ -150,14 +162,11 @@ def workbook_frames(analysis: Any) -> dict[str, pd.DataFrame]:
             frames[str(name)] = frame
     docs = analysis.corpus.documents_frame()
     frames["documents"] = docs.drop(columns=[c for c in ("source_path",) if c in docs.columns])
-    codings = codings_sheet(analysis)
-    if len(codings) > EXCEL_MAX_ROWS - 1:  # Excel cannot open a longer sheet
-        frames["codings"] = codings.iloc[: EXCEL_MAX_ROWS - 1]
+    frames["codings"] = codings_sheet(analysis, rows=EXCEL_MAX_ROWS - 1)  # Excel opens no longer sheet
+    if len(analysis.codings) > EXCEL_MAX_ROWS - 1:
         frames["note"] = pd.DataFrame({"note": [
-            f"The codings sheet holds the first {EXCEL_MAX_ROWS - 1:,} of {len(codings):,} codings "
+            f"The codings sheet holds the first {EXCEL_MAX_ROWS - 1:,} of {len(analysis.codings):,} codings "
             "(Excel's row limit); codings.csv holds all of them."]})
-    else:
-        frames["codings"] = codings
     return frames
 
 
