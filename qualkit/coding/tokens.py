@@ -102,6 +102,10 @@ _ID_TAILS = frozenset(
     for c in ("", *_ID_CLITICS)
 )
 _ID_TAIL_MAX = max(map(len, _ID_TAILS))
+# How a word must start for Sastrawi to remove anything from its front: every prefix rule
+# matches one of these beginnings (di-, ke-, se-, be(r)-, te(r)-, me(N)-, pe(N/r)-, ku-,
+# kau-), and the infix rules a consonant followed by -er-, -el-, -em- or -in- and a vowel.
+_ID_FRONT = re.compile(r"(?:di|ke|se|be|te|me|pe|ku|kau)|[bcdfghjklmnpqrstvwxyz](?:er|el|em|in)[aiueo]")
 
 PARALLEL_MIN_TYPES = 4000
 """Below this many new word types, stemming stays in this process (a worker pool costs
@@ -139,12 +143,16 @@ class _RootFilter:
         if norm in self.exact or "-" in norm:
             return True
         roots, recoded = self.roots, self.recoded
+        # Sastrawi removes prefixes and infixes only from a word that starts like one
+        front = not norm.isascii() or _ID_FRONT.match(norm) is not None
         n = len(norm)
         for j in range(n, max(0, n - _ID_TAIL_MAX - 1), -1):      # norm = core + tail
             if norm[j:] not in _ID_TAILS:
                 continue
             if norm[:j] in roots:
                 return True
+            if not front:
+                continue
             for i in range(1, j):                             # core = prefixes + root
                 piece = norm[i:j]
                 if piece in roots or piece in recoded:
@@ -270,7 +278,9 @@ class Stemmer:
         and prefixes or an infix from the front, where a removal may put back one
         consonant (*menulis* -> *tulis*); so the root, or the root without its first
         letter, ends the word before one of those suffix chains. A root outside the
-        dictionary is only reached from itself plus a clitic.
+        dictionary is only reached from itself plus a clitic. And unless the word starts
+        as one of Sastrawi's prefix or infix rules needs (:data:`_ID_FRONT`), nothing is
+        removed from its front: the root must then be the whole word before the suffixes.
 
         >>> may = Stemmer("id", cache_dir=None).stem_filter(["takut"])
         >>> may("ketakutannya"), may("menulis")
