@@ -115,17 +115,21 @@ def _needs_validation(codings: pd.DataFrame) -> bool:
     )
 
 
-def _objects_and_keys(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A column's values at ``rows`` as an object array (as ``astype(object)`` gives
-    them; repeated values of other dtypes share one object) and integer keys ordering
-    them as ``sort_values`` does (missing values last)."""
+def _sort_keys(column: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Integer keys ordering a column's values at ``rows`` as ``sort_values`` does
+    (missing values last)."""
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    codes = codes[rows]
     ranks, distinct = pd.factorize(uniques, sort=True)  # the few distinct values, sorted
-    keys = np.where(ranks < 0, len(distinct), ranks)[codes]
+    return np.where(ranks < 0, len(distinct), ranks)[codes[rows]]
+
+
+def _as_objects(column: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """A column's values at ``rows`` as an object array, as ``astype(object)`` gives
+    them; repeated values of other dtypes share one object."""
     if column.dtype == object:
-        return column.to_numpy()[rows], keys
-    return uniques.astype(object).to_numpy()[codes], keys
+        return column.to_numpy()[rows]
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return uniques.astype(object).to_numpy()[codes[rows]]
 
 
 def _passage_context(corpus: Corpus) -> pd.DataFrame:
@@ -232,14 +236,12 @@ def select_codings(
         return empty_extracts(codebook)
 
     # -- sort by doc_id, start, end, code_id, coder (stable) ---------------------------
-    doc_ids, doc_keys = _objects_and_keys(codings["doc_id"], rows)
-    code_ids, code_keys = _objects_and_keys(codings["code_id"], rows)
-    coders, coder_keys = _objects_and_keys(codings["coder"], rows)
-    starts = codings["start"].to_numpy()[rows]
-    ends = codings["end"].to_numpy()[rows]
-    order = np.lexsort((coder_keys, code_keys, ends, starts, doc_keys))
-    rows, starts, ends = rows[order], starts[order], ends[order]
-    doc_ids, code_ids, coders = doc_ids[order], code_ids[order], coders[order]
+    order = np.lexsort([_sort_keys(codings[c], rows) for c in ("coder", "code_id")]
+                       + [codings[c].to_numpy()[rows] for c in ("end", "start")]
+                       + [_sort_keys(codings["doc_id"], rows)])
+    rows = rows[order]
+    starts, ends = codings["start"].to_numpy()[rows], codings["end"].to_numpy()[rows]
+    doc_ids = _as_objects(codings["doc_id"], rows)
     at = where[rows]
 
     # -- quote: the passage, widened to the evidence span -----------------------------
@@ -259,11 +261,13 @@ def select_codings(
     in_book = code_pos[code_ix[rows]]
     columns = {
         "passage_id": objects(pid_values.astype(object).to_numpy()[pid_ix[rows]]),
-        "doc_id": objects(doc_ids), "code_id": objects(code_ids), "start": starts, "end": ends,
+        "doc_id": objects(doc_ids), "code_id": objects(_as_objects(codings["code_id"], rows)),
+        "start": starts, "end": ends,
         **{c: passages[c].iloc[at].reset_index(drop=True) for c in _PASSAGE_CONTEXT},
         "quote": objects(quotes), "quote_start": q_starts, "quote_end": q_ends,
         "code_name": objects(np.array([c.name for c in codebook.codes], dtype=object)[in_book]),
-        "coder": objects(coders), "method": objects(_objects_and_keys(codings["method"], rows)[0]),
+        "coder": objects(_as_objects(codings["coder"], rows)),
+        "method": objects(_as_objects(codings["method"], rows)),
         "spans": objects(spans), "n_merged": np.ones(len(rows), dtype="int64"),
     }
     for facet in facet_names(codebook):
