@@ -118,9 +118,9 @@ def _needs_validation(codings: pd.DataFrame) -> bool:
 def _sort_keys(column: pd.Series, rows: np.ndarray) -> np.ndarray:
     """Integer keys ordering a column's values at ``rows`` as ``sort_values`` does
     (missing values last)."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    ranks, distinct = pd.factorize(uniques, sort=True)  # the few distinct values, sorted
-    return np.where(ranks < 0, len(distinct), ranks)[codes[rows]]
+    codes, uniques = pd.factorize(column)  # missing values: -1
+    ranks, _ = pd.factorize(uniques, sort=True)  # the few distinct values, sorted
+    return np.append(ranks, len(uniques))[codes[rows]]  # code -1 takes the last rank
 
 
 def _as_objects(column: pd.Series, rows: np.ndarray) -> np.ndarray:

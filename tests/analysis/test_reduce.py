@@ -102,6 +102,14 @@ def test_extracts_do_not_depend_on_the_codings_order_or_dtypes(corpus, book, cod
     for given in (shuffled, as_text, shuffled.astype({"start": "int32"})):  # the last is validated
         pd.testing.assert_frame_equal(select_codings(given, corpus, book, include_interviewer=True), want)
 
+
+def test_extracts_put_a_missing_coder_last(corpus, book):
+    rows = [{**coding(corpus, f"{V}#p2", "fear", "takut"), "coder": coder, "method": "manual"}
+            for coder in (None, "rina", "ani")]
+    for given in (rows, rows[::-1]):
+        ex = select_codings(codings_frame(given), corpus, book)
+        assert ex["coder"].tolist()[:2] == ["ani", "rina"] and pd.isna(ex["coder"].iloc[2])
+
 # -- merge_evidence ---------------------------------------------------------------------
 
 def _sentence_corpus() -> Corpus:
