@@ -105,6 +105,12 @@ _ID_TAIL_MAX = max(map(len, _ID_TAILS))
 # How a word must start for Sastrawi to remove anything from its front: every prefix rule
 # matches one of these beginnings (di-, ke-, se-, be(r)-, te(r)-, me(N)-, pe(N/r)-, ku-,
 # kau-), and the infix rules a consonant followed by -er-, -el-, -em- or -in- and a vowel.
+# A root's first letter is missing from the word only where a prefix rule put it back in
+# place of a nasal (mem-/pem- + p, men-/pen- + t, meng-/peng- + k, meny-/peny- + s) or an
+# infix rule took -er-, -el-, -em- or -in- out after it (a consonant).
+_ID_RECODED = {"p": ("m",), "t": ("n",), "k": ("ng",), "s": ("ny",)}
+_ID_INFIXES = ("er", "el", "em", "in")
+_ID_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxyz")
 _ID_FRONT = re.compile(r"(?:di|ke|se|be|te|me|pe|ku|kau)|[bcdfghjklmnpqrstvwxyz](?:er|el|em|in)[aiueo]")
 
 PARALLEL_MIN_TYPES = 4000
@@ -136,7 +142,13 @@ class _RootFilter:
 
     def __init__(self, targets: set[str], dictionary: Any) -> None:
         self.roots = {t for t in targets if dictionary.contains(t)}
-        self.recoded = {r[1:] for r in self.roots if len(r) > 1}   # roots without their first letter
+        # roots without their first letter, with what must precede them in the word
+        endings: dict[str, set[str]] = {}
+        for r in self.roots:
+            if len(r) > 1:
+                endings.setdefault(r[1:], set()).update(_ID_RECODED.get(r[0], ()), _ID_INFIXES
+                                                        if r[0] in _ID_CONSONANTS else ())
+        self.recoded = {piece: tuple(sorted(ends)) for piece, ends in endings.items()}
         self.exact = set(targets) | {t + c for t in targets - self.roots for c in _ID_CLITICS}
 
     def __call__(self, norm: str) -> bool:
@@ -144,7 +156,8 @@ class _RootFilter:
             return True
         roots, recoded = self.roots, self.recoded
         # Sastrawi removes prefixes and infixes only from a word that starts like one
-        front = not norm.isascii() or _ID_FRONT.match(norm) is not None
+        plain = norm.isascii()
+        front = not plain or _ID_FRONT.match(norm) is not None
         n = len(norm)
         for j in range(n, max(0, n - _ID_TAIL_MAX - 1), -1):      # norm = core + tail
             if norm[j:] not in _ID_TAILS:
@@ -155,7 +168,10 @@ class _RootFilter:
                 continue
             for i in range(1, j):                             # core = prefixes + root
                 piece = norm[i:j]
-                if piece in roots or piece in recoded:
+                if piece in roots:
+                    return True
+                ends = recoded.get(piece)
+                if ends is not None and (not plain or norm.endswith(ends, 0, i)):
                     return True
         return False
 
@@ -277,7 +293,8 @@ class Stemmer:
         (derivational, possessive, particle, in that order from the end, one clitic more)
         and prefixes or an infix from the front, where a removal may put back one
         consonant (*menulis* -> *tulis*); so the root, or the root without its first
-        letter, ends the word before one of those suffix chains. A root outside the
+        letter, ends the word before one of those suffix chains (without it, only after
+        the nasal that replaced it or after an infix). A root outside the
         dictionary is only reached from itself plus a clitic. And unless the word starts
         as one of Sastrawi's prefix or infix rules needs (:data:`_ID_FRONT`), nothing is
         removed from its front: the root must then be the whole word before the suffixes.
