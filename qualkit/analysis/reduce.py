@@ -450,7 +450,8 @@ def representative_quotes(
     if codebook is not None:
         codes_in_order = code_order(codebook, codes_in_order)
     q_starts, q_ends = extracts["quote_start"].to_numpy(), extracts["quote_end"].to_numpy()
-    first = ~pd.DataFrame({"c": code_codes, "d": doc_codes, "s": q_starts, "e": q_ends}).duplicated().to_numpy()
+    spans = pd.DataFrame({"c": code_codes, "d": doc_codes, "s": q_starts, "e": q_ends})
+    first = ~spans.duplicated().to_numpy()  # one candidate per code, document and quote span
     text_codes, texts = pd.factorize(extracts["quote"], use_na_sentinel=False)
     lengths = np.array([len(str(q).strip()) for q in texts], dtype="int64")[text_codes]
     cands = np.flatnonzero(first & (lengths > 0))  # rows of extracts

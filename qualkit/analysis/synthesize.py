@@ -185,8 +185,9 @@ def _negated_counts(mentions: pd.DataFrame | None, extracts: pd.DataFrame) -> di
     neg_ids, neg_codes = _as_text(neg["passage_id"]), neg["code_id"]
     # only the codes with negated mentions matter: look at their extracts alone
     of_codes = extracts["code_id"].isin(neg_codes.unique())
-    coded_ids, coded_codes = _as_text(extracts["passage_id"][of_codes]), extracts["code_id"][of_codes]
-    if any(SEP in p for p in coded_ids.unique()):  # merged extracts: one row per passage
+    coded_ids = _as_text(extracts["passage_id"][of_codes])
+    coded_codes = extracts["code_id"][of_codes]
+    if any(SEP in str(p) for p in coded_ids.unique()):  # merged extracts: one row per passage
         coded_ids = coded_ids.str.split(SEP).explode()
         coded_codes = coded_codes.loc[coded_ids.index]
     hit = _pairs(neg_ids, neg_codes).isin(_pairs(coded_ids, coded_codes))
@@ -202,7 +203,8 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 def _pairs(passage_ids: pd.Series, code_ids: pd.Series) -> pd.MultiIndex:
     """``(passage_id, code_id)`` pairs, compared as Python objects."""
-    return pd.MultiIndex.from_arrays([pd.Index(passage_ids, dtype=object), pd.Index(code_ids, dtype=object)])
+    return pd.MultiIndex.from_arrays([pd.Index(passage_ids, dtype=object),
+                                      pd.Index(code_ids, dtype=object)])
 
 
 def triangulate(
