@@ -165,10 +165,7 @@ def _column_cells(letter: str, rows: list[str], values: list[Any], dtype: np.dty
     if dtype.kind == "f" and all(map(math.isfinite, values)):
         return f'<c r="{letter}%s"><v>%.16g</v></c>', [rows, values]  # as openpyxl writes numbers
     if dtype.kind == "O" and set(map(type, values)) <= {str}:
-        found, uniques = pd.factorize(np.array(values, dtype=object))
-        # uniques come in order of first use, as the indexes of the table are given out
-        return f'<c r="{letter}%s" t="s"><v>%d</v></c>', [
-            rows, np.array([strings[u] for u in uniques], dtype=np.int64)[found].tolist()]
+        return f'<c r="{letter}%s" t="s"><v>%d</v></c>', [rows, list(map(strings.__getitem__, values))]
     return "%s", [[_cell(letter + r, v) if type(v) is not str else f'<c r="{letter}{r}" t="s"><v>{strings[v]}</v></c>'
                    for r, v in zip(rows, values)]]
 
