@@ -452,8 +452,7 @@ def representative_quotes(
     q_starts, q_ends = extracts["quote_start"].to_numpy(), extracts["quote_end"].to_numpy()
     spans = pd.DataFrame({"c": code_codes, "d": doc_codes, "s": q_starts, "e": q_ends})
     first = ~spans.duplicated().to_numpy()  # one candidate per code, document and quote span
-    text_codes, texts = pd.factorize(extracts["quote"], use_na_sentinel=False)
-    lengths = np.array([len(str(q).strip()) for q in texts], dtype="int64")[text_codes]
+    lengths = np.array([len(str(q).strip()) for q in extracts["quote"].tolist()], dtype="int64")
     cands = np.flatnonzero(first & (lengths > 0))  # rows of extracts
     lengths, inverse = np.unique(lengths[cands], return_inverse=True)
     scores = np.array([-round(_length_score(int(n), max_chars), 6) for n in lengths])[inverse]
