@@ -372,15 +372,6 @@ def _length_score(n: int, max_chars: int) -> float:
     return 1.0 / (1.0 + abs(math.log(min(n, max_chars) / ideal)) + (0.5 if n > max_chars else 0.0))
 
 
-def _role_rank(role: object) -> int:
-    """Informants first, then passages without speaker, the interviewer last."""
-    if role == "informant":
-        return 0
-    if is_missing(role):
-        return 1
-    return 2
-
-
 def _cut(quote: str, q_start: int, focus: int, max_chars: int) -> tuple[str, int, int]:
     """The quote (at offset q_start) cut to max_chars around offset ``focus`` on word
     boundaries; returns text (with ``…`` marks where cut, whitespace runs as one space)
