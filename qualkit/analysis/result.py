@@ -186,8 +186,7 @@ def analyze(
             except ImportError:
                 find_mentions = None
             if find_mentions is not None:
-                found = find_mentions(corpus, codebook)
-                mentions = found[found["negated"] & ~found["excluded"]].reset_index(drop=True)
+                mentions = find_mentions(corpus, codebook, counter_evidence=True)
     fitted = None
     if redact:
         if redactor is None:
