@@ -309,7 +309,7 @@ def method_text(analysis: Any) -> str:
     by_type = {k: int(by_type[k]) for k in order + sorted(set(by_type) - set(order)) if k in by_type}
     groups = docs["informant_group"].dropna() if len(docs) else pd.Series(dtype=object)
     by_group = {str(k): int(v) for k, v in groups.value_counts().sort_index().items()}
-    coders = sorted(set(codings["coder"].astype(str))) if len(codings) else []
+    coders = sorted(set(pd.unique(codings["coder"].astype(str)))) if len(codings) else []
     n_codes = len(book.codes)
     unit = getattr(corpus, "unit", "turn")
     if language == "id":
