@@ -69,11 +69,12 @@ def write_csv(frame, path: str | os.PathLike[str]) -> Path:  # frame: pd.DataFra
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            if _csv_columns(frame) is None:
+            kinds = _csv_columns(frame)
+            if kinds is None:
                 frame.to_csv(fh, index=False, lineterminator="\n")
                 return
             csv.writer(fh, lineterminator="\n").writerow(list(frame.columns))
-            for piece in _csv_rows(frame):
+            for piece in _csv_rows(frame, kinds):
                 fh.write(piece)
 
     atomic_write(path, write)
@@ -109,13 +110,12 @@ def _csv_columns(frame) -> list[str] | None:
     return kinds
 
 
-def _csv_rows(frame) -> Iterator[str]:
-    """The data rows of a frame that :func:`_csv_columns` accepts, in pieces (a chunk
-    with a value other than text in a text column is left to pandas)."""
+def _csv_rows(frame, kinds: list[str]) -> Iterator[str]:
+    """The data rows of a frame, its column ``kinds`` from :func:`_csv_columns`, in
+    pieces (a chunk with a value other than text in a text column is left to pandas)."""
     import numpy as np
     import pandas as pd
 
-    kinds = _csv_columns(frame)
     template = ",".join("%d" if k == "int" else "%s" for k in kinds) + "\n"
     series = [frame.iloc[:, i] for i in range(frame.shape[1])]
     quoted: dict[str, str] = {}
@@ -129,12 +129,12 @@ def _csv_rows(frame) -> Iterator[str]:
                 floats = uniques.view(np.float64)
                 columns.append(np.where(np.isnan(floats), "", floats.astype(str)).astype(object)[found].tolist())
             else:  # missing values are written as nothing
-                text = values.to_numpy(dtype=object, na_value="")
+                text = values.to_numpy(dtype=object, na_value="").tolist()
                 if not set(map(type, text)) <= {str}:
                     break
                 if _CSV_SPECIAL.search("".join(text)):
                     text = [_csv_field(v, quoted) for v in text]
-                columns.append(text if isinstance(text, list) else text.tolist())
+                columns.append(text)
         if len(columns) == len(kinds):
             yield "".join(map(template.__mod__, zip(*columns)))
         else:
