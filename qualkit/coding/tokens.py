@@ -105,13 +105,13 @@ _ID_TAIL_MAX = max(map(len, _ID_TAILS))
 # How a word must start for Sastrawi to remove anything from its front: every prefix rule
 # matches one of these beginnings (di-, ke-, se-, be(r)-, te(r)-, me(N)-, pe(N/r)-, ku-,
 # kau-), and the infix rules a consonant followed by -er-, -el-, -em- or -in- and a vowel.
+_ID_FRONT = re.compile(r"(?:di|ke|se|be|te|me|pe|ku|kau)|[bcdfghjklmnpqrstvwxyz](?:er|el|em|in)[aiueo]")
 # A root's first letter is missing from the word only where a prefix rule put it back in
 # place of a nasal (mem-/pem- + p, men-/pen- + t, meng-/peng- + k, meny-/peny- + s) or an
 # infix rule took -er-, -el-, -em- or -in- out after it (a consonant).
 _ID_RECODED = {"p": ("m",), "t": ("n",), "k": ("ng",), "s": ("ny",)}
 _ID_INFIXES = ("er", "el", "em", "in")
 _ID_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxyz")
-_ID_FRONT = re.compile(r"(?:di|ke|se|be|te|me|pe|ku|kau)|[bcdfghjklmnpqrstvwxyz](?:er|el|em|in)[aiueo]")
 
 PARALLEL_MIN_TYPES = 4000
 """Below this many new word types, stemming stays in this process (a worker pool costs
