@@ -133,14 +133,14 @@ def _batch_frame(corpus: Corpus) -> pd.DataFrame:
     passages (object columns; much cheaper than the full ``passages_frame()``)."""
     passages = corpus.passages
     lang = {d.id: d.language for d in corpus.documents}
-    return _frame({
+    return pd.DataFrame({
         "passage_id": _object([p.id for p in passages]),
         "doc_id": _object([p.doc_id for p in passages]),
         "start": np.fromiter((p.start for p in passages), dtype=np.int64, count=len(passages)),
         "end": np.fromiter((p.end for p in passages), dtype=np.int64, count=len(passages)),
         "language": _object([lang[p.doc_id] for p in passages]),
         "text": _object([p.text for p in passages]),
-    }, BATCH_COLUMNS)
+    }, columns=list(BATCH_COLUMNS), copy=False)  # not consolidated: no copy of the columns
 
 
 def _match_frame(passages: pd.DataFrame, compiled: Matcher) -> dict[str, np.ndarray]:
@@ -182,12 +182,6 @@ def _match_frame(passages: pd.DataFrame, compiled: Matcher) -> dict[str, np.ndar
     out["pair"] = pair
     out["excluded"] = np.isin(pair, excl_pairs) if len(excl_pairs) else np.zeros(len(pair), dtype=bool)
     return out
-
-
-def _frame(columns: dict[str, Any], names: Sequence[str]) -> pd.DataFrame:
-    """A frame of ``columns`` in the order of ``names``, each column kept as its own
-    array (``pd.DataFrame(dict)`` would copy same-typed columns into one block)."""
-    return pd.concat([pd.Series(columns[c], name=c) for c in names], axis=1)
 
 
 def _object(values: Any) -> pd.Series:
@@ -287,14 +281,14 @@ def mentions_batch(passages: pd.DataFrame, compiled: Matcher, *,
     order = _order(_ranks(doc_ids)[m["row"]], m["start"], m["end"] - m["start"], code_rank[m["code"]],
                    _ranks(m["label_names"])[m["label"]])
     row = m["row"][order]
-    frame = _frame({
+    frame = pd.DataFrame({
         "passage_id": _object(passages["passage_id"].to_numpy(dtype=object)[row]),
         "doc_id": _object(doc_ids[row]),
         "code_id": _object(codes[m["code"][order]] if len(order) else []),
         "start": m["start"][order].astype(np.int64), "end": m["end"][order].astype(np.int64),
         "cue": _object(labels[order]), "negated": m["negated"][order].astype(bool),
         "excluded": m["excluded"][order].astype(bool), "exclusion": m["exclusion"][order].astype(bool),
-    }, MENTION_COLUMNS)
+    }, columns=list(MENTION_COLUMNS), copy=False)  # not consolidated: no copy of the columns
     return frame
 
 
@@ -348,7 +342,7 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     final = _order(_ranks(doc_ids)[first_rows], start[bounds] - start[bounds].min(), _ranks(code_ids)[first_codes])
     first_rows, first_codes = first_rows[final], first_codes[final]
     n = len(bounds)
-    return _frame({
+    return pd.DataFrame({
         "passage_id": _object(passages["passage_id"].to_numpy(dtype=object)[first_rows]),
         "doc_id": _object(doc_ids[first_rows]),
         "code_id": _object(code_ids[first_codes]),
@@ -358,7 +352,7 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
         "confidence": np.ones(n),
         "codebook_hash": _object(_constant(compiled.codebook_hash, n)),
         "memo": _object(_constant("", n)),
-    }, CODING_COLUMNS)
+    }, columns=list(CODING_COLUMNS), copy=False)  # not consolidated: no copy of the columns
 
 
 def _passages(corpus: Corpus, **filters: Any) -> pd.DataFrame:
