@@ -185,7 +185,9 @@ class _LangMatcher:
         todo = np.flatnonzero(~self._classified[types])
         if not len(todo):
             return
-        new = np.unique(types[todo]).tolist()
+        seen = np.zeros(n, dtype=bool)   # the distinct new types, in id order (a mask:
+        seen[types[todo]] = True          # np.unique of millions of ids is far slower)
+        new = np.flatnonzero(seen).tolist()
         norms = [self.vocab.types[t].casefold() for t in new]
         need_stem = self.stemmer is not None and (self.stem_terms or self.negator_stems)
         stems: list[str | None] = norms
