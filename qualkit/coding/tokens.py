@@ -405,7 +405,12 @@ def _code_points(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if codes is not None:
             return codes, _LATIN1_CLASS[codes], _LATIN1_LOWER[codes]
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    uniq, inv = np.unique(codes, return_inverse=True)
+    present = np.zeros(int(codes.max(initial=0)) + 1, dtype=bool)   # distinct code points
+    present[codes] = True                                           # by a mask: no sort
+    uniq = np.flatnonzero(present)
+    rank = np.zeros(len(present), dtype=np.int64)
+    rank[uniq] = np.arange(len(uniq))
+    inv = rank[codes]
     chars = [chr(c) for c in uniq.tolist()]
     cls = np.asarray([_char_class(c) for c in chars], dtype=np.uint8)[inv]
     low = np.asarray([ord(_char_lower(c)) for c in chars], dtype=np.uint32)[inv]
