@@ -23,7 +23,7 @@ charts and a Word report. Run it from the `notebooks/` folder."""),
 from pathlib import Path
 
 import qualkit
-from qualkit.html import Highlights
+from qualkit.notebook import Highlights
 from qualkit.outputs import factor_chart, triangulation_heatmap, write_report
 
 ROOT = Path.cwd().parent          # the repository (this notebook lives in notebooks/)

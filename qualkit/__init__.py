@@ -39,8 +39,6 @@ __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "dask":
-        return import_module("qualkit.dask")
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'qualkit' has no attribute {name!r}")

@@ -107,3 +107,32 @@ class ExportError(QualkitError):
 
 class NotFittedError(QualkitError):
     """A learning step was used before ``fit``."""
+
+
+class ParameterError(QualkitError, ValueError):
+    """A function or class was called with a parameter value it does not accept."""
+
+
+def check_param(owner: str, name: str, value: object, *, options: object = None,
+                rule: str | None = None, ok: bool | None = None) -> None:
+    """Raise :class:`ParameterError` in scikit-learn's words unless ``value`` is allowed.
+
+    Give either ``options`` (the allowed values) or ``ok`` with ``rule`` (what is allowed,
+    as words).
+
+    >>> check_param("agreement", "unit", "span", options=("passage", "character"))
+    Traceback (most recent call last):
+    ...
+    qualkit.errors.ParameterError: The 'unit' parameter of agreement must be one of ('passage', 'character'); got 'span' instead.
+    >>> check_param("agreement", "overlap", 0.5, ok=0 < 0.5 <= 1, rule="in (0, 1]")
+    """
+    if options is not None:
+        allowed = tuple(options)  # type: ignore[call-overload]
+        if value in allowed:
+            return
+        rule = f"one of {allowed!r}"
+    elif ok is None or rule is None:
+        raise TypeError("check_param needs options=, or ok= with rule=")
+    elif ok:
+        return
+    raise ParameterError(f"The {name!r} parameter of {owner} must be {rule}; got {value!r} instead.")

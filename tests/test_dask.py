@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import qualkit
+import qualkit.scale.dask
 from qualkit.codebook.model import Code, Codebook, Cue
 from qualkit.corpus import Corpus, Document, Passage
 
@@ -47,10 +48,10 @@ def test_dask_codes_equal_single_process(corpus, book):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster):
         ddf = dd.from_pandas(corpus.passages_frame(), npartitions=4)
-        result = qualkit.dask.collect(qualkit.dask.code(ddf, book))
+        result = qualkit.scale.dask.collect(qualkit.scale.dask.code(ddf, book))
     pd.testing.assert_frame_equal(result, single)
 
 
 def test_dask_code_refuses_a_pandas_frame(corpus, book):
     with pytest.raises(qualkit.QualkitError, match="dask DataFrame"):
-        qualkit.dask.code(corpus.passages_frame(), book)
+        qualkit.scale.dask.code(corpus.passages_frame(), book)

@@ -107,7 +107,7 @@ def export_texts(out: Path) -> dict[str, str]:
 
 
 def html_texts(analysis) -> dict[str, str]:
-    from qualkit.html import Highlights
+    from qualkit.notebook import Highlights
 
     texts = {"Analysis._repr_html_": analysis._repr_html_(),
              "Highlights._repr_html_": Highlights(analysis.corpus, analysis.codings, codebook=analysis.codebook,

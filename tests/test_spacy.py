@@ -22,7 +22,7 @@ spacy = pytest.importorskip("spacy", reason="spaCy is not installed (pip install
 from spacy.pipeline import SpanRuler  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
-from qualkit.spacy import (  # noqa: E402
+from qualkit.interop.spacy import (  # noqa: E402
     AlignmentWarning,
     alignment_problems,
     from_spacy,

@@ -7,7 +7,7 @@ import pytest
 from qualkit.coding.frame import codings_frame
 from qualkit.corpus import Corpus, Document, Passage
 from qualkit.errors import QualkitError
-from qualkit.html import Highlights
+from qualkit.notebook import Highlights
 
 
 def _corpus():

@@ -10,14 +10,14 @@ Point it at an existing cluster by creating a client before calling :func:`code`
 
     from dask.distributed import Client
     client = Client("tcp://scheduler-host:8786")     # or LocalCluster() for one machine
-    codings = qualkit.dask.code(passages_ddf, book).compute()
+    codings = qualkit.scale.dask.code(passages_ddf, book).compute()
 
 Example
 -------
 >>> import dask.dataframe as dd, qualkit                                  # doctest: +SKIP
 >>> corpus = qualkit.load_corpus("data/demo")                             # doctest: +SKIP
 >>> ddf = dd.from_pandas(corpus.passages_frame(), npartitions=4)          # doctest: +SKIP
->>> codings = qualkit.dask.code(ddf, "codebooks/migrant_care.yaml").compute()  # doctest: +SKIP
+>>> codings = qualkit.scale.dask.code(ddf, "codebooks/migrant_care.yaml").compute()  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def code(passages: Any, codebook: Codebook | str | os.PathLike[str], *, coder: s
     dd = _require_dask()
     if not isinstance(passages, dd.DataFrame):
         raise QualkitError(
-            f"The 'passages' parameter of qualkit.dask.code must be a dask DataFrame; got "
+            f"The 'passages' parameter of qualkit.scale.dask.code must be a dask DataFrame; got "
             f"{type(passages).__name__} instead",
             hint="wrap a pandas frame with dask.dataframe.from_pandas(frame, npartitions=N)",
         )

@@ -281,7 +281,7 @@ def to_spacy(
         warnings.warn(
             f"{len(problems)} coding(s) could not be aligned exactly with spaCy tokens:\n{shown}{more}\n"
             "They are kept unchanged in doc.user_data and come back from from_spacy(); "
-            "list them with qualkit.spacy.alignment_problems(docs).",
+            "list them with qualkit.interop.spacy.alignment_problems(docs).",
             AlignmentWarning, stacklevel=2,
         )
     return docs
@@ -312,7 +312,7 @@ def _info(doc: Any, i: int) -> dict[str, Any]:
     if not isinstance(info, Mapping) or "doc_id" not in info:
         raise QualkitError(
             f"Doc {i} carries no qualkit data (doc.user_data[{USER_KEY!r}])",
-            hint="build Docs with qualkit.spacy.to_spacy(corpus); keep user_data when "
+            hint="build Docs with qualkit.interop.spacy.to_spacy(corpus); keep user_data when "
                  "serialising (DocBin(store_user_data=True))",
         )
     return info  # type: ignore[return-value]

@@ -1,0 +1,1 @@
+"""Scale-out of coding over many machines (Dask)."""
