@@ -33,6 +33,8 @@ _LAZY = {
     "code": "qualkit.coding.auto",
     "analyze": "qualkit.analysis",
     "Analysis": "qualkit.analysis",
+    "Project": "qualkit.project",
+    "open_project": "qualkit.project",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]
