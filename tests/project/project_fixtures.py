@@ -40,3 +40,32 @@ def make_codebook(extra: tuple[str, ...] = ()) -> Codebook:
     codes = [Code(id="fear", name="Fear"), Code(id="documents", name="Documents held"),
              Code(id="support", name="Support")] + [Code(id=c, name=c.title()) for c in extra]
     return Codebook(name="synthetic", codes=tuple(codes))
+
+
+def add_many(where: str, coder: str, n: int, go) -> list[int]:  # type: ignore[no-untyped-def]
+    """Worker for the two-process test: open the project, wait for ``go``, add ``n`` codings
+    (alternating with an undo/redo pair every 50) and return their ids."""
+    from qualkit.project import open_project
+
+    project = open_project(where)
+    go.wait(60)
+    ids = []
+    for i in range(n):
+        start = i % 40
+        ids.append(project.add_coding("interviews/a.txt", start, start + 5, "fear", coder=coder,
+                                      memo=f"{coder} {i}"))
+        if i % 50 == 49:
+            project.undo(coder)
+            project.redo(coder)
+    project.close()
+    return ids
+
+
+def add_then_die(where: str) -> None:
+    """Worker for the crash test: add one coding, then end the process without any cleanup."""
+    import os
+
+    from qualkit.project import open_project
+
+    open_project(where).add_coding("interviews/a.txt", 3, 9, "fear", coder="rina", memo="before the crash")
+    os._exit(9)
