@@ -23,6 +23,8 @@ processes (two notebooks, a team on a PostgreSQL server) may code one project at
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +55,29 @@ class ProjectError(QualkitError):
     """A project cannot be created or opened, or an action on it is not possible."""
 
 
+@contextmanager
+def _reached(where: str) -> Iterator[None]:
+    """Turn a failure to connect to or read the database into a ProjectError."""
+    try:
+        yield
+    except sa.exc.OperationalError as err:
+        if S.is_url(where):
+            raise ProjectError(f"cannot reach the database ({type(err.orig).__name__})", path=where,
+                               hint="check that the server runs and the URL, user and password") from None
+        raise ProjectError(f"not a readable project database ({err.orig})", path=where,
+                           hint="give a file made by qualkit.Project.create") from err
+    except sa.exc.DatabaseError as err:
+        raise ProjectError(f"not a readable project database ({err.orig})", path=where,
+                           hint="give a file made by qualkit.Project.create") from err
+
+
 def _label(path_or_url: str | os.PathLike[str]) -> str:
-    text = str(path_or_url)
-    return text.split("@")[-1] if S.is_url(text) else text  # never print a password
+    if not S.is_url(path_or_url):
+        return str(path_or_url)
+    try:  # never print a password
+        return sa.engine.make_url(str(path_or_url)).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return str(path_or_url).split("://")[0] + "://..."
 
 
 class Project:
@@ -89,7 +111,7 @@ class Project:
             raise ProjectError("a file already exists here", path=where,
                                hint="open it with qualkit.open_project, or choose a new path")
         engine = S.make_engine(S.database_url(path_or_url))
-        with S.writing(engine) as conn:
+        with _reached(where), S.writing(engine) as conn:
             if S.current_version(conn):
                 raise ProjectError("the database already holds a qualkit project", path=where,
                                    hint="open it with qualkit.open_project, or give an empty database")
@@ -114,12 +136,8 @@ class Project:
             raise ProjectError("no project file here", path=where,
                                hint="check the path, or make one with qualkit.Project.create")
         engine = S.make_engine(S.database_url(path_or_url))
-        try:
-            with S.reading(engine) as conn:
-                found = S.current_version(conn)
-        except sa.exc.DatabaseError as err:
-            raise ProjectError(f"not a readable project database ({err.orig})", path=where,
-                               hint="give a file made by qualkit.Project.create") from err
+        with _reached(where), S.reading(engine) as conn:
+            found = S.current_version(conn)
         if not found:
             raise ProjectError("this database holds no qualkit project", path=where,
                                hint="make one with qualkit.Project.create")
