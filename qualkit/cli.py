@@ -5,6 +5,7 @@ Subcommands::
 
     qualkit analyze DATA --codebook FILE --out DIR [--unit turn|sentence]
                     [--language en|id] [--no-redact] [--include-interviewer]
+    qualkit analyze --project FILE --out DIR [--language en|id] [--no-redact]
     qualkit demo [--out out/demo]
     qualkit codebook check FILE
     qualkit import FILE.qdpx|FILE.qdc --out DIR [--no-redact]
@@ -49,6 +50,7 @@ examples:
   qualkit demo --out out/demo
   qualkit analyze data/study --codebook codebooks/migrant_care.yaml --out out/study
   qualkit analyze data/study --codebook my.yaml --out out/s --unit sentence --language id
+  qualkit analyze --project study.qkproj --out out/study
   qualkit codebook check codebooks/migrant_care.yaml
   qualkit import project.qdpx --out data/imported
   qualkit agree coder_a.csv coder_b.csv --unit span --overlap 0.5
@@ -94,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
                              epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     analyze.add_argument("data", metavar="DATA", help="folder (with manifest.csv/yaml) or one file")
     _add_analysis_options(analyze, codebook_required=True, default_out=None)
+    _add_project_option(analyze)
 
     demo = sub.add_parser("demo", help="run the analysis on the bundled demo corpus",
                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -132,6 +135,18 @@ def _add_analysis_options(p: argparse.ArgumentParser, *, codebook_required: bool
                    help="keep personal data in the outputs (the report will carry a warning)")
     p.add_argument("--include-interviewer", action="store_true",
                    help="also count what interviewers say as evidence")
+
+
+def _add_project_option(p: argparse.ArgumentParser) -> None:
+    """``analyze --project FILE``: DATA and --codebook become optional (checked in cmd_analyze)."""
+    p.add_argument("--project", metavar="FILE",
+                   help="analyse a coding project (file or postgresql:// URL): its corpus, its "
+                        "current codebook and its ACCEPTED codings, instead of DATA and --codebook")
+    for action in p._actions:  # argparse has no public way to relax an argument once added
+        if action.dest == "data":
+            action.nargs, action.default = "?", None
+        elif action.dest == "codebook":
+            action.required = False
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -230,7 +245,49 @@ def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace
     return EXIT_OK
 
 
+def run_project_analysis(where: str, out: Path, args: argparse.Namespace) -> int:
+    """``analyze --project``: the project's corpus, codebook and accepted codings -> outputs."""
+    import qualkit
+    from qualkit.outputs import write_outputs
+
+    if not str(where).startswith(("postgresql:", "postgres:", "sqlite:")):
+        _existing(where, "project file")
+    with qualkit.open_project(where) as project:
+        corpus, book = project.corpus(), project.codebook()
+        codings = project.codings(status="accepted")
+        if codings.empty:
+            raise QualkitError("the project has no accepted codings to analyse", path=project.where,
+                               hint="accept proposed codings (project.set_status) or code by hand first")
+    if args.unit != corpus.unit:
+        _say(f"qualkit: note: the project's passages are {corpus.unit}s; --unit {args.unit} is ignored")
+    result = qualkit.analyze(corpus, book, codings=codings, redact=not args.no_redact,
+                             language=args.language, include_interviewer=args.include_interviewer)
+    paths = write_outputs(result, out)
+    mapping = None
+    if result.redacted and hasattr(getattr(result, "redactor", None), "write_mapping"):
+        mapping = mapping_path(out)
+        result.redactor.write_mapping(mapping)
+    print(f"qualkit: project {project.where}: {len(corpus.documents)} documents, {len(codings)} "
+          f"accepted codings by {codings['coder'].nunique()} coder(s) with {book.name} ({book.hash})")
+    print(f"wrote {len(paths)} files to {out}:")
+    for p in paths:
+        print(f"  {p}")
+    if mapping is not None:
+        print(f"re-identification mapping (personal data, keep apart from the outputs): {mapping}")
+    elif not result.redacted:
+        _say("qualkit: warning: outputs were NOT redacted and contain personal data")
+    return EXIT_OK
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
+    if args.project:
+        if args.data or args.codebook:
+            raise QualkitError("give either --project FILE or DATA with --codebook, not both",
+                               hint="the project already holds its corpus and codebook")
+        return run_project_analysis(args.project, Path(args.out), args)
+    if args.data is None or args.codebook is None:
+        raise QualkitError("analyze needs DATA and --codebook FILE (or --project FILE)",
+                           hint="see qualkit analyze --help")
     data = _existing(args.data, "data folder or file")
     codebook = _existing(args.codebook, "codebook file")
     return run_analysis(data, codebook, Path(args.out), args)
