@@ -264,8 +264,9 @@ class Project:
             return []
         with S.writing(self._engine) as conn:
             _check_codebook_current(conn, book[0])
-            ids = [int(conn.execute(sa.insert(S.codings).values(**row)).inserted_primary_key[0])
-                   for row in prepared]
+            inserted = conn.execute(sa.insert(S.codings).returning(S.codings.c.id, sort_by_parameter_order=True),
+                                    prepared)
+            ids = [int(i) for i in inserted.scalars()]
             H.append(conn, coder, "import", [(i, None, H.snapshot(r)) for i, r in zip(ids, prepared)], at=at)
         return ids
 
