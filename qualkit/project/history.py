@@ -26,10 +26,11 @@ from qualkit.errors import QualkitError
 from qualkit.project import schema as S
 
 SNAPSHOT_FIELDS = (
-    "doc_id", "passage_id", "start", "end", "spans", "cue", "code_id", "coder", "method",
-    "status", "confidence", "codebook_hash", "memo", "created", "modified",
+    "doc", "passage", "start", "end", "spans", "cue", "code_id", "coder", "method",
+    "status", "confidence", "codebook", "memo", "created", "modified",
 )
-"""The columns of a coding kept in the log's ``before``/``after`` snapshots."""
+"""The columns of a coding kept in the log's ``before``/``after`` snapshots, in the order
+of the compact JSON list the log stores."""
 
 ACTIONS = ("add", "remove", "change", "status", "import", "undo", "redo")
 
@@ -39,8 +40,22 @@ class ProjectConflictError(QualkitError):
 
 
 def snapshot(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """A coding row as the JSON object kept in the log (None stays None)."""
+    """The logged columns of a coding row (None stays None)."""
     return None if row is None else {f: row[f] for f in SNAPSHOT_FIELDS}
+
+
+def encode(snap: Mapping[str, Any] | None) -> list[Any] | None:
+    """A snapshot as the compact JSON list stored in the log.
+
+    >>> decode(encode({f: i for i, f in enumerate(SNAPSHOT_FIELDS)}))["codebook"]
+    11
+    """
+    return None if snap is None else [snap[f] for f in SNAPSHOT_FIELDS]
+
+
+def decode(stored: Sequence[Any] | None) -> dict[str, Any] | None:
+    """The snapshot dict of a stored log list."""
+    return None if stored is None else dict(zip(SNAPSHOT_FIELDS, stored))
 
 
 def stack(actions: Sequence[tuple[int, str, int | None]]) -> tuple[list[int], list[int]]:
@@ -79,11 +94,11 @@ def append(conn: sa.Connection, coder: str, action: str,
     at = S.now_us() if at is None else at
     first = conn.execute(sa.insert(S.log).values(
         action_id=0, at=at, coder=coder, action=action, coding_id=changes[0][0],
-        before=changes[0][1], after=changes[0][2], undoes=undoes,
+        before=encode(changes[0][1]), after=encode(changes[0][2]), undoes=undoes,
     )).inserted_primary_key[0]
     conn.execute(sa.update(S.log).where(S.log.c.id == first).values(action_id=first))
     rest = [{"action_id": first, "at": at, "coder": coder, "action": action, "coding_id": cid,
-             "before": b, "after": a, "undoes": undoes} for cid, b, a in changes[1:]]
+             "before": encode(b), "after": encode(a), "undoes": undoes} for cid, b, a in changes[1:]]
     if rest:
         conn.execute(sa.insert(S.log), rest)
     return int(first)
@@ -146,8 +161,8 @@ def reverse(conn: sa.Connection, coder: str, *, redo: bool) -> int:
         sa.select(S.log.c.coding_id, S.log.c.before, S.log.c.after)
         .where(S.log.c.action_id == target).order_by(S.log.c.id)
     ).all()
-    steps = [(r.coding_id, r.after, r.before) for r in reversed(rows)] if not redo else \
-        [(r.coding_id, r.before, r.after) for r in rows]
+    steps = [(r.coding_id, decode(r.after), decode(r.before)) for r in reversed(rows)] if not redo else \
+        [(r.coding_id, decode(r.before), decode(r.after)) for r in rows]
     at = S.now_us()
     changes = []
     for coding_id, expect, goal in steps:

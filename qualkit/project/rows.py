@@ -61,14 +61,14 @@ def _restore(value: Any) -> Any:
     return value
 
 
-def document_row(doc: Document, position: int) -> dict[str, Any]:
+def document_row(doc: Document, key: int) -> dict[str, Any]:
     """The ``documents`` row of one document."""
     info = {f: getattr(doc, f) for f in _DOC_FIELDS}
     info["metadata"] = _plain(dict(doc.metadata), f"document {doc.id} metadata")
     info = _plain(info, f"document {doc.id}")
     info["fields"] = [[f.section, f.label, f.value, f.start, f.end] for f in doc.fields]
     info["removed"] = list(doc.removed)
-    return {"doc_id": doc.id, "position": position, "text": doc.text, "metadata": info,
+    return {"key": key, "doc_id": doc.id, "text": doc.text, "metadata": info,
             "sha256": doc.sha256}
 
 
@@ -82,25 +82,25 @@ def document_from_row(row: Mapping[str, Any]) -> Document:
                     removed=removed, **info)
 
 
-def passage_row(p: Passage, position: int) -> dict[str, Any]:
-    """The ``passages`` row of one passage."""
+def passage_row(p: Passage, key: int, doc_key: int) -> dict[str, Any]:
+    """The ``passages`` row of one passage (``doc_key``: its document's key)."""
     info = {f: getattr(p, f) for f in _PASSAGE_FIELDS}
-    return {"passage_id": p.id, "doc_id": p.doc_id, "position": position, "start": p.start,
+    return {"key": key, "passage_id": p.id, "doc": doc_key, "start": p.start,
             "end": p.end, "info": _plain(info, f"passage {p.id}")}
 
 
 def passage_from_row(row: Mapping[str, Any], doc: Document) -> Passage:
     """The passage stored in a ``passages`` row (its text taken from ``doc``)."""
-    return Passage(doc_id=row["doc_id"], id=row["passage_id"], start=row["start"], end=row["end"],
+    return Passage(doc_id=doc.id, id=row["passage_id"], start=row["start"], end=row["end"],
                    text=doc.text[row["start"]:row["end"]], **dict(row["info"]))
 
 
 def corpus_from_rows(doc_rows: list[Mapping[str, Any]], passage_rows: list[Mapping[str, Any]],
                      unit: str) -> Corpus:
-    """Rebuild a corpus from its rows (sorted by ``position``)."""
+    """Rebuild a corpus from its rows (sorted by ``key``)."""
     docs = [document_from_row(r) for r in doc_rows]
-    by_id = {d.id: d for d in docs}
-    found = [passage_from_row(r, by_id[r["doc_id"]]) for r in passage_rows]
+    by_key = {r["key"]: d for r, d in zip(doc_rows, docs)}
+    found = [passage_from_row(r, by_key[r["doc"]]) for r in passage_rows]
     return Corpus(documents=tuple(docs), passages=tuple(found), unit=unit)
 
 

@@ -6,20 +6,27 @@ server). Tables:
 =================  =======================================================================
 ``meta``           key/value facts about the project (``unit``, ``created``)
 ``schema_version`` one row per migration applied (``version``, ``applied``)
-``documents``      ``doc_id``, ``position``, ``text`` (as analysed), ``metadata`` (JSON:
-                   every other :class:`~qualkit.corpus.Document` field), ``sha256``
-``passages``       ``passage_id``, ``doc_id``, ``position``, ``start``, ``end``, ``info``
-                   (JSON: speaker, role, unit, parent_id, section, page, times)
-``codebooks``      every codebook version: ``hash``, ``seq``, ``yaml``, ``created``
-``codings``        ``id``, ``doc_id``, ``passage_id``, ``start``, ``end``, ``spans``, ``cue``,
-                   ``code_id``, ``coder``, ``method``, ``status``, ``confidence``,
-                   ``codebook_hash``, ``memo``, ``created``, ``modified``
-``memos``          ``id``, ``doc_id``, ``code_id``, ``coding_id``, ``coder``, ``text``,
+``documents``      ``key`` (corpus order), ``doc_id``, ``text`` (as analysed), ``metadata``
+                   (JSON: every other :class:`~qualkit.corpus.Document` field), ``sha256``
+``passages``       ``key`` (corpus order), ``passage_id``, ``doc`` (document key), ``start``,
+                   ``end``, ``info`` (JSON: speaker, role, unit, parent_id, section, page...)
+``codebooks``      every codebook version: ``key``, ``hash``, ``seq`` (highest = current),
+                   ``yaml``, ``created``
+``codings``        ``id``, ``doc``, ``passage``, ``start``, ``end``, ``spans`` (NULL for the one
+                   span), ``cue``, ``code_id``, ``coder``, ``method``, ``status``,
+                   ``confidence``, ``codebook`` (codebook key), ``memo``, ``created``,
+                   ``modified``
+``memos``          ``id``, ``doc``, ``code_id``, ``coding_id``, ``coder``, ``text``,
                    ``created``, ``modified``
 ``log``            append-only: ``id``, ``action_id`` (rows written by one action share it),
                    ``at``, ``coder``, ``action``, ``coding_id``, ``before``, ``after``
-                   (JSON snapshots of the coding), ``undoes`` (the action reversed or redone)
+                   (the coding's row before and after, as compact JSON lists),
+                   ``undoes`` (the action reversed or redone)
 =================  =======================================================================
+
+Documents, passages and codebook versions are referred to by integer keys, so a coding
+row is small (the file stays under 3x its texts plus codings as CSV) and a million codings
+read back in about a second.
 
 Times are integer microseconds since 1970-01-01 UTC. SQLite runs in WAL mode with foreign
 keys on, a 60 s busy timeout and ``synchronous=NORMAL`` (a crashed process or kernel loses
@@ -66,57 +73,57 @@ schema_version = sa.Table(
 )
 documents = sa.Table(
     "documents", METADATA,
-    sa.Column("doc_id", sa.Text, primary_key=True),
-    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("key", sa.Integer, primary_key=True, autoincrement=False),  # corpus order, from 1
+    sa.Column("doc_id", sa.Text, nullable=False, unique=True),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("metadata", sa.JSON, nullable=False),
     sa.Column("sha256", sa.Text, nullable=False, default=""),
 )
 passages = sa.Table(
     "passages", METADATA,
-    sa.Column("passage_id", sa.Text, primary_key=True),
-    sa.Column("doc_id", sa.Text, sa.ForeignKey("documents.doc_id"), nullable=False),
-    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("key", sa.Integer, primary_key=True, autoincrement=False),  # corpus order, from 1
+    sa.Column("passage_id", sa.Text, nullable=False, unique=True),
+    sa.Column("doc", sa.Integer, sa.ForeignKey("documents.key"), nullable=False),
     sa.Column("start", sa.Integer, nullable=False),
     sa.Column("end", sa.Integer, nullable=False),
     sa.Column("info", sa.JSON, nullable=False),
-    sa.Index("ix_passages_doc", "doc_id", "start"),
 )
 codebooks = sa.Table(
     "codebooks", METADATA,
-    sa.Column("hash", sa.String(64), primary_key=True),
-    sa.Column("seq", sa.Integer, nullable=False, unique=True),
+    sa.Column("key", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("seq", sa.Integer, nullable=False),  # the highest is the current version
     sa.Column("yaml", sa.Text, nullable=False),
     sa.Column("created", sa.BigInteger, nullable=False),
 )
 codings = sa.Table(
     "codings", METADATA,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("doc_id", sa.Text, sa.ForeignKey("documents.doc_id"), nullable=False),
-    sa.Column("passage_id", sa.Text, sa.ForeignKey("passages.passage_id"), nullable=False),
+    sa.Column("doc", sa.Integer, sa.ForeignKey("documents.key"), nullable=False),
+    sa.Column("passage", sa.Integer, sa.ForeignKey("passages.key"), nullable=False),
     sa.Column("start", sa.Integer, nullable=False),
     sa.Column("end", sa.Integer, nullable=False),
-    sa.Column("spans", sa.Text, nullable=False),
+    sa.Column("spans", sa.Text, nullable=True),  # NULL: the one span start-end
     sa.Column("cue", sa.Text, nullable=False, default=""),
     sa.Column("code_id", sa.Text, nullable=False),
     sa.Column("coder", sa.Text, nullable=False),
     sa.Column("method", sa.String(16), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("confidence", sa.Float, nullable=True),
-    sa.Column("codebook_hash", sa.String(64), sa.ForeignKey("codebooks.hash"), nullable=False),
+    sa.Column("codebook", sa.Integer, sa.ForeignKey("codebooks.key"), nullable=False),
     sa.Column("memo", sa.Text, nullable=False, default=""),
     sa.Column("created", sa.BigInteger, nullable=False),
     sa.Column("modified", sa.BigInteger, nullable=False),
     sa.CheckConstraint("start <= \"end\"", name="ck_codings_span"),
     sa.CheckConstraint(f"method IN {METHODS!r}", name="ck_codings_method"),
     sa.CheckConstraint(f"status IN {STATUSES!r}", name="ck_codings_status"),
-    sa.Index("ix_codings_doc", "doc_id", "start"),
+    sa.Index("ix_codings_doc", "doc", "start"),
     sqlite_autoincrement=True,  # an undone removal gets its id back; ids are never reused
 )
 memos = sa.Table(
     "memos", METADATA,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("doc_id", sa.Text, sa.ForeignKey("documents.doc_id"), nullable=True),
+    sa.Column("doc", sa.Integer, sa.ForeignKey("documents.key"), nullable=True),
     sa.Column("code_id", sa.Text, nullable=True),
     sa.Column("coding_id", sa.Integer, nullable=True),
     sa.Column("coder", sa.Text, nullable=False),
@@ -133,7 +140,7 @@ log = sa.Table(
     sa.Column("coder", sa.Text, nullable=False),
     sa.Column("action", sa.String(16), nullable=False),
     sa.Column("coding_id", sa.Integer, nullable=True),
-    sa.Column("before", sa.JSON, nullable=True),
+    sa.Column("before", sa.JSON, nullable=True),  # compact: a list in SNAPSHOT_FIELDS order
     sa.Column("after", sa.JSON, nullable=True),
     sa.Column("undoes", sa.Integer, nullable=True),
     sa.Index("ix_log_coder", "coder", "action_id"),

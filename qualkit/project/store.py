@@ -32,23 +32,15 @@ import pandas as pd
 import sqlalchemy as sa
 
 from qualkit.codebook.model import Codebook
-from qualkit.coding.frame import CODING_COLUMNS
 from qualkit.corpus import Corpus, Document
 from qualkit.errors import QualkitError, check_param
+from qualkit.project import frames as F
 from qualkit.project import history as H
 from qualkit.project import rows as R
 from qualkit.project import schema as S
 
-PROJECT_COLUMNS = (*CODING_COLUMNS, "id", "status", "created", "modified")
-"""Columns of :meth:`Project.codings`: the codings table plus ``id``, ``status``,
-``created`` and ``modified`` (UTC timestamps)."""
-
-HISTORY_COLUMNS = ("id", "action_id", "at", "coder", "action", "coding_id", "before", "after", "undoes")
-
-_DTYPES = {"passage_id": "object", "doc_id": "object", "code_id": "object", "start": "int64",
-           "end": "int64", "spans": "object", "cue": "object", "coder": "object",
-           "method": "object", "confidence": "float64", "codebook_hash": "object",
-           "memo": "object", "id": "int64", "status": "object"}
+PROJECT_COLUMNS = F.PROJECT_COLUMNS
+HISTORY_COLUMNS = F.HISTORY_COLUMNS
 
 
 class ProjectError(QualkitError):
@@ -92,8 +84,8 @@ class Project:
         self._engine = engine
         self.where = where
         self._corpus: Corpus | None = None
-        self._codebook: tuple[str, Codebook] | None = None
-        self._offsets: dict[str, list[tuple[int, int, str]]] = {}
+        self._codebook: tuple[str, Codebook, int] | None = None
+        self._keys: F.Keys | None = None
 
     # -- creating and opening --------------------------------------------------------------
     @classmethod
@@ -120,11 +112,12 @@ class Project:
         with S.writing(engine) as conn:
             conn.execute(sa.insert(S.meta), [{"key": "unit", "value": corpus.unit},
                                               {"key": "created", "value": str(at)}])
+            doc_key = {d.id: i for i, d in enumerate(corpus.documents, start=1)}
             conn.execute(sa.insert(S.documents),
-                         [R.document_row(d, i) for i, d in enumerate(corpus.documents)])
+                         [R.document_row(d, doc_key[d.id]) for d in corpus.documents])
             if corpus.passages:
                 conn.execute(sa.insert(S.passages),
-                             [R.passage_row(p, i) for i, p in enumerate(corpus.passages)])
+                             [R.passage_row(p, i, doc_key[p.doc_id]) for i, p in enumerate(corpus.passages, start=1)])
             _store_codebook(conn, codebook, at)
         return cls(engine, where=where)
 
@@ -163,10 +156,19 @@ class Project:
         if self._corpus is None:
             with S.reading(self._engine) as conn:
                 unit = conn.execute(sa.select(S.meta.c.value).where(S.meta.c.key == "unit")).scalar_one()
-                docs = conn.execute(sa.select(S.documents).order_by(S.documents.c.position)).mappings().all()
-                found = conn.execute(sa.select(S.passages).order_by(S.passages.c.position)).mappings().all()
+                docs = conn.execute(sa.select(S.documents).order_by(S.documents.c.key)).mappings().all()
+                found = conn.execute(sa.select(S.passages).order_by(S.passages.c.key)).mappings().all()
             self._corpus = R.corpus_from_rows(list(docs), list(found), unit)
+            self._keys = F.Keys.of(docs, found)
         return self._corpus
+
+    def _codec(self) -> F.Keys:
+        """Integer keys of documents, passages and codebook versions <-> their ids."""
+        self.corpus()
+        assert self._keys is not None
+        with S.reading(self._engine) as conn:
+            books = conn.execute(sa.select(S.codebooks.c.key, S.codebooks.c.hash)).all()
+        return self._keys.with_codebooks(books)
 
     def document(self, doc_id: str) -> Document:
         """One stored document (ProjectError naming the known ids if absent)."""
@@ -182,22 +184,23 @@ class Project:
         """The current codebook (the version stored last)."""
         return self._book()[1]
 
-    def _book(self) -> tuple[str, Codebook]:
-        """(hash, codebook) of the current version; parsed once per version."""
+    def _book(self) -> tuple[str, Codebook, int]:
+        """(hash, codebook, key) of the current version; parsed once per version."""
         with S.reading(self._engine) as conn:
-            latest = conn.execute(sa.select(S.codebooks.c.hash)
-                                  .order_by(S.codebooks.c.seq.desc()).limit(1)).scalar_one()
-            if self._codebook is None or self._codebook[0] != latest:
+            latest = conn.execute(sa.select(S.codebooks.c.hash, S.codebooks.c.key)
+                                  .order_by(S.codebooks.c.seq.desc()).limit(1)).one()
+            if self._codebook is None or self._codebook[0] != latest.hash:
                 text = conn.execute(sa.select(S.codebooks.c.yaml)
-                                    .where(S.codebooks.c.hash == latest)).scalar_one()
-                self._codebook = (latest, R.codebook_from_yaml(text, where=f"{self.where} codebook"))
+                                    .where(S.codebooks.c.key == latest.key)).scalar_one()
+                book = R.codebook_from_yaml(text, where=f"{self.where} codebook")
+                self._codebook = (latest.hash, book, latest.key)
         return self._codebook
 
     def codebooks(self) -> pd.DataFrame:
         """Every codebook version: ``hash, seq, created, yaml`` (oldest first)."""
         with S.reading(self._engine) as conn:
             rows = conn.execute(sa.select(S.codebooks).order_by(S.codebooks.c.seq)).mappings().all()
-        frame = pd.DataFrame([dict(r) for r in rows], columns=["hash", "seq", "yaml", "created"])
+        frame = pd.DataFrame([dict(r) for r in rows], columns=["key", "hash", "seq", "yaml", "created"])
         frame["created"] = pd.to_datetime(frame["created"], unit="us", utc=True)
         return frame[["hash", "seq", "created", "yaml"]]
 
@@ -257,8 +260,7 @@ class Project:
                     confidence=_number(rec.get("confidence")), book=book, at=at)
             except QualkitError as err:
                 raise ProjectError(f"codings row {i}: {err.message}", path=self.where, hint=err.hint) from err
-            if _text(rec.get("cue")):
-                row["cue"] = _text(rec.get("cue"))
+            row["cue"] = _text(rec.get("cue"))
             prepared.append(row)
         if not prepared:
             return []
@@ -267,7 +269,7 @@ class Project:
             inserted = conn.execute(sa.insert(S.codings).returning(S.codings.c.id, sort_by_parameter_order=True),
                                     prepared)
             ids = [int(i) for i in inserted.scalars()]
-            H.append(conn, coder, "import", [(i, None, H.snapshot(r)) for i, r in zip(ids, prepared)], at=at)
+            H.append(conn, coder, "import", [(i, None, r) for i, r in zip(ids, prepared)], at=at)
         return ids
 
     def remove_coding(self, coding_id: int, *, coder: str) -> None:
@@ -324,7 +326,8 @@ class Project:
         at = S.now_us()
         with S.writing(self._engine) as conn:
             return int(conn.execute(sa.insert(S.memos).values(
-                text=_check_memo(text), coder=coder, doc_id=doc_id, code_id=code_id,
+                text=_check_memo(text), coder=coder, doc=None if doc_id is None else self._codec().doc_key[doc_id],
+                code_id=code_id,
                 coding_id=coding_id, created=at, modified=at)).inserted_primary_key[0])
 
     def memos(self) -> pd.DataFrame:
@@ -332,6 +335,8 @@ class Project:
         with S.reading(self._engine) as conn:
             rows = conn.execute(sa.select(S.memos).order_by(S.memos.c.id)).all()
         frame = pd.DataFrame([tuple(r) for r in rows], columns=list(S.memos.c.keys()))
+        frame["doc"] = [None if pd.isna(k) else self._codec().doc_ids[int(k)] for k in frame["doc"]]
+        frame = frame.rename(columns={"doc": "doc_id"})
         for col in ("created", "modified"):
             frame[col] = pd.to_datetime(frame[col].astype("int64"), unit="us", utc=True)
         return frame
@@ -344,7 +349,7 @@ class Project:
         ``coders`` and ``status`` keep only those coders / statuses (one or a list);
         ``status="accepted"`` is what an analysis should use.
         """
-        query = sa.select(*(S.codings.c[c] for c in _SELECT))
+        query = sa.select(*(S.codings.c[c] for c in F.SELECT))
         if coders is not None:
             query = query.where(S.codings.c.coder.in_(_as_list(coders)))
         if status is not None:
@@ -352,10 +357,11 @@ class Project:
             for s in wanted:
                 check_param("Project.codings", "status", s, options=S.STATUSES)
             query = query.where(S.codings.c.status.in_(wanted))
+        codec = self._codec()
         with S.reading(self._engine) as conn:
             result = conn.execute(query)
-            data = result.all()
-        return _codings_frame(data)
+            data = result.cursor.fetchall()  # plain tuples: no per-row Row objects
+        return F.codings_frame(data, codec)
 
     def history(self, coding_id: int | None = None) -> pd.DataFrame:
         """The change log (oldest first): ``id, action_id, at, coder, action, coding_id,
@@ -366,6 +372,9 @@ class Project:
         with S.reading(self._engine) as conn:
             rows = conn.execute(query).all()
         frame = pd.DataFrame([tuple(r) for r in rows], columns=list(HISTORY_COLUMNS))
+        codec = self._codec()
+        for col in ("before", "after"):
+            frame[col] = [codec.readable(H.decode(v)) for v in frame[col]]
         frame["at"] = pd.to_datetime(frame["at"].astype("int64"), unit="us", utc=True)
         return frame
 
@@ -397,20 +406,19 @@ class Project:
         if confidence is not None and not 0 <= confidence <= 1:
             raise ProjectError(f"confidence must be in [0, 1]; got {confidence!r}", path=doc_id)
         at = S.now_us() if at is None else at
-        return {"doc_id": doc_id, "passage_id": self._passage_of(doc_id, start, end),
-                "start": start, "end": end, "spans": f"{start}-{end}", "cue": "",
+        assert self._keys is not None  # set by self.document()
+        return {"doc": self._keys.doc_key[doc_id], "passage": self._passage_of(doc_id, start, end),
+                "start": start, "end": end, "spans": None, "cue": "",
                 "code_id": code_id, "coder": coder, "method": method, "status": status,
                 "confidence": 1.0 if confidence is None and method == "manual" else confidence,
-                "codebook_hash": book[0], "memo": _check_memo(memo or ""),
+                "codebook": book[2], "memo": _check_memo(memo or ""),
                 "created": at, "modified": at}
 
-    def _passage_of(self, doc_id: str, start: int, end: int) -> str:
-        if not self._offsets:
-            for p in self.corpus().passages:
-                self._offsets.setdefault(p.doc_id, []).append((p.start, p.end, p.id))
-        for p_start, p_end, pid in self._offsets.get(doc_id, ()):
+    def _passage_of(self, doc_id: str, start: int, end: int) -> int:
+        assert self._keys is not None
+        for p_start, p_end, key in self._keys.offsets.get(doc_id, ()):
             if p_start <= start < p_end or (start < p_start < end):
-                return pid
+                return key
         raise ProjectError(f"span {start}-{end} lies in no passage of the document", path=doc_id,
                            hint="select text inside a turn or paragraph (not a speaker label or gap)")
 
@@ -438,10 +446,10 @@ class Project:
             if span != (None, None):
                 start = now["start"] if span[0] is None else span[0]
                 end = now["end"] if span[1] is None else span[1]
-                checked = self._coding_row(now["doc_id"], start, end, changes.get("code_id", now["code_id"]),
+                checked = self._coding_row(self._codec().doc_ids[now["doc"]], start, end, changes.get("code_id", now["code_id"]),
                                            coder=coder, memo=None, method="manual", status="accepted",
                                            confidence=None, book=self._book())
-                changes.update({k: checked[k] for k in ("start", "end", "spans", "passage_id")})
+                changes.update({k: checked[k] for k in ("start", "end", "spans", "passage")})
             changes = {k: v for k, v in changes.items() if now[k] != v}
             if not changes:
                 return
@@ -451,30 +459,16 @@ class Project:
                      at=changes["modified"])
 
 
-_SELECT = ("passage_id", "doc_id", "code_id", "start", "end", "spans", "cue", "coder", "method",
-           "confidence", "codebook_hash", "memo", "id", "status", "created", "modified")
-
-
-def _codings_frame(data: list[Any]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(data, columns=list(_SELECT), coerce_float=False)
-    frame = frame.astype(_DTYPES)
-    frame["confidence"] = frame["confidence"].astype("float64")
-    for col in ("created", "modified"):
-        frame[col] = pd.to_datetime(frame[col].astype("int64"), unit="us", utc=True)
-    frame = frame[list(PROJECT_COLUMNS)]
-    frame = frame.sort_values(["doc_id", "start", "code_id", "coder", "id"], kind="stable")
-    return frame.reset_index(drop=True)
-
-
 def _store_codebook(conn: sa.Connection, book: Codebook, at: int) -> None:
-    exists = conn.execute(sa.select(S.codebooks.c.seq).where(S.codebooks.c.hash == book.hash)).first()
+    digest = book.hash
+    exists = conn.execute(sa.select(S.codebooks.c.seq).where(S.codebooks.c.hash == digest)).first()
     last = conn.execute(sa.select(sa.func.max(S.codebooks.c.seq))).scalar() or 0
     if exists is not None:
-        if exists.seq == last:
-            return
-        conn.execute(sa.update(S.codebooks).where(S.codebooks.c.hash == book.hash).values(seq=last + 1))
+        if exists.seq != last:  # an older version becomes current again
+            conn.execute(sa.update(S.codebooks).where(S.codebooks.c.hash == digest).values(seq=last + 1))
         return
-    conn.execute(sa.insert(S.codebooks).values(hash=book.hash, seq=last + 1,
+    key = (conn.execute(sa.select(sa.func.max(S.codebooks.c.key))).scalar() or 0) + 1
+    conn.execute(sa.insert(S.codebooks).values(key=key, hash=digest, seq=last + 1,
                                                yaml=R.codebook_yaml(book), created=at))
 
 

@@ -57,8 +57,8 @@ def test_sqlite_file_uses_wal_and_foreign_keys(tmp_path, corpus, book):
         with sqlite3.connect(path) as raw:
             assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         with pytest.raises(sa.exc.IntegrityError), S.writing(project._engine) as conn:
-            conn.execute(sa.insert(S.passages).values(passage_id="x", doc_id="missing", position=99,
-                                                      start=0, end=1, info={}))
+            conn.execute(sa.insert(S.passages).values(key=999, passage_id="x", doc=999, start=0,
+                                                      end=1, info={}))
 
 
 def test_create_reports_unstorable_metadata(tmp_path, book):

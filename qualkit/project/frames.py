@@ -1,0 +1,123 @@
+"""Stored codings to the codings table: integer keys back to ids, fast for a million rows.
+
+The ``codings`` table refers to documents, passages and codebook versions by integer keys
+(:mod:`qualkit.project.schema`); :class:`Keys` maps them back, and :func:`codings_frame`
+builds the codings table (:mod:`qualkit.coding.frame`) plus ``id``, ``status``,
+``created`` and ``modified`` with vectorised lookups and one ``lexsort``.
+
+>>> keys = Keys(doc_key={"a.txt": 1}, doc_ids=("", "a.txt"), passage_ids=("", "a.txt#p1"),
+...             offsets={"a.txt": ((0, 5, 1),)}, codebooks={1: "abc"})
+>>> row = (1, 1, "fear", 0, 4, None, "", "rina", "manual", 1.0, 1, "", 7, "accepted", 0, 0)
+>>> codings_frame([row], keys)[["passage_id", "spans", "codebook_hash", "id"]].values.tolist()
+[['a.txt#p1', '0-4', 'abc', 7]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualkit.coding.frame import CODING_COLUMNS
+
+PROJECT_COLUMNS = (*CODING_COLUMNS, "id", "status", "created", "modified")
+"""Columns of ``Project.codings()``: the codings table plus ``id``, ``status``,
+``created`` and ``modified`` (UTC timestamps)."""
+
+HISTORY_COLUMNS = ("id", "action_id", "at", "coder", "action", "coding_id", "before", "after", "undoes")
+"""Columns of ``Project.history()``."""
+
+SELECT = ("doc", "passage", "code_id", "start", "end", "spans", "cue", "coder", "method",
+          "confidence", "codebook", "memo", "id", "status", "created", "modified")
+"""The ``codings`` columns read, in this order, by :func:`codings_frame`."""
+
+_TEXT = ("code_id", "cue", "coder", "method", "memo", "status")
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Integer keys of one project's documents, passages and codebook versions.
+
+    ``doc_ids[k]`` / ``passage_ids[k]`` is the id of key ``k`` (keys start at 1);
+    ``offsets[doc_id]`` lists ``(start, end, passage key)`` of the document's passages.
+    """
+
+    doc_key: Mapping[str, int]
+    doc_ids: Sequence[str]
+    passage_ids: Sequence[str]
+    offsets: Mapping[str, Sequence[tuple[int, int, int]]]
+    codebooks: Mapping[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, doc_rows: Iterable[Mapping[str, Any]], passage_rows: Iterable[Mapping[str, Any]]) -> Keys:
+        """Keys from the ``documents`` and ``passages`` rows."""
+        docs = {int(r["key"]): r["doc_id"] for r in doc_rows}
+        doc_ids = [""] * (max(docs, default=0) + 1)
+        for k, v in docs.items():
+            doc_ids[k] = v
+        passages: dict[int, str] = {}
+        offsets: dict[str, list[tuple[int, int, int]]] = {}
+        for r in passage_rows:
+            passages[int(r["key"])] = r["passage_id"]
+            offsets.setdefault(docs[r["doc"]], []).append((r["start"], r["end"], int(r["key"])))
+        passage_ids = [""] * (max(passages, default=0) + 1)
+        for k, v in passages.items():
+            passage_ids[k] = v
+        return cls(doc_key={v: k for k, v in docs.items()}, doc_ids=tuple(doc_ids),
+                   passage_ids=tuple(passage_ids), offsets={k: tuple(v) for k, v in offsets.items()})
+
+    def with_codebooks(self, rows: Iterable[tuple[int, str]]) -> Keys:
+        """A copy knowing the codebook versions ``(key, hash)``."""
+        return replace(self, codebooks={int(k): h for k, h in rows})
+
+    def readable(self, snap: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """A logged coding snapshot with ids instead of keys (for ``history()``)."""
+        if snap is None:
+            return None
+        out = {"doc_id": self.doc_ids[snap["doc"]], "passage_id": self.passage_ids[snap["passage"]]}
+        out.update({k: v for k, v in snap.items() if k not in ("doc", "passage", "codebook")})
+        out["spans"] = snap["spans"] or f"{snap['start']}-{snap['end']}"
+        out["codebook_hash"] = self.codebooks.get(snap["codebook"], "")
+        return out
+
+
+def _lookup(table: Sequence[str], keys: np.ndarray) -> np.ndarray:
+    return np.asarray(table, dtype=object)[keys] if len(keys) else np.empty(0, dtype=object)
+
+
+def codings_frame(rows: Sequence[Sequence[Any]], keys: Keys) -> pd.DataFrame:
+    """The codings table of stored rows (``SELECT`` order), sorted by ``doc_id, start,
+    code_id, coder, id``."""
+    cols = dict(zip(SELECT, zip(*rows))) if rows else {c: () for c in SELECT}
+    doc = np.fromiter(cols["doc"], dtype=np.int64, count=len(rows))
+    start = np.fromiter(cols["start"], dtype=np.int64, count=len(rows))
+    end = np.fromiter(cols["end"], dtype=np.int64, count=len(rows))
+    ident = np.fromiter(cols["id"], dtype=np.int64, count=len(rows))
+    book_keys = sorted(keys.codebooks)
+    book_of = np.zeros(max(book_keys, default=0) + 1, dtype=np.int64)
+    book_of[book_keys] = np.arange(len(book_keys))
+    books = np.fromiter(cols["codebook"], dtype=np.int64, count=len(rows))
+    text = {c: np.array(cols[c], dtype=object) for c in _TEXT}
+    spans = np.array(cols["spans"], dtype=object)
+    single = np.equal(spans, None)
+    if single.any():
+        spans[single] = [f"{s}-{e}" for s, e in zip(start[single].tolist(), end[single].tolist())]
+    frame = pd.DataFrame({
+        "passage_id": _lookup(keys.passage_ids, np.fromiter(cols["passage"], dtype=np.int64, count=len(rows))),
+        "doc_id": _lookup(keys.doc_ids, doc), "code_id": text["code_id"], "start": start, "end": end,
+        "spans": spans, "cue": text["cue"], "coder": text["coder"], "method": text["method"],
+        "confidence": np.array(cols["confidence"], dtype=np.float64),
+        "codebook_hash": _lookup([keys.codebooks[k] for k in book_keys], book_of[books]),
+        "memo": text["memo"], "id": ident, "status": text["status"],
+        "created": pd.to_datetime(np.fromiter(cols["created"], dtype=np.int64, count=len(rows)), unit="us", utc=True),
+        "modified": pd.to_datetime(np.fromiter(cols["modified"], dtype=np.int64, count=len(rows)), unit="us", utc=True),
+    }, columns=list(PROJECT_COLUMNS))
+    for c in ("passage_id", "doc_id", "code_id", "spans", "cue", "coder", "method", "codebook_hash", "memo", "status"):
+        frame[c] = frame[c].astype(object)
+    doc_rank = np.argsort(np.argsort(np.asarray(keys.doc_ids, dtype=object), kind="stable"), kind="stable")
+    order = np.lexsort((ident, pd.factorize(text["coder"], sort=True)[0],
+                        pd.factorize(text["code_id"], sort=True)[0], start, doc_rank[doc]))
+    return frame.take(order).reset_index(drop=True)
