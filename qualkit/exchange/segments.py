@@ -50,7 +50,9 @@ class Segment:
     ``paragraph``: paragraph numbers from 1; ``fraction``: share of the document length),
     used only to choose between repeats of the text. ``exact=True`` says the offsets are
     character offsets into the very text the corpus was built from (then they are used
-    as they are). ``line`` is where the segment stands in the export (for the report).
+    as they are). ``preview=True`` says ``text`` may be only the start of the segment (a
+    tool's preview): when the stored positions are longer, the placed span is extended to
+    their length. ``line`` is where the segment stands in the export (for the report).
     """
 
     document: str
@@ -64,6 +66,7 @@ class Segment:
     memo: str = ""
     line: int | None = None
     exact: bool = False
+    preview: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,12 +230,15 @@ def _locate(seg: Segment, d: _Doc) -> tuple[tuple[int, int] | None, str]:
             found, note = d.folded.find_all(short, folded=False), "the export's text was cut short; its start was found"
     if not found:
         return None, "the text was not found in the document"
-    if len(found) == 1:
-        return found[0], note
     hint = _hint(seg, d)
-    if hint is None:
-        return found[0], f"the text occurs {len(found)} times and the export gives no position: the first was taken"
-    return min(found, key=lambda se: abs(se[0] - hint)), note
+    if len(found) > 1 and hint is None:
+        note = f"the text occurs {len(found)} times and the export gives no position: the first was taken"
+    start, end = found[0] if hint is None else min(found, key=lambda se: abs(se[0] - hint))
+    if seg.preview and seg.unit == "char" and seg.start is not None and seg.end is not None:
+        length = int(seg.end - seg.start)
+        if end - start < length <= len(text) - start:
+            end, note = start + length, "the export's preview was extended to the stored length"
+    return (start, end), note
 
 
 def _passage_rows(d: _Doc, start: int, end: int) -> list[tuple[Passage, int, int]]:
