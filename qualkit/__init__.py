@@ -33,6 +33,8 @@ _LAZY = {
     "code": "qualkit.coding.auto",
     "analyze": "qualkit.analysis",
     "Analysis": "qualkit.analysis",
+    "import_codings": "qualkit.exchange",
+    "ImportResult": "qualkit.exchange",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]
