@@ -225,6 +225,10 @@ def _locate(seg: Segment, d: _Doc) -> tuple[tuple[int, int] | None, str]:
     found = d.folded.find_all(needle, folded=False)
     note = ""
     if not found:
+        bare = needle.strip("\"' ")
+        if bare != needle and len(bare) >= 10:  # quote marks the tool (or the coder) put around it
+            found, note = d.folded.find_all(bare, folded=False), "found without the quote marks around it"
+    if not found:
         short = re.sub(r"(\.\.\.|…)$", "", needle).rstrip()
         if short != needle and len(short) >= 10:  # a preview cut short by the tool
             found, note = d.folded.find_all(short, folded=False), "the export's text was cut short; its start was found"
