@@ -32,12 +32,13 @@ _TAG_OR_ENTITY = re.compile(r"<[^>]*>|&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-
 def fold(text: str) -> tuple[str, list[int]]:
     """Fold ``text``; return the folded string and, per folded character, its source offset.
 
-    Whitespace runs become one space (leading/trailing spaces kept as one), quotes become
-    ``"`` or ``'``, dashes ``-``, ``…`` three dots; letters are lower-cased; soft hyphens,
-    zero-width characters and BOMs are dropped.
+    Whitespace runs become one space (leading/trailing spaces kept as one) and vanish
+    after a dash (``two- way``, a word broken at a line end, reads ``two-way``); quotes
+    become ``"`` or ``'``, dashes ``-``, ``…`` three dots; letters are lower-cased; soft
+    hyphens, zero-width characters and BOMs are dropped.
 
     >>> fold("A\\u00a0 –\\tB")
-    ('a - b', [0, 1, 3, 4, 5])
+    ('a -b', [0, 1, 3, 5])
     """
     out: list[str] = []
     index: list[int] = []
@@ -46,7 +47,7 @@ def fold(text: str) -> tuple[str, list[int]]:
         if ch in _DROP:
             continue
         if ch.isspace():
-            if not space:
+            if not space and not (out and out[-1] == "-"):
                 out.append(" ")
                 index.append(i)
                 space = True

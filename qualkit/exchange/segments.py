@@ -233,6 +233,9 @@ def _locate(seg: Segment, d: _Doc) -> tuple[tuple[int, int] | None, str]:
         if short != needle and len(short) >= 10:  # a preview cut short by the tool
             found, note = d.folded.find_all(short, folded=False), "the export's text was cut short; its start was found"
     if not found:
+        found = _ends(needle, d)
+        note = "its start and end were found; the text between differs from the export"
+    if not found:
         return None, "the text was not found in the document"
     hint = _hint(seg, d)
     if len(found) > 1 and hint is None:
@@ -243,6 +246,31 @@ def _locate(seg: Segment, d: _Doc) -> tuple[tuple[int, int] | None, str]:
         if end - start < length <= len(text) - start:
             end, note = start + length, "the export's preview was extended to the stored length"
     return (start, end), note
+
+
+def _ends(needle: str, d: _Doc, *, size: int = 40) -> list[tuple[int, int]]:
+    """Spans that start with the needle's first ``size`` folded characters and end with
+    its last ``size`` (or, failing that, ``size // 2``) characters.
+
+    For a long segment whose middle differs (page or line numbers left in an extracted
+    text, a word the tool changed); the end must follow within three times the length
+    plus 500 characters.
+    """
+    if len(needle) < 3 * size:
+        return []
+    head = needle[:size].strip()
+    folded = d.folded.folded
+    for tail in (needle[-size:].strip(), needle[-size // 2:].strip()):
+        spans = []
+        at = folded.find(head)
+        while at >= 0:
+            stop = folded.find(tail, at + len(head), at + 3 * len(needle) + 500)
+            if stop >= 0:
+                spans.append(d.folded.span(at, stop + len(tail)))
+            at = folded.find(head, at + 1)
+        if spans:
+            return spans
+    return []
 
 
 def _passage_rows(d: _Doc, start: int, end: int) -> list[tuple[Passage, int, int]]:
