@@ -9,7 +9,8 @@ The layout is told by the header (localised names folded through
   or line-joined, ``Theme: Subcode`` names; ``Reference`` such as ``¶ 3 – 5``);
 - ``taguette-table``: Taguette highlights (``id, document, tag, content``);
 - ``tags-column``: a transcript table with one row per utterance and a tags column (no
-  document column): the file itself is the document.
+  document column; tags joined by ``;``, ``,`` or line ends): the file itself is the
+  document.
 
 >>> split_codes('"A quote, with comma", T1. Theme: Sub\\nOther')
 ['A quote, with comma', 'T1. Theme: Sub', 'Other']
@@ -105,8 +106,13 @@ def table_segments(path: str | Path, *, format: str | None = None) -> tuple[str,
     cols = find_columns(header)
     segments = []
     for number, row in enumerate(rows, start=2):
-        names = split_codes(row[cols["code"]]) if found in ("atlasti-table", "tags-column") \
-            else [row[cols["code"]].strip()] if row[cols["code"]].strip() else []
+        cell = row[cols["code"]]
+        if found == "tags-column":
+            names = [n.strip() for n in re.split(r"[;,\n]", cell) if n.strip()]
+        elif found == "atlasti-table":
+            names = split_codes(cell)
+        else:
+            names = [cell.strip()] if cell.strip() else []
         begin, end = _position(row, cols)
         get = {k: row[i].strip() for k, i in cols.items()}
         segments.append(Segment(

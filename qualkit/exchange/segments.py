@@ -198,17 +198,24 @@ def _prepare(doc: Document, passages: Sequence[Passage]) -> _Doc:
     return _Doc(doc, FoldedText(doc.text), ordered, [p.start for p in ordered], paragraphs)
 
 
-def _hint(seg: Segment, d: _Doc) -> float | None:
+def _hint(seg: Segment, d: _Doc) -> tuple[float, float] | None:
+    """Where the export says the segment is, as a range of offsets in the document."""
     if seg.start is None or seg.unit is None:
         return None
     if seg.unit == "char":
-        return float(seg.start)
+        return float(seg.start), float(seg.start)
     if seg.unit == "fraction":
-        return seg.start * len(d.doc.text)
-    n = int(seg.start) - 1  # paragraph numbers count from 1
+        return seg.start * len(d.doc.text), seg.start * len(d.doc.text)
     if not d.paragraphs:
         return None
-    return float(d.paragraphs[min(max(n, 0), len(d.paragraphs) - 1)])
+    last = len(d.paragraphs) - 1
+    first = min(max(int(seg.start) - 1, 0), last)  # paragraph numbers count from 1
+    after = min(max(int(seg.end if seg.end is not None else seg.start), first + 1), last + 1)
+    return float(d.paragraphs[first]), float(d.paragraphs[after] if after <= last else len(d.doc.text))
+
+
+def _distance(span: tuple[int, int], hint: tuple[float, float]) -> float:
+    return max(hint[0] - span[0], span[0] - hint[1], 0.0)
 
 
 def _locate(seg: Segment, d: _Doc) -> tuple[tuple[int, int] | None, str]:
@@ -240,7 +247,7 @@ def _locate(seg: Segment, d: _Doc) -> tuple[tuple[int, int] | None, str]:
     hint = _hint(seg, d)
     if len(found) > 1 and hint is None:
         note = f"the text occurs {len(found)} times and the export gives no position: the first was taken"
-    start, end = found[0] if hint is None else min(found, key=lambda se: abs(se[0] - hint))
+    start, end = found[0] if hint is None else min(found, key=lambda se: _distance(se, hint))
     if seg.preview and seg.unit == "char" and seg.start is not None and seg.end is not None:
         length = int(seg.end - seg.start)
         if end - start < length <= len(text) - start:
