@@ -35,6 +35,8 @@ _LAZY = {
     "Analysis": "qualkit.analysis",
     "Project": "qualkit.project",
     "open_project": "qualkit.project",
+    "import_codings": "qualkit.exchange",
+    "ImportResult": "qualkit.exchange",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]

@@ -8,7 +8,8 @@ Subcommands::
     qualkit analyze --project FILE --out DIR [--language en|id] [--no-redact]
     qualkit demo [--out out/demo]
     qualkit codebook check FILE
-    qualkit import FILE.qdpx|FILE.qdc --out DIR [--no-redact]
+    qualkit analyze DATA --codebook FILE --out DIR --codings CODINGS.csv [...] [--auto]
+    qualkit import EXPORT [--corpus DATA] --out DIR [--format F] [--no-redact]
     qualkit agree CODINGS.csv [CODINGS.csv ...] [--unit passage|span] [--overlap 0.5]
 
 Exit codes:
@@ -53,6 +54,8 @@ examples:
   qualkit analyze --project study.qkproj --out out/study
   qualkit codebook check codebooks/migrant_care.yaml
   qualkit import project.qdpx --out data/imported
+  qualkit import highlights.csv --corpus data/study --out data/imported
+  qualkit analyze data/imported --codebook data/imported/codebook.yaml --codings data/imported/codings.csv --out out/h
   qualkit agree coder_a.csv coder_b.csv --unit span --overlap 0.5
 
 exit codes:
@@ -108,10 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = cb_sub.add_parser("check", help="validate a codebook and run its examples (exit 1 when not ok)")
     check.add_argument("file", metavar="FILE", help="codebook YAML file")
 
-    imp = sub.add_parser("import", help="turn a REFI-QDA project (.qdpx) or codebook (.qdc) into a folder")
-    imp.add_argument("file", metavar="FILE", help="a .qdpx or .qdc file")
-    imp.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    imp.add_argument("--no-redact", action="store_true", help="keep personal data in the imported texts")
+    _add_import_parser(sub)
+    _add_codings_options(analyze)
 
     agree = sub.add_parser("agree", help="intercoder agreement of codings tables")
     agree.add_argument("files", nargs="+", metavar="CODINGS.csv", help="codings tables (any number of coders)")
@@ -120,6 +121,25 @@ def build_parser() -> argparse.ArgumentParser:
     agree.add_argument("--overlap", type=float, default=0.5,
                        help="span unit: share of overlap for two spans to agree (default 0.5)")
     return parser
+
+
+def _add_import_parser(sub: Any) -> None:
+    from qualkit.exchange import FORMATS
+
+    imp = sub.add_parser("import", help="bring coding from another QDA tool (or a codebook) into a folder")
+    imp.add_argument("file", metavar="EXPORT", help="a Taguette/MAXQDA/ATLAS.ti/CATMA export, a .qdpx project, "
+                     "or a codebook (.qdc, Taguette codebook .csv)")
+    imp.add_argument("--corpus", metavar="DATA", help="the coded documents (folder or file), matched by name")
+    imp.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    imp.add_argument("--format", choices=FORMATS, help="the export format (default: told by the file)")
+    imp.add_argument("--no-redact", action="store_true", help="keep personal data in the imported texts")
+
+
+def _add_codings_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--codings", nargs="+", metavar="CODINGS.csv",
+                   help="analyse these codings tables (human or imported) instead of auto-coding; DATA may "
+                        "be a folder written by 'qualkit import'")
+    p.add_argument("--auto", action="store_true", help="with --codings: add the codebook's auto-coding as coder 'auto'")
 
 
 def _add_analysis_options(p: argparse.ArgumentParser, *, codebook_required: bool, default_out: str | None) -> None:
@@ -288,6 +308,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.data is None or args.codebook is None:
         raise QualkitError("analyze needs DATA and --codebook FILE (or --project FILE)",
                            hint="see qualkit analyze --help")
+    if getattr(args, "codings", None):
+        return analyze_codings(args)
+    if getattr(args, "auto", False):
+        raise QualkitError("--auto adds auto-coding to given codings", hint="give --codings FILE... with --auto")
     data = _existing(args.data, "data folder or file")
     codebook = _existing(args.codebook, "codebook file")
     return run_analysis(data, codebook, Path(args.out), args)
@@ -309,12 +333,51 @@ def cmd_codebook(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    path = _existing(args.file, "REFI-QDA file")
-    if path.suffix.lower() not in (".qdpx", ".qdc"):
-        raise QualkitError(f"cannot import a {path.suffix or 'suffix-less'} file", path=str(path),
-                           hint="give a REFI-QDA project (.qdpx) or codebook (.qdc)")
-    refi = import_module("qualkit.exchange.refi")
-    paths = refi.import_to_folder(path, Path(args.out), redact=not args.no_redact)
+    import qualkit
+    from qualkit.exchange import import_to_folder
+
+    path = _existing(args.file, "export file")
+    corpus = qualkit.load_corpus(_existing(args.corpus, "corpus folder or file")) if args.corpus else None
+    paths = import_to_folder(path, Path(args.out), corpus=corpus, redact=not args.no_redact, format=args.format)
+    print(f"wrote {len(paths)} files to {args.out}:")
+    for p in paths:
+        print(f"  {p}")
+    report = Path(args.out) / "import_report.csv"
+    if report in paths:
+        import pandas as pd
+
+        missed = len(pd.read_csv(report))
+        if missed:
+            _say(f"qualkit: warning: {missed} segment(s) could not be placed; see {report}")
+            return EXIT_WARNINGS
+    return EXIT_OK
+
+
+def analyze_codings(args: argparse.Namespace) -> int:
+    """``analyze --codings``: every table from the given codings (plus auto-coding with ``--auto``)."""
+    import pandas as pd
+
+    import qualkit
+    from qualkit.exchange import read_folder
+    from qualkit.outputs import write_outputs
+
+    data = _existing(args.data, "data folder or file")
+    book = qualkit.load_codebook(_existing(args.codebook, "codebook file"))
+    if (data / "documents.csv").is_file() and (data / "passages.csv").is_file():
+        corpus = read_folder(data)[0]
+    else:
+        corpus = qualkit.load_corpus(data, unit=args.unit)
+    codings = read_codings(args.codings)
+    if args.auto:
+        codings = pd.concat([codings, qualkit.code(corpus, book)], ignore_index=True)
+    result = qualkit.analyze(corpus, book, codings=codings, redact=not args.no_redact, language=args.language)
+    paths = write_outputs(result, Path(args.out))
+    redactor = getattr(result, "redactor", None)
+    if result.redacted and redactor is not None and hasattr(redactor, "write_mapping"):
+        redactor.write_mapping(mapping_path(args.out))
+        print(f"re-identification mapping (personal data, keep apart from the outputs): {mapping_path(args.out)}")
+    print(f"qualkit: {len(corpus.documents)} documents, {len(corpus.passages)} passages, "
+          f"{len(codings)} codings from {len(args.codings)} file(s){' and auto-coding' if args.auto else ''}")
     print(f"wrote {len(paths)} files to {args.out}:")
     for p in paths:
         print(f"  {p}")

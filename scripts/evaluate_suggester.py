@@ -9,12 +9,11 @@ Datasets (read from ``../shared/realdata`` beside the repository, never copied):
   extracted with odfpy, one passage per non-empty paragraph) and 269 Taguette highlights
   in ``tags_20220303_P1_P2.csv``.
 
-Mapping human codings onto passages: each segment/highlight is searched in its
-document's text with whitespace runs collapsed, typographic quotes folded and spaces
-after a hyphen dropped (exact match first; else the span runs from its first to its
-last 120/80/50/30 characters, which skips text the segment lacks, such as the PDF line
-numbers left in the .txt). Every passage the span overlaps gets the code.
-Segments that cannot be found are counted and left out.
+Mapping human codings onto passages: :func:`qualkit.import_codings` places each
+segment/highlight in its document by its text (quotes, dashes and whitespace folded; a
+long segment whose middle differs, such as the PDF line numbers left in the .txt, by its
+start and end). Every passage the span overlaps gets the code. Segments that cannot be
+placed are counted (``import_codings``' report) and left out.
 
 Methods compared (same passages, same human codes):
 
@@ -54,10 +53,10 @@ sys.path.insert(0, str(ROOT))
 from qualkit.codebook.model import Code, Codebook, Cue  # noqa: E402
 from qualkit.coding.suggest import cross_validate_suggester, evaluate_rankings  # noqa: E402
 from qualkit.corpus import Corpus, Document, Passage  # noqa: E402
+from qualkit.exchange import import_codings  # noqa: E402
 
 REALDATA = ROOT / ".." / "shared" / "realdata"
 SPEAKER_RE = re.compile(r"^(Dan|Participant|Particpant):[ \t]*", re.MULTILINE)
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
 
 
 @dataclass(frozen=True)
@@ -74,74 +73,15 @@ class Dataset:
     loader: str
 
 
-# -- text mapping ----------------------------------------------------------------------------
-def _normalise(text: str) -> tuple[str, list[int]]:
-    """Collapse whitespace runs to one space and fold quotes; return text and offset map."""
-    out: list[str] = []
-    where: list[int] = []
-    space = False
-    for i, ch in enumerate(text.translate(_QUOTES)):
-        if ch.isspace():
-            if not space and out and out[-1] != "-":
-                out.append(" ")
-                where.append(i)
-            space = True
-            continue
-        space = False
-        out.append(ch)
-        where.append(i)
-    return "".join(out), where
-
-
-def locate(segment: str, doc_text: str, norm: tuple[str, list[int]] | None = None) -> tuple[int, int] | None:
-    """Character span of ``segment`` in ``doc_text`` (whitespace-insensitive), or None."""
-    ntext, where = norm or _normalise(doc_text)
-    nseg = _normalise(segment)[0].strip()
-    if not nseg:
-        return None
-    i = ntext.find(nseg)
-    if i >= 0:
-        return where[i], where[i + len(nseg) - 1] + 1
-    for n in (120, 80, 50, 30):
-        if len(nseg) > n:
-            i = ntext.find(nseg[:n])
-            if i >= 0:
-                break
-    if i < 0:
-        return None
-    # the middle differs (e.g. PDF line numbers in the text): end at the segment's tail
-    j = -1
-    for n in (120, 80, 50, 30):
-        if len(nseg) > n:
-            j = ntext.find(nseg[-n:], i)
-            if j >= 0:
-                j += n - 1
-                break
-    if j < 0:
-        j = min(i + len(nseg), len(ntext)) - 1
-    return where[i], where[j] + 1
-
-
-def _assign(spans: list[tuple[str, str, int, int]], passages: pd.DataFrame) -> pd.DataFrame:
-    """(doc_id, code_id, start, end) spans -> passage_id, code_id rows for overlapped passages."""
-    rows = []
-    by_doc = {d: g for d, g in passages.groupby("doc_id")}
-    for doc_id, code_id, s, e in spans:
-        g = by_doc.get(doc_id)
-        if g is None:
-            continue
-        hit = g[(g["start"] < e) & (g["end"] > s)]
-        rows.extend((pid, code_id) for pid in hit["passage_id"])
-    return pd.DataFrame(rows, columns=["passage_id", "code_id"]).drop_duplicates().reset_index(drop=True)
-
-
-def _slug(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_") or "code"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}_{n}", n + 1
-    taken.add(slug)
-    return slug
+# -- human codings ------------------------------------------------------------------------------
+def _human(export: Path, corpus: Corpus, passages: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int, int]:
+    """Import ``export`` onto ``corpus``: (passage_id/code_id rows on ``passages``, code id -> name,
+    number of segments, number not placed)."""
+    result = import_codings(export, corpus)
+    keep = result.codings[result.codings["passage_id"].isin(set(passages["passage_id"]))]
+    codings = keep[["passage_id", "code_id"]].drop_duplicates().reset_index(drop=True)
+    names = {c.id: c.name for c in result.codebook.codes}
+    return codings, names, len(result.segments), len(result.report)
 
 
 # -- PDPilot -------------------------------------------------------------------------------------
@@ -193,25 +133,12 @@ def load_pdpilot(root: Path = REALDATA) -> Dataset:
     corpus, loader = _pdpilot_corpus(folder)
     frame = corpus.passages_frame()
     informant = frame[frame["speaker"].fillna("").isin(["Participant", "Particpant"])]
-    segments = pd.read_csv(folder / "coded_segments.csv", dtype=str, keep_default_na=False)
     system = pd.read_csv(folder / "code_system.csv", dtype=str, keep_default_na=False)
     memo = dict(zip(system["code"], system["memo"]))
-    taken: set[str] = set()
-    ids = {name: _slug(name, taken) for name in sorted(set(segments["code"]))}
-    doc_ids = {Path(d.id).stem: d.id for d in corpus.documents}
-    norms = {d.id: _normalise(d.text) for d in corpus.documents}
-    spans, unmapped = [], 0
-    for rec in segments.itertuples(index=False):
-        doc_id = doc_ids.get(rec.document)
-        span = locate(rec.segment, corpus.document(doc_id).text, norms[doc_id]) if doc_id else None
-        if span is None:
-            unmapped += 1
-            continue
-        spans.append((doc_id, ids[rec.code], *span))
-    codings = _assign(spans, informant)
-    texts = {cid: f"{name} {memo.get(name, '')}" for name, cid in ids.items()}
+    codings, names, n_segments, unmapped = _human(folder / "coded_segments.csv", corpus, informant)
+    texts = {cid: f"{name} {memo.get(name, '')}" for cid, name in names.items()}
     return Dataset("PDPilot", corpus, informant.reset_index(drop=True), codings, texts,
-                   len(segments), unmapped, loader)
+                   n_segments, unmapped, loader)
 
 
 # -- SERDIF --------------------------------------------------------------------------------------
@@ -242,26 +169,13 @@ def load_serdif(root: Path = REALDATA) -> Dataset:
         docs.append(doc)
         passages.extend(ps)
     corpus = Corpus(documents=tuple(docs), passages=tuple(passages))
-    tags = pd.read_csv(folder / "tags_20220303_P1_P2.csv", dtype=str, keep_default_na=False)
     book = pd.read_csv(folder / "codebook_20220303_8.csv", dtype=str, keep_default_na=False)
     describe = dict(zip(book["tag"], book["description"]))
-    taken: set[str] = set()
-    ids = {name: _slug(name, taken) for name in sorted(set(tags["tag"]) | set(book["tag"]))}
-    norms = {d.id: _normalise(d.text) for d in docs}
-    known = {d.id for d in docs}
-    spans, unmapped = [], 0
-    for rec in tags.itertuples(index=False):
-        span = locate(rec.content, corpus.document(rec.document).text, norms[rec.document]) \
-            if rec.document in known else None
-        if span is None:
-            unmapped += 1
-            continue
-        spans.append((rec.document, ids[rec.tag], *span))
     frame = corpus.passages_frame()
-    codings = _assign(spans, frame)
+    codings, names, n_segments, unmapped = _human(folder / "tags_20220303_P1_P2.csv", corpus, frame)
     used = set(codings["code_id"])
-    texts = {cid: f"{name} {describe.get(name, '')}" for name, cid in ids.items() if cid in used}
-    return Dataset("SERDIF", corpus, frame, codings, texts, len(tags), unmapped, "odfpy paragraphs")
+    texts = {cid: f"{name} {describe.get(name, '')}" for cid, name in names.items() if cid in used}
+    return Dataset("SERDIF", corpus, frame, codings, texts, n_segments, unmapped, "odfpy paragraphs")
 
 
 # -- methods -------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Hostile and broken input: every entry point fails with a QualkitError, in bounded time.
 
-Loaders (``qualkit.loading``), REFI-QDA importers (``qualkit.exchange.refi``) and the
+Loaders (``qualkit.loading``), REFI-QDA importers (``qualkit.exchange``) and the
 codebook reader are fed random bytes, random text, truncated real files, XML entity
 attacks, zip path traversal, zip bombs, huge single lines and deeply nested data.
 Nothing may raise anything but a :class:`qualkit.errors.QualkitError` subclass, and a
@@ -50,9 +50,9 @@ def _extensions() -> tuple[str, ...]:
 
 def _refi():
     try:
-        from qualkit.exchange import refi
+        import qualkit.exchange as refi
     except ImportError as err:  # pragma: no cover
-        pytest.skip(f"qualkit.exchange.refi is not available yet: {err}")
+        pytest.skip(f"qualkit.exchange is not available yet: {err}")
     return refi
 
 

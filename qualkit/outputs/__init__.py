@@ -5,7 +5,7 @@
 - :mod:`qualkit.outputs.report` — ``build_report``, ``write_report`` (python-docx).
 - :mod:`qualkit.outputs.spreadsheet` — ``write_spreadsheet`` (``findings.xlsx``).
 - :func:`write_outputs` — everything above plus the CSV tables and, when
-  :mod:`qualkit.exchange.refi` is available, a REFI-QDA project and codebook.
+  :mod:`qualkit.exchange` is available, a REFI-QDA project and codebook.
 
 Every file is written atomically (:func:`qualkit._io.atomic_write`). The outputs hold
 what the Analysis holds: when it was redacted (the default), so are they.
@@ -90,7 +90,7 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, passages: b
     Files: ``passages.csv`` (when ``passages``), ``codings.csv``, the analysis CSVs
     (``analysis.to_csv``), ``charts/*.png|svg`` (when ``charts``; they are also the
     report's figures), ``report.docx``, ``findings.xlsx`` and,
-    when :mod:`qualkit.exchange.refi` can be imported, ``project.qdpx`` and
+    when :mod:`qualkit.exchange` can be imported, ``project.qdpx`` and
     ``codebook.qdc``. For large analyses (:data:`PARALLEL_MIN_CODINGS`) on Linux, outside
     notebook kernels, the REFI-QDA files are written by a forked child process at the same
     time as the other outputs (two cores: writing takes about as long as the slower of the two).
@@ -187,7 +187,7 @@ class _in_child:
 
 def _write_refi(analysis: Any, out: Path) -> list[Path]:
     try:
-        refi = import_module("qualkit.exchange.refi")
+        refi = import_module("qualkit.exchange")
     except ImportError:
         return []
     written = []

@@ -63,11 +63,12 @@ def test_billion_laughs_is_refused(tmp_path):
         read_qdpx(path)
 
 
-def test_import_to_folder_writes_only_its_three_files(tmp_path, sample):
+def test_import_to_folder_writes_only_its_five_files(tmp_path, sample):
     out = tmp_path / "out"
     paths = import_to_folder(sample("minimal_full.qdpx"), out, redact=False)
-    assert sorted(p.name for p in paths) == ["codebook.yaml", "codings.csv", "passages.csv"]
-    assert sorted(p.name for p in out.iterdir()) == ["codebook.yaml", "codings.csv", "passages.csv"]
+    files = ["codebook.yaml", "codings.csv", "documents.csv", "import_report.csv", "passages.csv"]
+    assert sorted(p.name for p in paths) == files
+    assert sorted(p.name for p in out.iterdir()) == files
     codings = pd.read_csv(out / "codings.csv")
     passages = pd.read_csv(out / "passages.csv")
     assert codings.code_id.tolist() == ["work", "family_home"]
@@ -95,5 +96,9 @@ def test_import_to_folder_writes_nothing_for_a_bad_file(tmp_path, sample):
     with pytest.raises(ExchangeError):
         import_to_folder(sample("example_codebook_defect.qdc"), out)
     assert not out.exists() or not any(out.iterdir())
-    with pytest.raises(ExchangeError, match="unknown file type"):
+    with pytest.raises(ExchangeError, match="no such file"):
         import_to_folder(tmp_path / "x.txt", out)
+    (tmp_path / "x.txt").write_text("just text")
+    with pytest.raises(ExchangeError, match="cannot tell which tool"):
+        import_to_folder(tmp_path / "x.txt", out)
+    assert not out.exists() or not any(out.iterdir())

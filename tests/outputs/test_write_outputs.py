@@ -35,7 +35,7 @@ def test_every_output_written_and_listed(written, analysis):
 
 def test_refi_files_when_exchange_is_available(written):
     names = {p.name for p in written[1]}
-    if importlib.util.find_spec("qualkit.exchange.refi") is None:
+    if importlib.util.find_spec("qualkit.exchange") is None:
         assert "project.qdpx" not in names
     else:
         assert {"project.qdpx", "codebook.qdc"} <= names
