@@ -145,3 +145,18 @@ def test_bad_exports_raise_naming_the_file(tmp_path, corpus):
     table = _csv(tmp_path / "h.csv", [["id", "document", "tag", "content"], ["1", "p7", "x", "sick"]])
     with pytest.raises(ExchangeError, match="does not carry the document texts"):
         import_codings(table)
+
+
+def test_a_refi_project_alone_and_onto_the_same_texts_loaded_again(tmp_path, sample):
+    path = sample("minimal_full.qdpx")
+    alone = import_codings(path)
+    assert alone.format == "refi-qdpx" and alone.segments.placed.all() and len(alone.codings) > 0
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for doc in alone.corpus.documents:
+        (folder / f"{doc.title}.txt").write_text(doc.text, encoding="utf-8")
+    again = import_codings(path, qualkit.load_corpus(folder))
+    assert again.report.empty
+    assert sorted(text for _, text in _placed(again)) == sorted(alone.segments.text)
+    assert len(again.codings) == len(alone.codings)
+    assert {c.name for c in again.codebook.codes} == {c.name for c in alone.codebook.codes}
