@@ -50,7 +50,8 @@ class Segment:
     ``paragraph``: paragraph numbers from 1; ``fraction``: share of the document length),
     used only to choose between repeats of the text. ``exact=True`` says the offsets are
     character offsets into the very text the corpus was built from (then they are used
-    as they are). ``preview=True`` says ``text`` may be only the start of the segment (a
+    as they are). ``aliases`` are other names of the document (tried when ``document``
+    matches nothing). ``preview=True`` says ``text`` may be only the start of the segment (a
     tool's preview): when the stored positions are longer, the placed span is extended to
     their length. ``line`` is where the segment stands in the export (for the report).
     """
@@ -67,6 +68,7 @@ class Segment:
     line: int | None = None
     exact: bool = False
     preview: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -325,6 +327,8 @@ def place_segments(segments: Iterable[Segment], corpus: Corpus, *, format: str, 
     table: list[dict] = []
     for number, seg in enumerate(segments, start=1):
         doc_id, reason = matcher.match(seg.document)
+        for alias in seg.aliases if doc_id is None else ():
+            doc_id = matcher.match(alias)[0] or doc_id
         span = None
         if doc_id is None:
             unmatched[seg.document] = None
