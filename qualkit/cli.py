@@ -438,6 +438,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("qualkit: interrupted")
         return 130
+    except BrokenPipeError:  # the reader closed stdout early (``qualkit ... | head``)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes at exit
+        return EXIT_OK
     except Exception as err:  # noqa: BLE001 - the last line of defence
         if os.environ.get("QUALKIT_DEBUG"):
             traceback.print_exc()

@@ -128,3 +128,19 @@ def test_codebook_check_and_agree(study_on_disk, tmp_path, capsys):
 def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "qualkit", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("qualkit ")
+
+
+def test_a_reader_that_closes_stdout_early_is_not_a_bug():
+    """``qualkit ... | head -1``: the closed pipe ends the command quietly, not as exit 3."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-m", "qualkit", "codebook", "check",
+                             str(root / "codebooks" / "migrant_care.yaml")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
+    proc.stdout.readline()
+    proc.stdout.close()  # as head does after its first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) in (0, 1)
+    assert "internal error" not in err and "Traceback" not in err
