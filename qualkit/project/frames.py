@@ -50,6 +50,7 @@ class Keys:
     passage_ids: Sequence[str]
     offsets: Mapping[str, Sequence[tuple[int, int, int]]]
     codebooks: Mapping[int, str] = field(default_factory=dict)
+    starts: Mapping[str, Sequence[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc_rows: Iterable[Mapping[str, Any]], passage_rows: Iterable[Mapping[str, Any]]) -> Keys:
@@ -66,8 +67,10 @@ class Keys:
         passage_ids = [""] * (max(passages, default=0) + 1)
         for k, v in passages.items():
             passage_ids[k] = v
+        ordered = {k: tuple(sorted(v)) for k, v in offsets.items()}
         return cls(doc_key={v: k for k, v in docs.items()}, doc_ids=tuple(doc_ids),
-                   passage_ids=tuple(passage_ids), offsets={k: tuple(v) for k, v in offsets.items()})
+                   passage_ids=tuple(passage_ids), offsets=ordered,
+                   starts={k: tuple(s for s, _, _ in v) for k, v in ordered.items()})
 
     def with_codebooks(self, rows: Iterable[tuple[int, str]]) -> Keys:
         """A copy knowing the codebook versions ``(key, hash)``."""

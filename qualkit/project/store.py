@@ -22,6 +22,8 @@ processes (two notebooks, a team on a PostgreSQL server) may code one project at
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -416,7 +418,10 @@ class Project:
 
     def _passage_of(self, doc_id: str, start: int, end: int) -> int:
         assert self._keys is not None
-        for p_start, p_end, key in self._keys.offsets.get(doc_id, ()):
+        spans = self._keys.offsets.get(doc_id, ())
+        # passages are in text order: look at the one starting at or before ``start`` first
+        i = max(bisect.bisect_right(self._keys.starts.get(doc_id, ()), start) - 1, 0)
+        for p_start, p_end, key in itertools.chain(spans[i:i + 1], spans):
             if p_start <= start < p_end or (start < p_start < end):
                 return key
         raise ProjectError(f"span {start}-{end} lies in no passage of the document", path=doc_id,
