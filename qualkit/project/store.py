@@ -344,13 +344,16 @@ class Project:
         return frame
 
     # -- reading ---------------------------------------------------------------------------
-    def codings(self, coders: str | list[str] | None = None, status: str | list[str] | None = None) -> pd.DataFrame:
+    def codings(self, coders: str | list[str] | None = None, status: str | list[str] | None = None,
+                *, documents: str | list[str] | None = None) -> pd.DataFrame:
         """The codings as a codings table (see :data:`PROJECT_COLUMNS`), sorted by
         ``doc_id, start, code_id, coder, id``.
 
-        ``coders`` and ``status`` keep only those coders / statuses (one or a list);
-        ``status="accepted"`` is what an analysis should use.
+        ``coders``, ``status`` and ``documents`` keep only those coders / statuses /
+        doc_ids (one or a list); ``status="accepted"`` is what an analysis should use, and
+        ``documents=doc_id`` what a view of one transcript needs (read through an index).
         """
+        codec = self._codec()
         query = sa.select(*(S.codings.c[c] for c in F.SELECT))
         if coders is not None:
             query = query.where(S.codings.c.coder.in_(_as_list(coders)))
@@ -359,11 +362,20 @@ class Project:
             for s in wanted:
                 check_param("Project.codings", "status", s, options=S.STATUSES)
             query = query.where(S.codings.c.status.in_(wanted))
-        codec = self._codec()
+        if documents is not None:
+            for doc_id in _as_list(documents):
+                self.document(doc_id)
+            query = query.where(S.codings.c.doc.in_([codec.doc_key[d] for d in _as_list(documents)]))
         with S.reading(self._engine) as conn:
             result = conn.execute(query)
             data = result.cursor.fetchall()  # plain tuples: no per-row Row objects
         return F.codings_frame(data, codec)
+
+    def last_change(self) -> int:
+        """The id of the newest log row (0 for none): poll it to see changes made by other
+        kernels or machines, e.g. to refresh a view."""
+        with S.reading(self._engine) as conn:
+            return int(conn.execute(sa.select(sa.func.max(S.log.c.id))).scalar() or 0)
 
     def history(self, coding_id: int | None = None) -> pd.DataFrame:
         """The change log (oldest first): ``id, action_id, at, coder, action, coding_id,

@@ -222,6 +222,18 @@ def test_codings_filters_by_coder_and_status(project):
     assert project.codings(coders="rina", status="proposed").empty
     with pytest.raises(ParameterError):
         project.codings(status="done")
+    assert project.codings(documents="notes/b.txt")["coder"].tolist() == ["sari"]
+    assert len(project.codings(documents=[DOC, "notes/b.txt"], status="accepted")) == 1
+    with pytest.raises(ProjectError, match="no document"):
+        project.codings(documents="nope.txt")
+
+
+def test_last_change_moves_with_every_action(project):
+    assert project.last_change() == 0
+    cid = project.add_coding(DOC, 3, 9, "fear", coder="rina")
+    first = project.last_change()
+    project.undo("rina")
+    assert project.last_change() > first > 0 and project.history()["coding_id"].tolist() == [cid, cid]
 
 
 def test_codings_table_feeds_agreement_and_analysis(project, corpus, book):
