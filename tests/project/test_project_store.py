@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 import pytest
 
 import qualkit
 from qualkit.agreement import agreement
 from qualkit.codebook.model import Code, Codebook, Cue
+from qualkit.coding.frame import CODING_COLUMNS, validate_codings
 from qualkit.errors import ParameterError, QualkitError
 from qualkit.project import PROJECT_COLUMNS, Project, ProjectConflictError, ProjectError, open_project
 
@@ -276,3 +279,21 @@ def test_open_rejects_what_is_not_a_project(tmp_path):
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(ProjectError, match="not a readable project"):
         open_project(junk)
+
+
+def test_codings_table_matches_what_was_stored_in_pandas_order(project, corpus):
+    rng = random.Random(3)
+    added = {}
+    for _ in range(60):
+        p = rng.choice(corpus.passages)
+        start = rng.randrange(p.start, p.end)
+        end = rng.randrange(start + 1, p.end + 1)
+        code, coder = rng.choice(["fear", "documents", "support"]), rng.choice(["rina", "budi", "ana"])
+        cid = project.add_coding(p.doc_id, start, end, code, coder=coder, status=rng.choice(["accepted", "proposed"]))
+        added[cid] = (p.doc_id, p.id, start, end, code, coder, f"{start}-{end}")
+    frame = project.codings()
+    got = {r.id: (r.doc_id, r.passage_id, r.start, r.end, r.code_id, r.coder, r.spans) for r in frame.itertuples()}
+    assert got == added
+    expected = frame.sort_values(["doc_id", "start", "code_id", "coder", "id"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(frame, expected)
+    assert validate_codings(frame[list(CODING_COLUMNS)]).shape == (60, len(CODING_COLUMNS))
