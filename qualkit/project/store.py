@@ -101,26 +101,37 @@ class Project:
             raise ProjectError("Project.create needs a Corpus and a Codebook",
                                hint="load them with qualkit.load_corpus and qualkit.load_codebook")
         where = _label(path_or_url)
-        if not S.is_url(path_or_url) and Path(path_or_url).exists():
-            raise ProjectError("a file already exists here", path=where,
-                               hint="open it with qualkit.open_project, or choose a new path")
+        if not S.is_url(path_or_url):
+            if Path(path_or_url).exists():
+                raise ProjectError("a file already exists here", path=where,
+                                   hint="open it with qualkit.open_project, or choose a new path")
+            if not Path(path_or_url).resolve().parent.is_dir():
+                raise ProjectError("the folder of the project file does not exist", path=where,
+                                   hint="create the folder first, or choose another path")
+        doc_key = {d.id: i for i, d in enumerate(corpus.documents, start=1)}
+        doc_rows = [R.document_row(d, doc_key[d.id]) for d in corpus.documents]  # checked before
+        passage_rows = [R.passage_row(p, i, doc_key[p.doc_id])                   # anything is written
+                        for i, p in enumerate(corpus.passages, start=1)]
         engine = S.make_engine(S.database_url(path_or_url))
-        with _reached(where), S.writing(engine) as conn:
-            if S.current_version(conn):
-                raise ProjectError("the database already holds a qualkit project", path=where,
-                                   hint="open it with qualkit.open_project, or give an empty database")
-        S.upgrade(engine)
-        at = S.now_us()
-        with S.writing(engine) as conn:
-            conn.execute(sa.insert(S.meta), [{"key": "unit", "value": corpus.unit},
-                                              {"key": "created", "value": str(at)}])
-            doc_key = {d.id: i for i, d in enumerate(corpus.documents, start=1)}
-            conn.execute(sa.insert(S.documents),
-                         [R.document_row(d, doc_key[d.id]) for d in corpus.documents])
-            if corpus.passages:
-                conn.execute(sa.insert(S.passages),
-                             [R.passage_row(p, i, doc_key[p.doc_id]) for i, p in enumerate(corpus.passages, start=1)])
-            _store_codebook(conn, codebook, at)
+        try:
+            with _reached(where), S.writing(engine) as conn:  # one transaction: all or nothing
+                if S.current_version(conn):
+                    raise ProjectError("the database already holds a qualkit project", path=where,
+                                       hint="open it with qualkit.open_project, or give an empty database")
+                S.install(conn)
+                at = S.now_us()
+                conn.execute(sa.insert(S.meta), [{"key": "unit", "value": corpus.unit},
+                                                  {"key": "created", "value": str(at)}])
+                conn.execute(sa.insert(S.documents), doc_rows)
+                if passage_rows:
+                    conn.execute(sa.insert(S.passages), passage_rows)
+                _store_codebook(conn, codebook, at)
+        except BaseException:
+            engine.dispose()
+            if not S.is_url(path_or_url):  # the file is ours: leave no empty project behind
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{path_or_url}{suffix}").unlink(missing_ok=True)
+            raise
         return cls(engine, where=where)
 
     @classmethod
