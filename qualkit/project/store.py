@@ -271,6 +271,14 @@ class Project:
                     coder=str(rec.get("coder") or coder), memo=_text(rec.get("memo")),
                     method=method or str(rec.get("method") or "imported"), status=status,
                     confidence=_number(rec.get("confidence")), book=book, at=at)
+                made_with = _text(rec.get("codebook_hash"))
+                if made_with and made_with != book[0]:
+                    raise ProjectError(
+                        f"it was made with codebook {made_with}, the project's is {book[0]}",
+                        hint="code again with project.codebook(), or store that codebook first "
+                             "with project.set_codebook")
+                row["spans"] = _extra_spans(_text(rec.get("spans")), row["start"], row["end"],
+                                            len(self.document(rec["doc_id"]).text))
             except QualkitError as err:
                 raise ProjectError(f"codings row {i}: {err.message}", path=self.where, hint=err.hint) from err
             row["cue"] = _text(rec.get("cue"))
@@ -299,8 +307,9 @@ class Project:
         _check_name(coder, "change_coding")
         changes: dict[str, Any] = {}
         if code_id is not None:
-            self._check_code(code_id, self.codebook())
-            changes["code_id"] = code_id
+            _, book, key = self._book()
+            self._check_code(code_id, book)
+            changes.update(code_id=code_id, codebook=key)  # judged with the current codebook
         if memo is not None:
             changes["memo"] = _check_memo(memo)
         self._update(coding_id, coder, "change", changes, span=(start, end))
@@ -505,6 +514,20 @@ def _check_codebook_current(conn: sa.Connection, book_hash: str) -> None:
     if latest != book_hash:
         raise ProjectError(f"the codebook changed while coding (now {latest}, was {book_hash})",
                            hint="repeat the action: it will be checked against the new codebook")
+
+
+def _extra_spans(spans: str, start: int, end: int, length: int) -> str | None:
+    """Stored ``spans`` of an imported coding: None for the one span ``start-end``."""
+    if not spans or spans == f"{start}-{end}":
+        return None
+    try:
+        pairs = [tuple(int(x) for x in item.split("-")) for item in spans.split(";")]
+    except ValueError:
+        pairs = [()]
+    if any(len(p) != 2 or not 0 <= p[0] < p[1] <= length for p in pairs):
+        raise ProjectError(f"spans {spans!r} are not start-end offsets inside the text (0-{length})",
+                           hint="write spans as 'start-end;start-end' with start < end")
+    return spans
 
 
 def _check_name(coder: Any, where: str) -> None:

@@ -193,6 +193,9 @@ def test_history_is_append_only_and_complete(project):
 def test_add_codings_imports_auto_coding_as_proposed_and_one_undo_removes_it(project, corpus, book):
     cued = Codebook(name="synthetic", codes=(Code(id="fear", name="Fear", cues=(Cue("takut"),)),))
     auto = qualkit.code(corpus, cued)
+    with pytest.raises(ProjectError, match="made with codebook"):
+        project.add_codings(auto, coder="rina")
+    project.set_codebook(cued)
     assert len(auto) >= 1
     ids = project.add_codings(auto, coder="rina")
     got = project.codings(status="proposed")
@@ -214,6 +217,20 @@ def test_add_codings_stores_nothing_when_one_row_is_bad(project):
     assert project.codings().empty and project.history().empty
     with pytest.raises(ProjectError, match="lacks column"):
         project.add_codings(frame.drop(columns=["code_id"]), coder="rina")
+    other = frame.iloc[:1].assign(codebook_hash="0123456789ab")
+    with pytest.raises(ProjectError, match="made with codebook 0123456789ab"):
+        project.add_codings(other, coder="rina")
+    with pytest.raises(ProjectError, match="spans"):
+        project.add_codings(frame.iloc[:1].assign(spans="3-9;9-2"), coder="rina")
+    assert project.codings().empty and project.history().empty
+
+
+def test_add_codings_keeps_several_spans_and_marks_imports(project, book):
+    frame = pd.DataFrame({"doc_id": [DOC], "start": [3], "end": [9], "spans": ["3-9;40-45"],
+                          "code_id": ["fear"], "coder": ["ana"], "codebook_hash": [book.hash]})
+    project.add_codings(frame, coder="rina", status="accepted")
+    row = project.codings().iloc[0]
+    assert (row["spans"], row["coder"], row["method"], row["status"]) == ("3-9;40-45", "ana", "imported", "accepted")
 
 
 def test_codings_filters_by_coder_and_status(project):
