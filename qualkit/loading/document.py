@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from qualkit.corpus import Document, Passage
+from qualkit.corpus import Document, Passage, sentence_passages
 from qualkit.errors import LoadError
 from qualkit.loading.captions import read_captions
 from qualkit.loading.extracted import Extracted
@@ -31,7 +31,9 @@ from qualkit.loading.pdf import read_pdf
 from qualkit.loading.plaintext import read_text
 from qualkit.loading.spreadsheet import read_table
 from qualkit.loading.word import read_docx
-from qualkit.segment import sentence_passages, speaker_roles, text_passages
+from qualkit.loading.htmldoc import read_html
+from qualkit.loading.passages import Prompts, apply_roles, text_passages
+from qualkit.segment import speaker_roles
 
 READERS: Mapping[str, Callable[..., Extracted]] = {
     ".txt": read_text,
@@ -45,6 +47,8 @@ READERS: Mapping[str, Callable[..., Extracted]] = {
     ".srt": partial(read_captions, kind="srt"),
     ".csv": partial(read_table, kind="csv"),
     ".xlsx": partial(read_table, kind="xlsx"),
+    ".html": read_html,
+    ".htm": read_html,
 }
 SUPPORTED_EXTENSIONS = tuple(READERS)
 """File extensions qualkit can load."""
@@ -64,6 +68,8 @@ def load_document(
     language: str | None = None,
     title: str | None = None,
     interviewers: Iterable[str] = (),
+    unlabelled_role: str | None = None,
+    prompts: str | Prompts | None = None,
     form: bool | None = None,
     text_column: str | None = None,
     speaker_column: str | None = None,
@@ -76,12 +82,17 @@ def load_document(
 
     Parameters
     ----------
-    path : the file (.txt .md .docx .odt .pdf .vtt .srt .csv .xlsx); opened read-only.
+    path : the file (.txt .md .docx .odt .pdf .html .vtt .srt .csv .xlsx); opened read-only.
     root : folder the document id is relative to (default: the file's folder).
     doc_id : explicit id (default: path relative to ``root``, ``/``-separated).
     source_type, informant_group, case_id, language, title : Document attributes;
         ``source_type`` defaults to a guess from folder names, ``language`` is detected.
     interviewers : speaker labels that are the interviewer (manifest ``interviewer``).
+    unlabelled_role : role of unlabelled paragraphs in a transcript with labelled turns
+        (``interviewer``, ``informant`` or ``none``; default ``informant`` when only
+        ``interviewers`` are labelled). See :mod:`qualkit.loading.passages`.
+    prompts : task-sheet/questionnaire prompts: a regex, ``@file`` or a file of lines
+        (relative to ``root``), or a :class:`~qualkit.loading.passages.Prompts`.
     form : force (True) or forbid (False) reading the file as a fill-in form.
     text_column, speaker_column, id_column, sheet : for .csv/.xlsx tables.
     metadata : extra Document metadata (manifest columns).
@@ -124,27 +135,24 @@ def load_document(
     text = extracted.text
     lang = language or detect_language(text)
     interviewers = tuple(interviewers)
+    matcher = Prompts.parse(prompts, base=base)
     fields: tuple = ()
     if extracted.spans is not None:
-        roles = speaker_roles((s.speaker for s in extracted.spans if s.speaker), interviewers=interviewers)
-        passages = tuple(
-            Passage(doc_id=doc_id, id=f"{doc_id}#p{n}", start=s.start, end=s.end,
-                    text=text[s.start : s.end], speaker=s.speaker,
-                    role=roles.get(s.speaker) if s.speaker else None,
-                    unit="turn" if s.speaker else "paragraph",
-                    time_start=s.time_start, time_end=s.time_end)
-            for n, s in enumerate(extracted.spans, start=1)
-        )
+        passages = _span_passages(doc_id, extracted, interviewers, unlabelled_role, matcher)
     else:
         is_form = form if form is not None else looks_like_form(text, headings=extracted.headings)
         if is_form:
             fields, passages = parse_form(doc_id, text, headings=extracted.headings)
+            passages = apply_roles(passages, prompts=matcher)
         else:
-            passages = text_passages(doc_id, text, headings=extracted.headings, interviewers=interviewers)
+            passages = text_passages(doc_id, text, headings=extracted.headings, interviewers=interviewers,
+                                     unlabelled_role=unlabelled_role, prompts=matcher)
     page_starts = extracted.page_starts
     if page_starts:
         passages = tuple(replace(p, page=max(1, bisect.bisect_right(page_starts, p.start))) for p in passages)
     meta: dict[str, Any] = {"format": ext.lstrip("."), **dict(extracted.metadata)}
+    if extracted.warnings:
+        meta["warnings"] = tuple(extracted.warnings)
     if page_starts:
         meta["page_starts"] = page_starts
     if extracted.spans is not None and any(s.row_id for s in extracted.spans):
@@ -161,3 +169,21 @@ def load_document(
     if unit == "sentence":
         passages = tuple(s for p in passages for s in sentence_passages(p, lang, page_starts=page_starts))
     return document, passages
+
+
+def _span_passages(doc_id: str, extracted: Extracted, interviewers: tuple[str, ...],
+                   unlabelled_role: str | None, prompts: Prompts | None) -> tuple[Passage, ...]:
+    """Passages of a reader that cut them itself (captions, table rows)."""
+    text = extracted.text
+    roles = speaker_roles((s.speaker for s in extracted.spans or () if s.speaker), interviewers=interviewers)
+    if unlabelled_role is None and interviewers and set(roles.values()) == {"interviewer"}:
+        unlabelled_role = "informant"
+    passages = tuple(
+        Passage(doc_id=doc_id, id=f"{doc_id}#p{n}", start=s.start, end=s.end,
+                text=text[s.start : s.end], speaker=s.speaker,
+                role=roles.get(s.speaker) if s.speaker else None,
+                unit="turn" if s.speaker else "paragraph",
+                time_start=s.time_start, time_end=s.time_end)
+        for n, s in enumerate(extracted.spans or (), start=1)
+    )
+    return apply_roles(passages, prompts=prompts, unlabelled_role=unlabelled_role)
