@@ -4,7 +4,8 @@ Paragraphs, headings (``<h1>``..``<h6>``, which become sections), list items,
 block quotes, preformatted text and table rows (``Label: value`` for two cells, else
 cells joined by `` | ``, as for Word tables) become blocks; ``<br>`` is a line break;
 runs of whitespace collapse to one space outside ``<pre>``. Scripts, styles, templates,
-forms' controls and the ``<head>`` are dropped; entities are decoded. The encoding is
+forms' controls and the ``<head>`` are dropped; entities are decoded. A page nested
+deeper than the parser can follow (2048 levels) is refused rather than read in part. The encoding is
 taken from ``<meta charset>`` when the file declares one, else detected as for text.
 
 >>> page = b"<html><head><style>p{}</style></head><body><h1>Sesi 1</h1><p>MODERATOR: Go   on.</p>"
@@ -33,7 +34,7 @@ _DROP = frozenset("""script style noscript template head title iframe object emb
     canvas button select option textarea input meta link base""".split())
 _BLOCKS = frozenset("""html body p div section article main header footer aside nav blockquote
     address figure figcaption dl dt dd ul ol li menu form fieldset legend center details
-    summary hr table thead tbody tfoot caption""".split())
+    summary hr table thead tbody tfoot caption td th""".split())
 _HEADINGS = frozenset(f"h{i}" for i in range(1, 7))
 _CELLS = frozenset(("td", "th"))
 _BREAK = "\u2028"  # a line break inside a block; clean_block turns it into "\n"
@@ -157,11 +158,15 @@ def read_html(data: bytes, *, path: str) -> Extracted:
     if not text.strip():
         raise LoadError("the file is empty", path=path,
                         hint="add the text, or remove the file from the folder/manifest")
+    parser = lxml.html.HTMLParser(huge_tree=True)  # nesting up to libxml2's 2048 levels
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as err:
         raise LoadError(f"not a readable HTML file ({err})", path=path,
                         hint="open it in a browser and save it again as HTML, or as .txt") from err
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        raise LoadError("the HTML is nested too deeply to be read completely (more than 2048 levels)",
+                        path=path, hint="save the page again from a browser or an editor, or as .txt")
     title = root.findtext(".//title")
     walker = _Walker()
     walker.walk(root)
