@@ -27,6 +27,7 @@ from qualkit.segment import label_at
 
 _TIME = r"(?:(\d{1,5}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"  # hours bounded: 99999 h at most
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
+_TIMING_LIKE = re.compile(r"->|\d:\d\d")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
 _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
 _BLOCK_SEP = re.compile(r"\n[ \t]*\n")
@@ -65,6 +66,8 @@ def parse_cues(text: str, *, path: str, kind: str) -> tuple[list[Cue], list[str]
         if kind == "vtt" and lines[0].startswith(("NOTE", "STYLE", "REGION")):
             continue
         timing_at = next((i for i, line in enumerate(lines[:3]) if "-->" in line), None)
+        if timing_at is None:  # a damaged timing line: report that one
+            timing_at = next((i for i, line in enumerate(lines[:3]) if _TIMING_LIKE.search(line)), None)
         m = _TIMING.match(lines[timing_at]) if timing_at is not None else None
         if m is None or timing_at is None:
             shown = lines[timing_at] if timing_at is not None else lines[0]
