@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from qualkit.corpus import Document, Passage, sentence_passages
-from qualkit.errors import LoadError
+from qualkit.errors import LoadError, check_param
 from qualkit.loading.captions import read_captions
 from qualkit.loading.extracted import Extracted
 from qualkit.loading.forms import looks_like_form, parse_form
@@ -98,8 +98,7 @@ def load_document(
     metadata : extra Document metadata (manifest columns).
     unit : ``turn`` (turns/paragraphs/fields) or ``sentence``.
     """
-    if unit not in _UNITS:
-        raise ValueError(f"The 'unit' parameter of load_document must be one of {_UNITS}; got {unit!r} instead.")
+    check_param("load_document", "unit", unit, options=_UNITS)
     file = Path(path)
     base = Path(root) if root is not None else file.parent
     if doc_id is None:
@@ -107,46 +106,18 @@ def load_document(
             doc_id = file.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:
             doc_id = file.name
-    shown = doc_id
     ext = file.suffix.casefold()
-    reader = READERS.get(ext)
-    if reader is None:
-        raise LoadError(
-            f"unsupported file type {ext or '(no extension)'!r}", path=shown,
-            hint=f"convert it to one of {', '.join(SUPPORTED_EXTENSIONS)}, or remove it from the folder",
-        )
-    if not file.is_file():
-        raise LoadError("file not found", path=shown, hint="check the path (and the manifest row)")
-    try:
-        with open(file, "rb") as fh:  # read-only: sources are never modified
-            data = fh.read()
-    except OSError as err:
-        raise LoadError(f"cannot read the file: {err.strerror}", path=shown,
-                        hint="check that it exists and that you may read it") from err
-    if not data.strip():
-        raise LoadError("the file is empty", path=shown,
-                        hint="add the text, or remove the file from the folder/manifest")
-    options = {"text_column": text_column, "speaker_column": speaker_column,
-               "id_column": id_column, "sheet": sheet}
+    data = _read_bytes(file, doc_id, ext)
+    reader = READERS[ext]
     if ext in (".csv", ".xlsx"):
-        extracted = reader(data, path=shown, **options)
+        extracted = reader(data, path=doc_id, text_column=text_column, speaker_column=speaker_column,
+                           id_column=id_column, sheet=sheet)
     else:
-        extracted = reader(data, path=shown)
+        extracted = reader(data, path=doc_id)
     text = extracted.text
     lang = language or detect_language(text)
-    interviewers = tuple(interviewers)
-    matcher = Prompts.parse(prompts, base=base)
-    fields: tuple = ()
-    if extracted.spans is not None:
-        passages = _span_passages(doc_id, extracted, interviewers, unlabelled_role, matcher)
-    else:
-        is_form = form if form is not None else looks_like_form(text, headings=extracted.headings)
-        if is_form:
-            fields, passages = parse_form(doc_id, text, headings=extracted.headings)
-            passages = apply_roles(passages, prompts=matcher)
-        else:
-            passages = text_passages(doc_id, text, headings=extracted.headings, interviewers=interviewers,
-                                     unlabelled_role=unlabelled_role, prompts=matcher)
+    fields, passages = _passages(doc_id, extracted, form=form, interviewers=tuple(interviewers),
+                                 unlabelled_role=unlabelled_role, prompts=Prompts.parse(prompts, base=base))
     page_starts = extracted.page_starts
     if page_starts:
         passages = tuple(replace(p, page=max(1, bisect.bisect_right(page_starts, p.start))) for p in passages)
@@ -169,6 +140,40 @@ def load_document(
     if unit == "sentence":
         passages = tuple(s for p in passages for s in sentence_passages(p, lang, page_starts=page_starts))
     return document, passages
+
+
+def _passages(doc_id: str, extracted: Extracted, *, form: bool | None, interviewers: tuple[str, ...],
+              unlabelled_role: str | None, prompts: Prompts | None) -> tuple[tuple, tuple[Passage, ...]]:
+    """Form fields and passages of an extracted text: ready-made spans, a form, or turns."""
+    if extracted.spans is not None:
+        return (), _span_passages(doc_id, extracted, interviewers, unlabelled_role, prompts)
+    text, headings = extracted.text, extracted.headings
+    if form if form is not None else looks_like_form(text, headings=headings):
+        fields, passages = parse_form(doc_id, text, headings=headings)
+        return fields, apply_roles(passages, prompts=prompts)
+    return (), text_passages(doc_id, text, headings=headings, interviewers=interviewers,
+                             unlabelled_role=unlabelled_role, prompts=prompts)
+
+
+def _read_bytes(file: Path, shown: str, ext: str) -> bytes:
+    """The file's bytes (opened read-only), or a LoadError saying what is wrong."""
+    if ext not in READERS:
+        raise LoadError(
+            f"unsupported file type {ext or '(no extension)'!r}", path=shown,
+            hint=f"convert it to one of {', '.join(SUPPORTED_EXTENSIONS)}, or remove it from the folder",
+        )
+    if not file.is_file():
+        raise LoadError("file not found", path=shown, hint="check the path (and the manifest row)")
+    try:
+        with open(file, "rb") as fh:  # read-only: sources are never modified
+            data = fh.read()
+    except OSError as err:
+        raise LoadError(f"cannot read the file: {err.strerror}", path=shown,
+                        hint="check that it exists and that you may read it") from err
+    if not data.strip():
+        raise LoadError("the file is empty", path=shown,
+                        hint="add the text, or remove the file from the folder/manifest")
+    return data
 
 
 def _span_passages(doc_id: str, extracted: Extracted, interviewers: tuple[str, ...],
