@@ -201,8 +201,9 @@ def load_corpus(
     book = _manifest(root, folder, manifest)
     base = {"interviewers": interviewer, "unlabelled_role": unlabelled_role,
             "prompts": Prompts.parse(prompts, base=folder)}
+    given = [base["prompts"], *((d or {}).get("prompts") for d in (source_defaults or {}).values())]
     files, problems = _select(root, folder, book, include_unlisted=include_unlisted,
-                              follow_links=follow_links)
+                              follow_links=follow_links, prompts=given)
     documents: list[Document] = []
     passages: list[Passage] = []
     for rel, disk in files.items():
@@ -236,14 +237,14 @@ def _manifest(root: Path, folder: Path, manifest: Any) -> Manifest | None:
 
 
 def _select(root: Path, folder: Path, book: Manifest | None, *, include_unlisted: bool,
-            follow_links: bool) -> tuple[dict[str, str], list[LoadProblem]]:
+            follow_links: bool, prompts: Iterable[Any] = ()) -> tuple[dict[str, str], list[LoadProblem]]:
     """The files to load (NFC id -> path on disk) and the problems met choosing them."""
     if root.is_file():
         return {_nfc(root.name): root.name}, []
     found = _walk(folder, follow_links=follow_links)
     problems = found.problems
     manifest_file = Path(book.path).resolve() if book is not None and book.path else None
-    prompt_files = _prompt_files(book, folder)
+    prompt_files = _prompt_files([*(e.prompts for e in (book.entries if book else ())), *prompts], folder)
     files: dict[str, str] = {}
     listed = set(book.files) if book is not None else set()
     for rel, disk in found.files.items():
@@ -292,10 +293,11 @@ def _select(root: Path, folder: Path, book: Manifest | None, *, include_unlisted
     return files, problems
 
 
-def _prompt_files(book: Manifest | None, folder: Path) -> set[Path]:
+def _prompt_files(specs: Iterable[Any], folder: Path) -> set[Path]:
+    """Files of prompt lines named by manifest rows or options: configuration, not data."""
     out = set()
-    for entry in book.entries if book is not None else ():
-        matcher = Prompts.parse(entry.prompts, base=folder) if entry.prompts else None
+    for spec in specs:
+        matcher = Prompts.parse(spec, base=folder) if spec else None
         if matcher is not None and matcher.lines and matcher.source:
             out.add(Path(matcher.source).resolve())
     return out

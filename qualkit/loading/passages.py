@@ -40,7 +40,7 @@ __all__ = ["Prompts", "text_passages", "apply_roles", "UNLABELLED_ROLES"]
 UNLABELLED_ROLES = ("interviewer", "informant", "none")
 """Values of ``unlabelled_role`` (``none``: unlabelled paragraphs keep no role)."""
 
-_ENUMERATOR = re.compile(r"^(?:\(?[0-9a-z]{1,3}[.)]|\d+(?:\.[0-9a-z]+)+\.?|q\d+[.:)]?)\s+")
+_ENUMERATOR = re.compile(r"^(?:\(?[0-9a-z]{1,3}[.)]|\d+(?:\.[0-9a-z]+)+\.?|q\d+[.:)]?|\d{1,3})\s+")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 

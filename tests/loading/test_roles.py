@@ -121,6 +121,7 @@ def test_prompt_lines_from_a_file(tmp_path):
     assert matcher.matches("Q1. Overall, I am satisfied with how easy it is to use this system.")
     assert matcher.matches("overall, i am  satisfied with how easy it is to use this system")
     assert not matcher.matches("Overall, I am satisfied with how easy it is to use this system, mostly")
+    assert matcher.matches("12 Overall, I am satisfied with how easy it is to use this system")
     assert Prompts.parse(str(tmp_path / "items.txt")).lines == matcher.lines
     with pytest.raises(LoadError, match="not found"):
         Prompts.parse("@missing.txt", base=tmp_path)
@@ -148,6 +149,14 @@ def test_manifest_columns_source_defaults_and_precedence(write, tmp_path):
     assert [p.role for p in a][4] == "informant"  # the file holds one prompt line only
     assert b[2].role == "interviewer" and b[1].role is None  # default label; the row's 'none'
     assert any(p.path == "prompts.txt" and p.by_rule for p in corpus.problems)
+
+
+def test_a_prompts_file_given_as_an_option_is_not_loaded_as_data(write, tmp_path):
+    write("a.txt", "1 Read it.\n\nMODERATOR: Go.\n\nOk.")
+    write("items.txt", "Read it\n")
+    corpus = qualkit.load_corpus(tmp_path, interviewer="MODERATOR", prompts="@items.txt")
+    assert [d.id for d in corpus.documents] == ["a.txt"]
+    assert [p.role for p in corpus.passages] == ["prompt", "interviewer", "informant"]
 
 
 def test_bad_role_options_are_refused(write, tmp_path):
