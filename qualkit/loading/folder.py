@@ -50,12 +50,17 @@ def _nfc(rel: str) -> str:
     return unicodedata.normalize("NFC", rel)
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _real(path: Path) -> Path | None:
+    """``path`` with every symbolic link resolved, or None for a link loop or an OS error."""
     try:
-        path.resolve().relative_to(root)
-    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
-        return False
-    return True
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    real = _real(path)
+    return real is not None and real.is_relative_to(root)
 
 
 def _folder_reason(name: str) -> str | None:
@@ -90,8 +95,10 @@ def _walk(folder: Path, *, follow_links: bool) -> _Found:
             full = here / name
             reason = _folder_reason(name)
             if reason is None and full.is_symlink():
-                real = full.resolve()
-                if not follow_links:
+                real = _real(full)
+                if real is None:
+                    reason = "a symbolic link that loops or cannot be resolved: not followed"
+                elif not follow_links:
                     reason = (f"a symbolic link to a folder ({real}): not followed; load with "
                               "follow_links=True (--follow-links) to read it")
                 elif real in seen:
@@ -111,7 +118,7 @@ def _walk(folder: Path, *, follow_links: bool) -> _Found:
                                                   by_rule=True))
             elif name.startswith("~$"):
                 found.problems.append(LoadProblem(rel, "an Office lock file: not loaded", by_rule=True))
-            elif not follow_links and full.is_symlink() and not _inside(full, root):
+            elif full.is_symlink() and (_real(full) is None or not (follow_links or _inside(full, root))):
                 found.problems.append(LoadProblem(rel, _outside_message(full)))
             else:
                 found.files[rel] = full.relative_to(folder).as_posix()
@@ -119,7 +126,10 @@ def _walk(folder: Path, *, follow_links: bool) -> _Found:
 
 
 def _outside_message(full: Path) -> str:
-    return (f"leads outside the data folder (to {full.resolve()}): refused; move the file into "
+    real = _real(full)
+    if real is None:
+        return "a symbolic link that loops or cannot be resolved: refused"
+    return (f"leads outside the data folder (to {real}): refused; move the file into "
             "the folder, or load with follow_links=True (--follow-links)")
 
 
@@ -248,7 +258,7 @@ def _select(root: Path, folder: Path, book: Manifest | None, *, include_unlisted
     files: dict[str, str] = {}
     listed = set(book.files) if book is not None else set()
     for rel, disk in found.files.items():
-        full = (folder / disk).resolve()
+        full = _real(folder / disk)
         name = rel.rsplit("/", 1)[-1].casefold()
         if full == manifest_file or (name in MANIFEST_NAMES and "/" not in rel):
             continue

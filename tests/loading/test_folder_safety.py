@@ -137,3 +137,15 @@ def test_cli_notes_unlisted_files_and_warns_about_transcripts_without_informants
     args = cli.build_parser().parse_args([*argv, "--out", str(tmp_path / "o2"), "--interviewer", "MODERATOR"])
     corpus = qualkit.load_corpus(data, **cli._load_options(args))
     assert cli._role_warnings(corpus) == []
+
+
+def test_self_referencing_links_are_listed_not_a_crash(tmp_path):
+    (tmp_path / "a.txt").write_text(NOTES)
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    (tmp_path / "loopdir").symlink_to(tmp_path / "loopdir", target_is_directory=True)
+    for follow in (False, True):
+        corpus = qualkit.load_corpus(tmp_path, follow_links=follow)
+        assert [d.id for d in corpus.documents] == ["a.txt"]
+        found = problems(corpus)
+        assert found["loop.txt"].skipped and found["loopdir"].skipped
+        assert "loops" in found["loop.txt"].message and "loops" in found["loopdir"].message
