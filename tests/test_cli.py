@@ -98,7 +98,7 @@ def test_skipped_files_give_exit_1(study_on_disk, tmp_path, capsys):
     data, book = study_on_disk
     (data / "interviews" / "broken.docx").write_bytes(b"not a zip")
     code = cli.main(["analyze", str(data), "--codebook", str(book), "--out", str(tmp_path / "o"),
-                     "--no-redact"])
+                     "--no-redact", "--all-files"])  # the manifest does not list it
     err = capsys.readouterr().err
     assert code == 1
     assert "broken.docx" in err and "warnings" in err
