@@ -64,6 +64,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 from qualkit._io import atomic_write
@@ -84,6 +85,14 @@ class _LDict(dict):
     line: int | None = None
     key_lines: dict
     duplicates: list
+
+
+COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+"""The one colour form codebooks accept (safe to put into HTML, SVG and XML attributes)."""
+MAX_DEPTH = 100
+"""Deepest code hierarchy accepted (levels of ``parent``)."""
+MAX_YAML_VALUES = 1_000_000
+"""Most values a codebook file may expand to once YAML aliases are resolved."""
 
 
 class _LList(list):
@@ -130,11 +139,44 @@ def _line(obj: Any, key: Any = None, default: int | None = None) -> int | None:
     return getattr(obj, "line", None) or default
 
 
+def _expanded_size(node: yaml.Node) -> int:
+    """How many values ``node`` stands for once every alias is expanded (each shared
+    node counted as often as it is referred to; computed once per node)."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()   # on the current path: seeing one again is a cycle
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        if id(current) in sizes:
+            continue
+        if not done and id(current) in open_nodes:
+            return MAX_YAML_VALUES + 1   # an alias inside its own anchor: endless
+        if isinstance(current, yaml.ScalarNode):
+            sizes[id(current)] = 1
+            continue
+        children = ([n for pair in current.value for n in pair] if isinstance(current, yaml.MappingNode)
+                    else list(current.value))
+        if done:
+            sizes[id(current)] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            open_nodes.discard(id(current))
+            continue
+        open_nodes.add(id(current))
+        stack.append((current, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(node)]
+
+
 def _parse_yaml(text: str, path: str | None) -> tuple[Any, list[Problem]]:
     loader: _Loader | None = None
     try:
         loader = _Loader(text)  # the reader already refuses non-printable characters
-        return loader.get_single_data(), []
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_YAML_VALUES:
+            return None, [Problem(f"the YAML aliases (*name) expand to more than {MAX_YAML_VALUES:,} values",
+                                  where=path, line=None,
+                                  hint="a codebook needs no aliases nested in aliases; write the "
+                                       "lists out, or remove the aliases")]
+        return (loader.construct_document(node) if node is not None else None), []
     except RecursionError:
         # PyYAML parses nesting recursively: absurdly deep brackets exhaust the stack.
         mark = loader.get_mark() if loader is not None else None
@@ -256,8 +298,8 @@ def _build_cue(b: _Builder, item: Any, where: str, line: int | None, languages: 
     window = b.integer(item, "window", where, 5, 1)
     if kind == "regex":
         try:
-            re.compile(pattern)
-        except re.error as err:
+            regex.compile(pattern)
+        except regex.error as err:
             b.add(f"invalid regular expression {pattern!r}: {err}", where, line,
                   "fix the regex (quote it in single quotes so backslashes stay literal)")
             ok = False
@@ -359,9 +401,9 @@ def _build_code(b: _Builder, data: Any, line: int | None, index: int, book: dict
         b.add(f"parent must be a code id; got {parent!r}", where, _line(data, "parent"), "write the parent code's id")
         parent = None
     color = data.get("color")
-    if color is not None and not isinstance(color, str):
-        b.add(f"color must be text such as '#1f77b4'; got {color!r}", where, _line(data, "color"),
-              "quote the colour: color: '#1f77b4'")
+    if color is not None and not (isinstance(color, str) and COLOR_RE.fullmatch(color)):
+        b.add(f"color must be '#' and six hex digits such as '#1f77b4'; got {color!r}", where,
+              _line(data, "color"), "quote the colour: color: '#1f77b4'")
         color = None
     negation = data.get("negation", "skip")
     if negation not in NEGATION_MODES:
@@ -505,23 +547,45 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
         if c.parent is not None and c.parent not in ids:
             b.add(f"unknown parent {c.parent!r}", c.id, c.line,
                   "use the id of another code in this file as 'parent', or remove it")
-    reported: set[str] = set()
-    for c in codes:
-        seen, current = [], c.id
-        while current is not None and current in parents and current not in seen:
-            seen.append(current)
-            current = parents[current]
-        if current is not None and current in seen and current not in reported:
-            cycle = seen[seen.index(current):]
-            reported.update(cycle)
-            b.add(f"parent cycle: {' -> '.join(cycle + [current])}", current,
-                  next((x.line for x in codes if x.id == current), None),
-                  "make the hierarchy a tree: one of these codes must not point back up")
+    _check_tree(b, codes, parents)
     if b.problems:
         return None, b.problems
     return Codebook(name=name, codes=tuple(codes), facets=facets, languages=languages,
                     description=description, version=version, facet_labels=labels,
                     negators=negators, negation_window=window, path=path), []
+
+
+def _check_tree(b: _Builder, codes: list[Code], parents: Mapping[str, str | None]) -> None:
+    """Report parent cycles and hierarchies deeper than :data:`MAX_DEPTH` (linear time)."""
+    depth: dict[str, int] = {}
+    reported: set[str] = set()
+    for c in codes:
+        chain, current = [], c.id
+        on_chain: set[str] = set()
+        while current is not None and current in parents and current not in depth and current not in on_chain:
+            chain.append(current)
+            on_chain.add(current)
+            current = parents[current]
+        if current is not None and current in on_chain:
+            cycle = chain[chain.index(current):]
+            if current not in reported:
+                reported.update(cycle)
+                b.add(f"parent cycle: {' -> '.join(cycle + [current])}", current,
+                      next((x.line for x in codes if x.id == current), None),
+                      "make the hierarchy a tree: one of these codes must not point back up")
+            for x in chain:
+                depth[x] = 0
+            continue
+        below = depth.get(current, 0) if current is not None else 0
+        for x in reversed(chain):
+            below += 1
+            depth[x] = below
+    deep = [c for c in codes if depth.get(c.id, 0) > MAX_DEPTH]
+    if deep:
+        worst = max(deep, key=lambda c: depth[c.id])
+        b.add(f"the code hierarchy is {depth[worst.id]} levels deep (at most {MAX_DEPTH} allowed)",
+              worst.id, worst.line, "a codebook needs a few levels; check the 'parent' fields for "
+                                    "a chain that was generated by mistake")
 
 
 def _read(data_or_path: Any) -> tuple[Any, str | None, list[Problem]]:

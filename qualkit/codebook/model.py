@@ -33,11 +33,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
+from qualkit.errors import CodebookError, Problem
+
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 CUE_KINDS = ("word", "phrase", "regex", "near")
 MATCH_MODES = ("stem", "exact", "prefix")
 NEGATION_MODES = ("skip", "allow", "only")
@@ -124,6 +128,10 @@ class Code:
     __reduce__ = _reduce
 
     def __post_init__(self) -> None:
+        if self.color is not None and not (isinstance(self.color, str) and _COLOR.fullmatch(self.color)):
+            raise CodebookError([Problem(
+                f"color must be '#' and six hex digits such as '#1f77b4'; got {self.color!r}",
+                where=self.id, line=self.line, hint="give the code a colour such as '#1f77b4', or none")])
         object.__setattr__(self, "facets", _freeze(self.facets))
         object.__setattr__(self, "cues", tuple(self.cues))
         object.__setattr__(self, "examples", tuple(self.examples))
