@@ -31,6 +31,10 @@ _LAZY = {
     "load_codebook": "qualkit.codebook.io",
     "save_codebook": "qualkit.codebook.io",
     "code": "qualkit.coding.auto",
+    "Coder": "qualkit.coding.auto",
+    "find_mentions": "qualkit.coding.auto",
+    "parse_spans": "qualkit.coding.spans",
+    "format_spans": "qualkit.coding.spans",
     "analyze": "qualkit.analysis",
     "Analysis": "qualkit.analysis",
 }

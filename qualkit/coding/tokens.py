@@ -7,7 +7,8 @@ text, end exclusive; ``norm`` is the case-folded token.
 
 :class:`Stemmer` stems each distinct word type once (a dict cache) and can keep that
 cache on disk between runs, in ``$QUALKIT_CACHE_DIR`` or ``~/.cache/qualkit`` as
-``stems-<lang>.json`` (``cache_dir=None`` keeps it in memory only). Stemming cost
+``stems-<lang>-<stemmer>-<version>-r<rules>.json`` (``cache_dir=None`` keeps it in
+memory only; only Indonesian is kept on disk, see :data:`PERSISTED_LANGUAGES`). Stemming cost
 therefore grows with the vocabulary, not with the corpus; many new types at once (a
 first run over a large corpus) are stemmed in parallel on the available cores.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib import metadata
 import multiprocessing
 import os
 import re
@@ -112,6 +114,26 @@ _ID_FRONT = re.compile(r"(?:di|ke|se|be|te|me|pe|ku|kau)|[bcdfghjklmnpqrstvwxyz]
 _ID_RECODED = {"p": ("m",), "t": ("n",), "k": ("ng",), "s": ("ny",)}
 _ID_INFIXES = ("er", "el", "em", "in")
 _ID_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxyz")
+
+STEM_RULES = 1
+"""Version of qualkit's own stemming rules (clitic stripping around Sastrawi); part of the
+stem cache's file name."""
+PERSISTED_LANGUAGES = ("id",)
+"""Languages whose stems are kept on disk between runs. Only Indonesian: its stemmer is
+slow, and the matcher stems (and so caches) only words that may stem to a cue's root. The
+Snowball stemmers are fast enough to run every time, so no English word -- a name
+included -- is written to disk."""
+
+
+def stemmer_version(lang: str) -> str:
+    """The stemmer package and version used for ``lang``: ``PySastrawi-1.2.1``,
+    ``snowballstemmer-3.1.1``."""
+    package = "PySastrawi" if lang == "id" else "snowballstemmer"
+    try:
+        return f"{package}-{metadata.version(package)}"
+    except metadata.PackageNotFoundError:
+        return f"{package}-unknown"
+
 
 PARALLEL_MIN_TYPES = 4000
 """Below this many new word types, stemming stays in this process (a worker pool costs
@@ -214,8 +236,13 @@ class Stemmer:
     # -- persistence ----------------------------------------------------------------
     @property
     def cache_path(self) -> Path | None:
-        """Where the cache is kept on disk (None when persistence is off)."""
-        return None if self.cache_dir is None else self.cache_dir / f"stems-{self.lang}.json"
+        """Where the cache is kept on disk: None when persistence is off or the language
+        is not in :data:`PERSISTED_LANGUAGES`. The name carries the stemmer package and
+        version and :data:`STEM_RULES`, so an upgrade starts a new cache instead of
+        silently reusing stems it would no longer give."""
+        if self.cache_dir is None or self.lang not in PERSISTED_LANGUAGES:
+            return None
+        return self.cache_dir / f"stems-{self.lang}-{stemmer_version(self.lang)}-r{STEM_RULES}.json"
 
     def _load_cache(self) -> None:
         path = self.cache_path

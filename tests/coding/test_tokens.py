@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qualkit.coding.tokens import Stemmer, split_tokens, surface, tokenize
+from qualkit.coding.tokens import STEM_RULES, Stemmer, split_tokens, stemmer_version, surface, tokenize
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
@@ -65,9 +65,27 @@ def test_cache_dir_none_writes_nothing(tmp_path, monkeypatch):
     stemmer.stem("running")
     assert stemmer.save() is None
     assert list(tmp_path.iterdir()) == []
-    default = Stemmer("en")
-    default.stem("running")
-    assert default.save() == tmp_path / "stems-en.json"
+    default = Stemmer("id")
+    default.stem("ketakutan")
+    assert default.save() == tmp_path / f"stems-id-{stemmer_version('id')}-r{STEM_RULES}.json"
+
+
+def test_the_stem_cache_is_keyed_by_stemmer_version(tmp_path, monkeypatch):
+    from qualkit.coding import tokens
+
+    st = Stemmer("id", cache_dir=tmp_path)
+    st.stem("ketakutan")
+    old = st.save()
+    monkeypatch.setattr(tokens, "STEM_RULES", tokens.STEM_RULES + 1)   # an upgrade
+    upgraded = Stemmer("id", cache_dir=tmp_path)
+    assert upgraded.cache == {} and upgraded.cache_path != old
+
+
+def test_no_english_word_is_written_to_disk(tmp_path):
+    st = Stemmer("en", cache_dir=tmp_path)
+    st.stem_many(["Sutrisno", "running", "passport"])
+    assert st.save() is None and st.cache_path is None
+    assert list(tmp_path.iterdir()) == []
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
