@@ -29,6 +29,7 @@ _LAZY = {
     "Code": "qualkit.codebook.model",
     "Cue": "qualkit.codebook.model",
     "load_codebook": "qualkit.codebook.io",
+    "check_codebook": "qualkit.coding.check",
     "save_codebook": "qualkit.codebook.io",
     "code": "qualkit.coding.auto",
     "Coder": "qualkit.coding.auto",

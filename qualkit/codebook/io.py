@@ -70,6 +70,7 @@ import yaml
 from qualkit._io import atomic_write
 from qualkit.codebook.model import CUE_KINDS, MATCH_MODES, NEGATION_MODES, Code, Codebook, Cue, Example
 from qualkit.errors import CodebookError, Problem
+from qualkit.text import supported_languages, tokenize
 
 TOP_KEYS = ("name", "version", "description", "languages", "facets", "facet_labels",
             "negators", "negation_window", "codes")
@@ -235,8 +236,6 @@ class _Builder:
 
 def _check_language(b: _Builder, lang: Any, where: str, line: int | None, languages: tuple[str, ...],
                     *, allow_any: bool = False) -> bool:
-    from qualkit.coding.tokens import supported_languages
-
     if allow_any and lang == "any":
         return True
     if not isinstance(lang, str) or lang not in supported_languages():
@@ -251,8 +250,6 @@ def _check_language(b: _Builder, lang: Any, where: str, line: int | None, langua
 
 
 def _build_cue(b: _Builder, item: Any, where: str, line: int | None, languages: tuple[str, ...]) -> Cue | None:
-    from qualkit.coding.tokens import tokenize
-
     default_lang = languages[0] if languages else "id"
     if isinstance(item, str):
         item = _LDict(pattern=item)
@@ -626,8 +623,6 @@ def load_codebook(path: str | os.PathLike[str]) -> Codebook:
 
 # -- writing -----------------------------------------------------------------------------
 def _cue_data(cue: Cue, default_lang: str) -> Any:
-    from qualkit.coding.tokens import tokenize
-
     inferred = "near" if cue.near is not None else ("phrase" if len(tokenize(cue.pattern)) > 1 else "word")
     plain = (cue.kind == inferred and cue.kind in ("word", "phrase") and cue.lang == default_lang
              and cue.match == "stem" and not cue.case and cue.window == 5 and not cue.exclude

@@ -50,7 +50,8 @@ import regex
 
 from qualkit.codebook.model import Code, Codebook, Cue
 from qualkit.errors import CodebookError, Problem
-from qualkit.coding.tokens import Stemmer, TokenArrays, Vocabulary, supported_languages, tokenize
+from qualkit.coding.tokens import Stemmer, TokenArrays, Vocabulary, default_cache_dir
+from qualkit.text import supported_languages, tokenize
 
 DEFAULT_NEGATORS: Mapping[str, tuple[str, ...]] = {
     "id": ("tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggak", "nggak", "gak",
@@ -598,8 +599,6 @@ def compile_codebook(book: Codebook, *, cache_dir: Any = "default", reuse: Match
     >>> compile_codebook(book, cache_dir=None).codes_in("biaya sekolah", lang="id")
     {'a'}
     """
-    from qualkit.coding.tokens import default_cache_dir
-
     if cache_dir == "default":
         cache_dir = default_cache_dir()
     matcher = Matcher(book, cache_dir=cache_dir, key_cache=reuse._key_cache if reuse else None,

@@ -1,9 +1,7 @@
-"""Tokens and stems: text -> ``(start, end, norm)`` tokens and a cached stemmer per language.
+"""Tokens and stems for the coder: a cached stemmer per language and the array tokeniser.
 
-A token is a run of word characters, with hyphen- or apostrophe-joined parts kept
-together (Indonesian reduplication such as *ditakut-takuti* or *anak-anak* is one token;
-the Indonesian stemmer reduces it to *takut* / *anak*). Offsets are code points into the
-text, end exclusive; ``norm`` is the case-folded token.
+Tokens are those of :func:`qualkit.text.tokenize` (the Indonesian stemmer reduces
+*ditakut-takuti* / *anak-anak* to *takut* / *anak*).
 
 :class:`Stemmer` stems each distinct word type once (a dict cache) and can keep that
 cache on disk between runs, in ``$QUALKIT_CACHE_DIR`` or ``~/.cache/qualkit`` as
@@ -43,48 +41,10 @@ import pandas as pd
 
 from qualkit._io import atomic_write
 from qualkit.errors import QualkitError
+from qualkit.text import SNOWBALL_LANGUAGES, split_tokens, supported_languages, tokenize
 
-TOKEN_PATTERN = r"\w+(?:[-'’]\w+)*"
-TOKEN_RE = re.compile(TOKEN_PATTERN)
-_SPLIT_RE = re.compile(f"({TOKEN_PATTERN})")
-
-# ISO 639-1 -> snowballstemmer algorithm name (used for every language but Indonesian).
-SNOWBALL_LANGUAGES = {
-    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech",
-    "da": "danish", "nl": "dutch", "en": "english", "eo": "esperanto", "et": "estonian",
-    "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "hi": "hindi",
-    "hu": "hungarian", "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali",
-    "no": "norwegian", "nb": "norwegian", "fa": "persian", "pl": "polish",
-    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "st": "sesotho",
-    "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
-}
-
-
-def tokenize(text: str) -> list[tuple[int, int, str]]:
-    """Split ``text`` into ``(start, end, norm)`` tokens (code-point offsets, case-folded).
-
-    >>> tokenize("Paspor saya DISITA")
-    [(0, 6, 'paspor'), (7, 11, 'saya'), (12, 18, 'disita')]
-    """
-    return [(m.start(), m.end(), m.group().casefold()) for m in TOKEN_RE.finditer(text)]
-
-
-def split_tokens(text: str) -> list[str]:
-    """``text`` split into alternating separators and tokens: ``[sep, tok, sep, tok, ..., sep]``.
-
-    The pieces concatenate back to ``text``, so cumulative lengths give every token's
-    offsets without a Python loop per token (the matcher's fast path).
-
-    >>> split_tokens("a-b, c")
-    ['', 'a-b', ', ', 'c', '']
-    """
-    return _SPLIT_RE.split(text)
-
-
-def supported_languages() -> tuple[str, ...]:
-    """Language codes a :class:`Stemmer` can be built for (``id`` plus Snowball's)."""
-    return ("id", *sorted(SNOWBALL_LANGUAGES))
-
+__all__ = ["PERSISTED_LANGUAGES", "STEM_RULES", "Stemmer", "TokenArrays", "Vocabulary", "default_cache_dir",
+           "split_tokens", "stemmer_version", "supported_languages", "surface", "tokenize"]
 
 def default_cache_dir() -> Path:
     """``$QUALKIT_CACHE_DIR`` when set, else ``~/.cache/qualkit``."""

@@ -68,7 +68,7 @@ from qualkit.codebook.model import Codebook, Cue
 from qualkit.coding.frame import METHODS, codings_frame, empty_codings, validate_codings
 from qualkit.coding.matcher import alternatives, cue_label
 from qualkit.coding.spans import evidence_spans, format_spans
-from qualkit.coding.tokens import tokenize
+from qualkit.text import tokenize
 from qualkit.corpus import Corpus, Document, Passage
 from qualkit.errors import QualkitError
 
