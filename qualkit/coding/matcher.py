@@ -155,6 +155,7 @@ class _LangMatcher:
         negators = matcher.book.negators.get(lang) or DEFAULT_NEGATORS.get(lang, ())
         self.negator_stems = frozenset(self.stem_token(n.casefold()) for n in negators)
         self.copulas = frozenset(POSTPOSED_NEGATION.get(lang, ()))
+        self.negator_forms = frozenset(n.casefold() for n in negators)
         self.terms: dict[tuple[str, str], int] = {}
         single: list[tuple[int, int]] = []
         self.multi: list[tuple[list[int], list[int]]] = []
@@ -188,6 +189,7 @@ class _LangMatcher:
         self._type_terms: dict[int, tuple[int, ...]] = {}
         self._neg = np.zeros(0, dtype=bool)
         self._copula = np.zeros(0, dtype=bool)
+        self._neg_form = np.zeros(0, dtype=bool)   # the negator as written (no stemming)
         self._tables: tuple[np.ndarray, ...] | None = None
 
     def stem_token(self, norm: str) -> str:
@@ -205,6 +207,7 @@ class _LangMatcher:
             grow = n - len(self._classified)
             self._classified = np.concatenate([self._classified, np.zeros(grow, dtype=bool)])
             self._neg = np.concatenate([self._neg, np.zeros(grow, dtype=bool)])
+            self._neg_form = np.concatenate([self._neg_form, np.zeros(grow, dtype=bool)])
             if self.copulas:
                 self._copula = np.concatenate([self._copula, np.zeros(grow, dtype=bool)])
         todo = np.flatnonzero(~self._classified[types])
@@ -238,6 +241,8 @@ class _LangMatcher:
                 self._neg[t] = True
             if norm in self.copulas:
                 self._copula[t] = True
+            if norm in self.negator_forms:
+                self._neg_form[t] = True
         self._classified[new] = True
         self._tables = None
 
@@ -372,7 +377,8 @@ class _LangMatcher:
             if side_mask.any():
                 add = self._pair_near(pas[side_mask], unit[side_mask], first[side_mask],
                                       cs[side_mask], ce[side_mask], negated[side_mask],
-                                      tok_end, np.r_[0, np.cumsum(is_neg)])
+                                      tok_end, np.flatnonzero(self._neg_form[types]),
+                                      np.searchsorted(arr.breaks, tok_start))
                 keep = ~side_mask
                 pas, unit, cs, ce, negated = (pas[keep], unit[keep], cs[keep], ce[keep], negated[keep])
                 if add:
@@ -423,11 +429,16 @@ class _LangMatcher:
             negated |= two | (cop & is_neg[np.minimum(nxt, n - 1)])
         return negated
 
-    def _pair_near(self, pas, unit, first, cs, ce, negated, tok_end, negcum) -> list[tuple[int, ...]]:
+    def _pair_near(self, pas, unit, first, cs, ce, negated, tok_end, neg_idx, nbreak) -> list[tuple[int, ...]]:
         """Combine the two sides of near cues; the result unit is the side-1 unit.
 
-        The pair is negated when the earlier side is, or when a negator lies anywhere
-        between its first and its last token (``negcum``: running count of negators)."""
+        The pair is negated when the earlier side is, or when a negator lies between the
+        two sides in the later side's clause (*the data lineage is not clear*; not *it was
+        recorded, no problem. But the victim's name*): no punctuation between the negator
+        and the later side. Negators that are part of a side (``paspor NEAR tidak ada``) do
+        not count, nor do words that only stem to a negator (*sebelum*, "before", stems to
+        *belum*). ``neg_idx``: token indices of negators as written; ``nbreak``:
+        punctuation marks before each token."""
         groups: dict[tuple[int, int], tuple[list, list]] = {}
         last = np.searchsorted(tok_end, ce, side="left")
         for i in range(len(unit)):
@@ -451,8 +462,10 @@ class _LangMatcher:
                     if span in seen:
                         continue
                     seen.add(span)
-                    inside = negcum[int(last[b]) + 1] - negcum[int(first[a])] > 0
-                    out.append((p, main_unit, span[0], span[1], int(negated[a] or negated[b] or inside)))
+                    k = int(np.searchsorted(neg_idx, first[b])) - 1   # the last negator before b
+                    inside = (k >= 0 and int(neg_idx[k]) > int(last[a])
+                              and nbreak[neg_idx[k]] == nbreak[first[b]])
+                    out.append((p, main_unit, span[0], span[1], int(negated[a] or inside)))
         return out
 
 

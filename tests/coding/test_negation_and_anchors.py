@@ -101,3 +101,25 @@ def test_a_catastrophic_regex_stops_with_an_error_naming_the_code_and_line():
         qualkit.code(corpus, book, cache_dir=None)
     assert time.perf_counter() - t0 < 30
     assert "line 7" in str(err.value) and "bomb" in str(err.value) and "(a|aa)+$" in str(err.value)
+
+
+def test_a_negator_in_another_clause_does_not_negate_the_pair():
+    m = compile_codebook(en_book(CLEAR), cache_dir=None)
+    assert m.codes_in("It was not easy, but the lineage is clear.", lang="en") == {"clear_useful"}
+    assert m.codes_in("The lineage, no. It is clear.", lang="en") == {"clear_useful"}
+
+
+def test_negators_that_are_part_of_a_side_do_not_negate_the_pair():
+    book = Codebook(name="t", codes=(Code(id="docs", name="d", cues=(
+        Cue("paspor", kind="near", near="tidak ada|tahan", window=4),)),))
+    m = compile_codebook(book, cache_dir=None)
+    assert m.codes_in("Paspor saya tidak ada.") == {"docs"}
+    assert m.codes_in("Paspor saya tidak ditahan.") == set()
+
+
+def test_a_word_that_only_stems_to_a_negator_does_not_negate_the_pair():
+    book = Codebook(name="t", codes=(Code(id="gov", name="g", cues=(
+        Cue("kbri", kind="near", near="terbit", window=6),)),))
+    m = compile_codebook(book, cache_dir=None)       # "sebelum" (before) stems to "belum" (not yet)
+    assert m.codes_in("KBRI perlu memverifikasi identitas sebelum menerbitkan paspor.") == {"gov"}
+    assert m.codes_in("KBRI belum menerbitkan paspor.") == set()
