@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from qualkit._kernels.joins import join_labels, join_spans
 from qualkit.codebook.model import Codebook
 from qualkit.coding.frame import CODING_COLUMNS, empty_codings, validate_codings
 from qualkit.coding.matcher import Matcher, _counts, compile_codebook
@@ -304,49 +305,6 @@ def _order(*keys: np.ndarray) -> np.ndarray:
     return np.argsort(packed, kind="stable")
 
 
-def _byte_rows(values: np.ndarray) -> np.ndarray:
-    """A bytes (``S``) array as an ``(n, itemsize)`` uint8 matrix (zero-padded)."""
-    return values.view(np.uint8).reshape(len(values), values.dtype.itemsize)
-
-
-def _digits(values: np.ndarray) -> np.ndarray:
-    """Non-negative ints as rows of ASCII digits, right-aligned, zero bytes before them
-    (``[[0, 0, 55], [49, 50, 51]]`` for 7 and 123), computed with array arithmetic."""
-    width = len(str(int(values.max()))) if len(values) else 1
-    out = np.zeros((len(values), width), dtype=np.uint8)
-    rest = values.astype(np.int64)
-    ndigits = np.ones(len(values), dtype=np.int64)
-    for k in range(1, width):
-        ndigits += values >= 10 ** k
-    for j in range(width - 1, -1, -1):
-        out[:, j] = np.where(ndigits >= width - j, rest % 10 + 48, 0)
-        rest //= 10
-    return out
-
-
-def _group_strings(rows: np.ndarray, group_start: np.ndarray) -> np.ndarray:
-    """Join the byte rows of each group with ``;``: one string per group (object array).
-
-    ``rows``: ``(n, w)`` uint8 matrix of UTF-8 items padded with zeros (items must not
-    contain ``\\n`` or NUL); ``group_start``: True where a new group begins. Built as one
-    byte buffer and split, so the only per-item Python work is creating the results.
-    """
-    if not len(rows):
-        return np.zeros(0, dtype=object)
-    lead = np.where(group_start, np.uint8(10), np.uint8(59))[:, None]   # "\n" / ";"
-    matrix = np.hstack([lead, rows])
-    text = matrix[matrix != 0].tobytes().decode("utf-8")
-    return np.asarray(text[1:].split("\n"), dtype=object)
-
-
-def _label_rows(labels: Sequence[str]) -> np.ndarray | None:
-    """UTF-8 byte rows of cue labels, or None when one holds a newline or NUL (then
-    :func:`_group_strings` cannot be used)."""
-    if any("\n" in x or "\0" in x for x in labels):
-        return None
-    return _byte_rows(np.asarray([x.encode("utf-8") for x in labels] or [b""], dtype=bytes))
-
-
 def _constant(value: Any, n: int) -> np.ndarray:
     """An object array holding ``value`` ``n`` times."""
     out = np.empty(n, dtype=object)
@@ -409,9 +367,7 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     group = np.r_[True, pair[1:] != pair[:-1]]           # first evidence of each (passage, code)
     # evidence spans: each distinct (start, end) once per pair, in order, as "s-e;s-e"
     new_span = group | (start != np.r_[-1, start[:-1]]) | (end != np.r_[-1, end[:-1]])
-    span_rows = np.hstack([_digits(start[new_span]), np.full((int(new_span.sum()), 1), 45, dtype=np.uint8),
-                           _digits(end[new_span])])      # 45: "-"
-    spans = _group_strings(span_rows, group[new_span])
+    spans = join_spans(start[new_span], end[new_span], group[new_span])
     # cues: each distinct label once per pair, in order of first evidence
     label_names = m["label_names"]
     _, first_seen = np.unique(pair * (int(labels.max()) + 1) + labels, return_index=True)
@@ -422,14 +378,7 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     cues = label_names[seen_label[seen_start]]            # one cue: the label itself (shared)
     if several.any():
         rows_of = several[seen_group]
-        label_rows = _label_rows(label_names.tolist())
-        if label_rows is not None:
-            joined = _group_strings(label_rows[seen_label[rows_of]], seen_start[rows_of])
-        else:  # a label with a newline: join in Python
-            starts = np.flatnonzero(seen_start[rows_of]).tolist() + [int(rows_of.sum())]
-            names = label_names[seen_label[rows_of]].tolist()
-            joined = np.asarray([";".join(names[a:b]) for a, b in zip(starts[:-1], starts[1:])], dtype=object)
-        cues[several] = joined
+        cues[several] = join_labels(label_names, seen_label[rows_of], seen_start[rows_of])
 
     bounds = np.flatnonzero(group)
     first_rows, first_codes = rows[bounds], codes[bounds]
