@@ -35,6 +35,37 @@ SNOWBALL_LANGUAGES = {
 }
 
 
+# Character classes (one small integer per code point) of the array tokeniser.
+CHAR_OTHER, CHAR_SPACE, CHAR_WORD, CHAR_JOIN = 0, 1, 2, 3
+_WORD_RE = re.compile(r"\w")
+_JOINERS = "-'’"
+
+
+def char_class(ch: str) -> int:
+    """The class of one character: :data:`CHAR_JOIN` (a joiner inside words), word,
+    space or other (punctuation)."""
+    if ch in _JOINERS:
+        return CHAR_JOIN
+    if _WORD_RE.match(ch):
+        return CHAR_WORD
+    return CHAR_SPACE if ch.isspace() else CHAR_OTHER
+
+
+def char_lower(ch: str) -> str:
+    """The one-character lower case of ``ch`` (``ch`` itself when lower() changes length)."""
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+def surface(token: str) -> str:
+    """A token as the array tokeniser keys it: lower-cased character by character.
+
+    >>> surface("DISITA")
+    'disita'
+    """
+    return token.lower() if token.isascii() else "".join(map(char_lower, token))
+
+
 def tokenize(text: str) -> list[tuple[int, int, str]]:
     """Split ``text`` into ``(start, end, norm)`` tokens (code-point offsets, case-folded).
 
@@ -61,4 +92,5 @@ def supported_languages() -> tuple[str, ...]:
     return ("id", *sorted(SNOWBALL_LANGUAGES))
 
 
-__all__ = ["SNOWBALL_LANGUAGES", "TOKEN_PATTERN", "TOKEN_RE", "split_tokens", "supported_languages", "tokenize"]
+__all__ = ["CHAR_JOIN", "CHAR_OTHER", "CHAR_SPACE", "CHAR_WORD", "SNOWBALL_LANGUAGES", "TOKEN_PATTERN", "TOKEN_RE",
+           "char_class", "char_lower", "split_tokens", "supported_languages", "surface", "tokenize"]

@@ -200,15 +200,3 @@ def test_stem_filter_passes_every_demo_word_that_stems_to_a_dictionary_root():
 
 
 _ID_STEMMER = Stemmer("id", cache_dir=None)
-
-
-@given(st.lists(st.integers(0, 2 ** 64 - 1), min_size=1, max_size=300, unique=True),
-       st.lists(st.integers(0, 2 ** 64 - 1), max_size=50))
-def test_bucketed_search_agrees_with_searchsorted(hashes, queries):
-    import numpy as np
-
-    from qualkit.coding.tokens import _bucket_starts, _find_sorted
-
-    ih = np.sort(np.asarray(hashes, dtype=np.uint64))
-    q = np.asarray(queries + hashes[:20], dtype=np.uint64)
-    assert _find_sorted(ih, _bucket_starts(ih), q).tolist() == np.searchsorted(ih, q).tolist()
