@@ -49,7 +49,8 @@ import pandas as pd
 from qualkit._kernels.joins import join_labels, join_spans
 from qualkit.codebook.model import Codebook
 from qualkit.coding.frame import CODING_COLUMNS, empty_codings, validate_codings
-from qualkit.coding.matcher import Matcher, _counts, compile_codebook
+from qualkit.coding.matcher import Matcher, compile_codebook
+from qualkit.coding.negation import counts
 from qualkit.corpus import Corpus
 from qualkit.errors import ParameterError, QualkitError
 
@@ -273,7 +274,7 @@ def _match_frame(passages: pd.DataFrame, compiled: Matcher) -> dict[str, np.ndar
     offset = passages["start"].to_numpy(dtype=np.int64)[out["row"]]
     out["start"] = out["start"] + offset
     out["end"] = out["end"] + offset
-    counted = _counts(out["negmode"], out["negated"])
+    counted = counts(out["negmode"], out["negated"])
     pair = out["row"] * max(len(compiled.code_ids), 1) + out["code"]
     excl_pairs = np.unique(pair[counted & out["exclusion"]])
     out["counted"] = counted

@@ -41,7 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, NamedTuple
 
@@ -50,23 +50,10 @@ import regex
 
 from qualkit.codebook.model import Code, Codebook, Cue
 from qualkit.errors import CodebookError, Problem
+from qualkit.coding.negation import DEFAULT_NEGATORS, NEGATION_CODES, POSTPOSED_NEGATION, counts, negated_matches
 from qualkit.coding.tokens import Stemmer, TokenArrays, Vocabulary, default_cache_dir
 from qualkit.text import supported_languages, tokenize
 
-DEFAULT_NEGATORS: Mapping[str, tuple[str, ...]] = {
-    "id": ("tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggak", "nggak", "gak",
-           "ndak", "tiada", "kurang"),
-    "en": ("not", "no", "never", "without", "nor", "neither", "cannot", "didn't", "don't",
-           "doesn't", "wasn't", "weren't", "isn't", "aren't", "won't", "can't", "couldn't",
-           "hardly", "lack", "lacked", "lacking"),
-}
-POSTPOSED_NEGATION: Mapping[str, tuple[str, ...]] = {
-    "en": ("is", "was", "are", "were", "be", "been", "seems", "seemed", "isn't", "wasn't",
-           "aren't", "weren't"),
-}
-"""Copulas after which a negator negates the match before them (*the data is not clear*,
-*it was never useful*), per language: English puts the negation after the subject."""
-NEGATION_CODES = {"skip": 0, "allow": 1, "only": 2}
 REGEX_TIMEOUT = 1.0
 """Seconds one regex cue may spend on one passage before the run stops with an error."""
 _SEP = "\n\x00\n"  # between passages in a batch; never part of a token
@@ -369,7 +356,8 @@ class _LangMatcher:
                 first = np.concatenate([first, r_first])
 
         is_neg = self._neg[types]
-        negated = self._negated(first, tok_end, ce, pas, ptok, is_neg, types, window)
+        negated = negated_matches(first, ce, pas, ptok, tok_end, is_neg,
+                                  self._copula[types] if len(self._copula) else None, window)
 
         # near cues: pair the two sides within the same passage
         if len(self.near_rules) and len(unit):
@@ -405,29 +393,6 @@ class _LangMatcher:
                     raise _regex_timeout(self.units[u], rx.pattern, text) from None
         a = np.asarray(found, dtype=np.int64).reshape(-1, 4)
         return a[:, 0], a[:, 1], a[:, 2], a[:, 3]
-
-    def _negated(self, first, tok_end, ce, pas, ptok, is_neg, types, window) -> np.ndarray:
-        """Which matches are negated: a negator within ``window`` tokens before the
-        match's first token, or (languages with :data:`POSTPOSED_NEGATION`) a copula and a
-        negator right after its last token (*the data is not clear*)."""
-        negated = np.zeros(len(first), dtype=bool)
-        if not len(first) or not is_neg.any():
-            return negated
-        lo = ptok[pas]
-        for k in range(1, window + 1):
-            idx = first - k
-            negated |= (idx >= lo) & is_neg[np.maximum(idx, 0)]
-        copula = self._copula[types] if len(self._copula) else None
-        if copula is not None and copula.any():
-            n = len(types)
-            hi = np.r_[ptok[1:], n][pas]                    # first token of the next passage
-            nxt = np.searchsorted(tok_end, ce, side="left") + 1   # the token after the match
-            one = nxt < hi
-            cop = one & copula[np.minimum(nxt, n - 1)]
-            # "is not", "was never" (copula + negator) or "isn't" (both in one token)
-            two = cop & (nxt + 1 < hi) & is_neg[np.minimum(nxt + 1, n - 1)]
-            negated |= two | (cop & is_neg[np.minimum(nxt, n - 1)])
-        return negated
 
     def _pair_near(self, pas, unit, first, cs, ce, negated, tok_end, neg_idx, nbreak) -> list[tuple[int, ...]]:
         """Combine the two sides of near cues; the result unit is the side-1 unit.
@@ -584,7 +549,7 @@ class Matcher:
         """The codes that apply to one text (negation and exclusion rules applied)."""
         lm = self.for_language(lang)
         res = lm.match([text], self.book.negation_window)
-        counted = _counts(lm.unit_neg[res["unit"]], res["negated"])
+        counted = counts(lm.unit_neg[res["unit"]], res["negated"])
         codes = lm.unit_code[res["unit"]]
         excluded = set(codes[counted & lm.unit_excl[res["unit"]]].tolist())
         hit = set(codes[counted & ~lm.unit_excl[res["unit"]]].tolist())
@@ -592,11 +557,6 @@ class Matcher:
 
     def __repr__(self) -> str:
         return f"Matcher({self.book.name!r}, {len(self.code_ids)} codes, hash={self.codebook_hash})"
-
-
-def _counts(negation_mode: np.ndarray, negated: np.ndarray) -> np.ndarray:
-    """Which matches count: skip -> not negated; allow -> all; only -> negated."""
-    return np.where(negation_mode == 1, True, np.where(negation_mode == 2, negated, ~negated))
 
 
 def compile_codebook(book: Codebook, *, cache_dir: Any = "default", reuse: Matcher | None = None) -> Matcher:
