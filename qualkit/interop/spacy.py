@@ -281,7 +281,8 @@ def to_spacy(
 def _place(doc: Any, row: dict[str, Any], passage: Passage, offset: int) -> tuple[dict[str, Any], list[Any]]:
     """Spans for one coding row in ``doc`` and the record kept in ``user_data``."""
     placed, aligned, notes = [], [], []
-    for a, b in dict.fromkeys(evidence_spans(str(row["spans"] or ""), row["start"], row["end"])):
+    spans = row["spans"] if isinstance(row["spans"], str) else ""      # (a missing cell: the whole coding)
+    for a, b in dict.fromkeys(evidence_spans(spans, row["start"], row["end"])):
         if a < passage.start or b > passage.end:
             notes.append(f"{a}-{b} lies outside passage {passage.id} ({passage.start}-{passage.end})")
             continue
