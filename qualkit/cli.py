@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     cb_sub.required = True
     check = cb_sub.add_parser("check", help="validate a codebook and run its examples (exit 1 when not ok)")
     check.add_argument("file", metavar="FILE", help="codebook YAML file")
+    check.add_argument("--corpus", metavar="DATA", help="also check the cues against this corpus (folder or "
+                       "file): regex cues matching nothing, stems shared with unrelated frequent words")
 
     _add_import_parser(sub)
     _add_codings_options(analyze)
@@ -377,8 +379,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_codebook(args: argparse.Namespace) -> int:
     import qualkit
 
-    check_codebook = import_module("qualkit.codebook.check").check_codebook
-    report = check_codebook(qualkit.load_codebook(_existing(args.file, "codebook file")))
+    check_codebook = import_module("qualkit.coding.check").check_codebook
+    corpus = qualkit.load_corpus(_existing(args.corpus, "corpus")) if args.corpus else None
+    report = check_codebook(qualkit.load_codebook(_existing(args.file, "codebook file")), corpus=corpus)
     print(report)
     return EXIT_OK if report.ok else EXIT_WARNINGS
 
