@@ -39,7 +39,7 @@ CODING_COLUMNS = (
     "passage_id", "doc_id", "code_id", "start", "end", "spans", "cue", "coder",
     "method", "confidence", "codebook_hash", "memo",
 )
-METHODS = ("auto", "manual", "suggested")
+METHODS = ("auto", "manual", "suggested", "imported")
 CODING_KEY = ("passage_id", "code_id", "coder")
 
 _DTYPES = {
