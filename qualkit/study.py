@@ -313,9 +313,11 @@ class Study:
         template = _pick(self.captions.get(name, {}), language) or self.word(name, language)
         return _fill(template, fields)
 
-    def title(self, language: str | None = None) -> str:
+    def heading(self, language: str | None = None) -> str:
+        """The report's title: ``report.title``, else the study's ``title``, else generic."""
         language = language or self.output_language
-        return _pick(self.report_title, language) or self.word("title", language)
+        return (_pick(self.report_title, language) or _pick(self.title, language)
+                or self.word("title", language))
 
     def method(self, language: str | None = None, **counts: Any) -> str:
         """The method paragraph: the study's template (else the generic one) filled with

@@ -9,7 +9,7 @@ Sheets: one per entry of ``analysis.tables()`` (``factors``, ``stages``,
 ``triangulation``, ``conclusions``, ``quotes``, ``matrix_<name>`` ...; names longer than
 Excel's 31 characters are shortened), then ``documents`` and ``codings``. Every sheet has
 a bold, frozen header row and column widths fitted to its contents (at most 60).
-The file is reproducible: dated :func:`qualkit.outputs.report.build_date`
+The file is reproducible: dated :func:`qualkit.outputs.reproducible.build_date`
 (``SOURCE_DATE_EPOCH`` when set, else 2000-01-01), so the same analysis gives the same bytes.
 
 The ``codings`` sheet is in long format, one coded quote per row, with the columns of
@@ -36,7 +36,7 @@ import pandas as pd
 from qualkit._io import atomic_write
 from qualkit.errors import QualkitError
 from qualkit.outputs._xlsx import EXCEL_CELL_LIMIT, write_workbook  # noqa: F401 (EXCEL_CELL_LIMIT: public name)
-from qualkit.outputs.report import build_date
+from qualkit.outputs.reproducible import build_date
 
 CODINGS_SHEET_COLUMNS = (
     "doc_id", "passage_id", "speaker", "start", "end", "code_id", "code_name",
