@@ -108,6 +108,47 @@ def add_caption(doc: DocxDocument, kind: str, number: int, text: str) -> None:
     paragraph.add_run(text)
 
 
+_CHAR_CM = 0.64 / 28.35
+"""Average character width in cm per point of font size (a proportional serif font)."""
+_PAD_CM = 0.5
+
+
+def _lines(value: Any) -> list[str]:
+    return display_text(value).split("\n")
+
+
+def column_widths(frame: pd.DataFrame, headers: Sequence[str], *, total: float,
+                  font_size: float) -> tuple[list[float], bool]:
+    """Column widths (cm) that fit ``total``: each column at least as wide as its longest
+    word (so no word is broken), the rest shared in proportion to how much text each
+    column holds. Returns ``(widths, fits)``; ``fits`` is False when even the longest
+    words do not fit (then the widths are the minimums scaled down).
+
+    >>> column_widths(pd.DataFrame({"a": ["x"], "b": ["a long text " * 20]}), ["A", "B"],
+    ...               total=15, font_size=9)[1]
+    True
+    """
+    char = _CHAR_CM * font_size
+    minimum, want = [], []
+    for header, column in zip(headers, frame.columns):
+        texts = [str(header)] + [line for v in frame[column] for line in _lines(v)]
+        words = [w for t in texts[1:] for w in t.split()] or [""]
+        bold = max((len(w) for w in str(header).split()), default=0) * 1.2  # the header is bold
+        minimum.append(max(bold, *(len(w) for w in words)) * char + _PAD_CM)
+        longest = max(len(t) for t in texts)
+        mean = sum(len(t) for t in texts) / len(texts)
+        want.append(max(minimum[-1], min(longest, 2.5 * mean + 4) * char + _PAD_CM))
+    if sum(minimum) > total:
+        scale = total / sum(minimum)
+        return [m * scale for m in minimum], False
+    if sum(want) <= total:
+        spare = total - sum(want)
+        return [w + spare * w / sum(want) for w in want], True
+    extra = [w - m for w, m in zip(want, minimum)]
+    share = (total - sum(minimum)) / sum(extra) if sum(extra) else 0.0
+    return [m + e * share for m, e in zip(minimum, extra)], True
+
+
 def add_table(doc: DocxDocument, frame: pd.DataFrame, *, headers: Sequence[str] | None = None,
               caption: str | None = None, number: int | None = None, table_word: str = "Table",
               font_size: float = 8.5, widths: Sequence[float] | None = None) -> Any:
@@ -115,12 +156,16 @@ def add_table(doc: DocxDocument, frame: pd.DataFrame, *, headers: Sequence[str] 
 
     Cells hold the frame's values as text (``;``-separated lists get a space after the
     separator so they wrap). ``headers`` replaces the column names in the header row;
-    ``widths`` (cm) sets the column widths (else Word fits the columns to their text).
+    ``widths`` (cm) sets the column widths (default: :func:`column_widths` over the
+    section's text width).
     """
     if caption is not None:
         add_caption(doc, table_word, number or 0, caption)
+    headers = list(headers or [str(c) for c in frame.columns])
+    if widths is None:
+        widths = column_widths(frame, headers, total=text_width(doc), font_size=font_size)[0]
     table = doc.add_table(rows=1, cols=len(frame.columns))
-    for cell, name in zip(table.rows[0].cells, headers or [str(c) for c in frame.columns]):
+    for cell, name in zip(table.rows[0].cells, headers):
         cell.text = str(name)
     for row in frame.itertuples(index=False):
         cells = table.add_row().cells
@@ -132,11 +177,11 @@ def add_table(doc: DocxDocument, frame: pd.DataFrame, *, headers: Sequence[str] 
                 paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
                     run.font.size = Pt(font_size)
-    if widths is not None:
-        table.autofit = False
-        for column, width in zip(table.columns, widths):
-            for cell in column.cells:
-                cell.width = Cm(width)
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
     _journal_style(table)
     doc.add_paragraph()
     return table

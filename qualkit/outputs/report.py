@@ -58,7 +58,7 @@ from qualkit.errors import ExportError, QualkitError
 from qualkit.outputs import charts as _charts
 from qualkit.outputs.reproducible import FIXED_DATE, build_date, reproducible_zip
 from qualkit.outputs._docx import (
-    _cell_text, add_caption, add_table, display_text, set_orientation, text_width,
+    _cell_text, add_caption, add_table, column_widths, display_text, set_orientation, text_width,
 )
 from qualkit.study import SECTIONS, Study
 
@@ -120,6 +120,8 @@ _T = {
 _CHART_KEYS = {"cap_factor_chart": "factors", "cap_stage_chart": "stages", "cap_tri_chart": "triangulation"}
 """Generic chart captions (what ``write_outputs`` passes) -> the section each chart belongs to."""
 _CHART_CAPTIONS = {"factors": "factor_chart", "stages": "stage_chart", "triangulation": "tri_chart"}
+WIDE_COLUMNS = 7
+"""A table with more columns than this goes on a landscape page."""
 MATRIX_COLUMNS = 8
 """At most this many value columns per code x case table; wider matrices are split."""
 
@@ -191,7 +193,7 @@ def triangulation_report_frame(triangulation: pd.DataFrame, *, study: Study | No
             frame[column] = [_label(codebook, f"{facet}.{v}", language) for v in frame[column].astype(str)]
     for column, kind in (("source_types", "source_type"), ("informant_groups", "informant_group")):
         if column in frame.columns:
-            frame[column] = ["; ".join(study.label(kind, v, language) for v in str(cell).split(";") if v)
+            frame[column] = ["; ".join(study.label(kind, v, language) for v in study.order(kind, str(cell).split(";")))
                              for cell in frame[column]]
     return frame.reset_index(drop=True)
 
@@ -371,14 +373,17 @@ class _Builder:
         self.tables = 0
 
     def table(self, frame: pd.DataFrame, caption: str, *, headers: Sequence[str] | None = None,
-              font_size: float = 8.5, first: float | None = None) -> None:
+              font_size: float = 8.5) -> None:
+        """A numbered table, on a landscape page when its words do not fit a portrait one
+        or it has more than :data:`WIDE_COLUMNS` columns."""
         self.tables += 1
-        widths = None
-        if first is not None and len(frame.columns) > 1:  # a wide first column, the rest even
-            rest = (text_width(self.doc) - first) / (len(frame.columns) - 1)
-            widths = [first] + [rest] * (len(frame.columns) - 1)
+        headers = list(headers or [str(c) for c in frame.columns])
+        set_orientation(self.doc, landscape=False)
+        fits = column_widths(frame, headers, total=text_width(self.doc), font_size=font_size)[1]
+        if not fits or len(frame.columns) > WIDE_COLUMNS:
+            set_orientation(self.doc, landscape=True)
         add_table(self.doc, frame, headers=headers, caption=caption, number=self.tables,
-                  table_word=_t("table", self.language), font_size=font_size, widths=widths)
+                  table_word=_t("table", self.language), font_size=font_size)
 
     def words(self, keys: Sequence[str]) -> list[str]:
         return [_t(k, self.language) for k in keys]
@@ -402,6 +407,7 @@ def _method(b: _Builder) -> None:
 
 
 def _conclusions(b: _Builder) -> None:
+    set_orientation(b.doc, landscape=False)
     b.doc.add_heading(_t("conclusions", b.language), level=2)
     for statement in b.analysis.conclusions["statement"].astype(str):
         b.doc.add_paragraph(statement, style="List Bullet")
@@ -410,7 +416,7 @@ def _conclusions(b: _Builder) -> None:
 def _frequencies(b: _Builder) -> None:
     frame = frequency_frame(b.analysis.frequencies)
     b.table(frame, b.study.caption("frequencies", b.language),
-            headers=b.words(("code", "codings", "documents", "cases")), first=10.0)
+            headers=b.words(("code", "codings", "documents", "cases")))
 
 
 def _code_by_case(b: _Builder) -> None:
@@ -419,14 +425,10 @@ def _code_by_case(b: _Builder) -> None:
         if matrix is not None else []
     if not parts:
         return
-    wide = max(len(p.columns) for p in parts) > 6
-    set_orientation(b.doc, landscape=wide)
     caption = b.study.caption("code_by_case", b.language, attribute=b.study.word(column, b.language))
     for i, part in enumerate(parts, start=1):
         suffix = _t("matrix_part", b.language).format(part=i, parts=len(parts)) if len(parts) > 1 else ""
-        b.table(part, caption + suffix, headers=[_t("code", b.language), *part.columns[1:]],
-                font_size=8, first=6.5)
-    set_orientation(b.doc, landscape=False)
+        b.table(part, caption + suffix, headers=[_t("code", b.language), *part.columns[1:]], font_size=8)
 
 
 def _factors(b: _Builder) -> None:
@@ -453,15 +455,13 @@ def _triangulation(b: _Builder) -> None:
     headers = [names.get(c) or _t(c, b.language) for c in frame.columns]
     across = _phrase([b.study.word(a, b.language) + ("s" if b.language == "en" else "")
                       for a in b.study.triangulation.across], b.study, b.language)
-    set_orientation(b.doc, landscape=True)
-    b.table(frame, b.study.caption("triangulation", b.language, across=across), headers=headers,
-            first=6.0)
-    set_orientation(b.doc, landscape=False)
+    b.table(frame, b.study.caption("triangulation", b.language, across=across), headers=headers)
 
 
 def _figures(b: _Builder, items: list[tuple[str, ChartSource]]) -> None:
     if not items:
         return
+    set_orientation(b.doc, landscape=False)
     b.doc.add_heading(_t("figures", b.language), level=1)
     for i, (caption, image) in enumerate(items, start=1):
         b.doc.add_picture(str(image) if isinstance(image, (str, os.PathLike)) else image, width=Cm(15.5))
@@ -470,6 +470,7 @@ def _figures(b: _Builder, items: list[tuple[str, ChartSource]]) -> None:
 
 
 def _quotes(b: _Builder) -> None:
+    set_orientation(b.doc, landscape=False)
     b.doc.add_page_break()
     b.doc.add_heading(_t("appendix_quotes", b.language), level=1)
     _quotes_appendix(b.doc, b.analysis, b.language)
