@@ -33,6 +33,8 @@ _LAZY = {
     "code": "qualkit.coding.auto",
     "analyze": "qualkit.analysis",
     "Analysis": "qualkit.analysis",
+    "Study": "qualkit.study",
+    "load_study": "qualkit.study",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]

@@ -93,8 +93,8 @@ TOP_KEYS = ("title", "languages", "output_language", "codebook", "case_attribute
 _DEFAULT_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Qualitative analysis report",
-        "method": ("The corpus holds {documents} documents ({source_types}); documents per "
-                   "informant group: {informant_groups}. The documents were cut into {passages} "
+        "method": ("The corpus holds {documents} documents ({source_types}){groups_clause}. "
+                   "The documents were cut into {passages} "
                    "passages (unit: {unit}). They were coded with the codebook \u201c{codebook}\u201d "
                    "(version hash {hash}, {codes} codes) by {coders}, giving {codings} codings."),
         "frequencies": "Codings, documents and cases per code (codebook order)",
@@ -106,14 +106,14 @@ _DEFAULT_TEXT: dict[str, dict[str, str]] = {
         "stage_chart": "Codings per {facet}",
         "tri_chart": "Documents with evidence per {attribute}",
         "codebook": "Codes, definitions and coding rules",
-        "and": "and", "none": "none",
+        "and": "and", "none": "none", "groups_clause": "; documents per informant group: {informant_groups}",
         "case_id": "case", "doc_id": "document", "source_type": "source type",
         "informant_group": "informant group", "case": "case",
     },
     "id": {
         "title": "Laporan analisis kualitatif",
-        "method": ("Korpus terdiri atas {documents} dokumen ({source_types}); dokumen per "
-                   "kelompok informan: {informant_groups}. Dokumen dipotong menjadi {passages} "
+        "method": ("Korpus terdiri atas {documents} dokumen ({source_types}){groups_clause}. "
+                   "Dokumen dipotong menjadi {passages} "
                    "passage (satuan: {unit}). Pengodean memakai buku kode \u201c{codebook}\u201d "
                    "(hash versi {hash}, {codes} kode) oleh {coders}, menghasilkan {codings} pengodean."),
         "frequencies": "Pengodean, dokumen dan kasus per kode (urutan buku kode)",
@@ -125,7 +125,7 @@ _DEFAULT_TEXT: dict[str, dict[str, str]] = {
         "stage_chart": "Pengodean per {facet}",
         "tri_chart": "Dokumen dengan bukti per {attribute}",
         "codebook": "Kode, definisi dan aturan pengodean",
-        "and": "dan", "none": "tidak ada",
+        "and": "dan", "none": "tidak ada", "groups_clause": "; dokumen per kelompok informan: {informant_groups}",
         "case_id": "kasus", "doc_id": "dokumen", "source_type": "jenis sumber",
         "informant_group": "kelompok informan", "case": "kasus",
     },
@@ -323,7 +323,11 @@ class Study:
         """The method paragraph: the study's template (else the generic one) filled with
         the corpus's counts (see the module doc for the fields)."""
         language = language or self.output_language
-        return _fill(_pick(self.method_template, language) or self.word("method", language), counts)
+        fields = dict(counts)
+        if fields.get("informant_groups"):
+            fields.setdefault("groups_clause", _fill(self.word("groups_clause", language), fields))
+        fields.setdefault("groups_clause", "")
+        return _fill(_pick(self.method_template, language) or self.word("method", language), fields)
 
     def pseudonym_templates(self, language: str | None = None) -> dict[str, str]:
         """Pseudonym templates per role/group for the redactor, in ``language``."""

@@ -258,7 +258,7 @@ def method_text(analysis: Analysis) -> str:
     return study.method(
         language, documents=len(corpus.documents), passages=len(corpus.passages),
         unit=corpus.unit, source_types=_phrase(types, study, language),
-        informant_groups=_phrase(group_items, study, language), codebook=book.name, hash=book.hash,
+        informant_groups=_phrase(group_items, study, language) if group_items else "", codebook=book.name, hash=book.hash,
         codes=len(book.codes), coders=", ".join(coders) or "-", codings=len(codings))
 
 
@@ -415,8 +415,11 @@ def _conclusions(b: _Builder) -> None:
 
 def _frequencies(b: _Builder) -> None:
     frame = frequency_frame(b.analysis.frequencies)
+    column = b.study.case_column
+    if column == "case_id" and not any(d.case_id for d in b.analysis.corpus.documents):
+        frame = frame.drop(columns=["cases"])  # no cases in the corpus: no column of zeros
     b.table(frame, b.study.caption("frequencies", b.language),
-            headers=b.words(("code", "codings", "documents", "cases")))
+            headers=b.words(("code", "codings", "documents", "cases")[:len(frame.columns)]))
 
 
 def _code_by_case(b: _Builder) -> None:
@@ -552,8 +555,8 @@ def quote_source(row: Mapping[str, Any]) -> str:
     """A quote's provenance: ``doc_id, speaker, source type / informant group, chars a-b``.
 
     >>> quote_source({"doc_id": "interviews/k1.txt", "speaker": "N", "source_type": "interview",
-    ...               "informant_group": "victim", "start": 10, "end": 42})
-    'interviews/k1.txt, N, interview / victim, chars 10-42'
+    ...               "informant_group": "patient", "start": 10, "end": 42})
+    'interviews/k1.txt, N, interview / patient, chars 10-42'
     """
     parts = [_cell_text(row.get("doc_id"))]
     if _cell_text(row.get("speaker")):
