@@ -286,3 +286,62 @@ def test_analysis_with_the_demo_design_keeps_the_numbers_of_the_default_design()
     b = designed.matrices["code_x_source_type"]
     assert a.sort_index(axis=1).equals(b.sort_index(axis=1))
     assert list(b.columns) == ["interview", "observation", "document"]  # the study's order
+
+
+# -- the command line ------------------------------------------------------------------------------
+def _write_study(root: Path, types: tuple[str, ...], *, study_yaml: str | None) -> Path:
+    """A synthetic study on disk: documents, a manifest with any source types, a codebook,
+    and (when given) a study.yaml."""
+    corpus = corpus_of(types, groups=("patient", "nurse"))
+    rows = ["file,source_type,informant_group,case_id,language"]
+    for doc in corpus.documents:
+        path = root / doc.id
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(doc.text.replace("Q: What got in the way?\n", ""), encoding="utf-8")
+        rows.append(f"{doc.id},{doc.source_type},{doc.informant_group},{doc.case_id},en")
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    book = Codebook(name="adoption", languages=("en",), codes=(
+        Code(id="waiting", name="Waiting times", cues=(qualkit.Cue(pattern="waiting", lang="en"),),
+             facets={"factor": "barrier", "level": "process"}),
+        Code(id="training", name="Training", cues=(qualkit.Cue(pattern="training", lang="en"),),
+             facets={"factor": "facilitator", "level": "process"})),
+        facets={"factor": ("barrier", "facilitator"), "level": ("process",)})
+    qualkit.save_codebook(book, root.parent / "adoption.yaml")  # outside the data folder
+    if study_yaml is not None:
+        (root / "study.yaml").write_text(study_yaml, encoding="utf-8")
+    return root
+
+
+def test_cli_finds_study_yaml_and_its_codebook(tmp_path, capsys):
+    from qualkit import cli
+
+    data = _write_study(tmp_path / "data", ("focus_group", "survey"), study_yaml=(
+        "codebook: ../adoption.yaml\noutput_language: en\nsource_types:\n"
+        "  - id: survey\n    label: {en: Staff survey}\n  - id: focus_group\n    label: {en: Focus group}\n"
+        "report:\n  title: {en: Adoption study (synthetic)}\n"))
+    out = tmp_path / "out"
+    assert cli.main(["analyze", str(data), "--out", str(out), "--no-redact"]) == 0
+    doc = docx.Document(str(out / "report.docx"))
+    assert doc.paragraphs[0].text == "Adoption study (synthetic)"
+    import pandas as pd
+
+    matrix = pd.read_csv(out / "matrix_code_x_source_type.csv")
+    assert list(matrix.columns) == ["code_id", "survey", "focus_group"]  # the study's order
+    text = _report_text(doc)
+    assert "Staff survey" in text and "2 staff surveys" in text.lower()
+    assert not any(re.search(rf"\b{w}\b", text) for w in DEMO_WORDS)
+
+
+def test_cli_study_option_and_errors(tmp_path, capsys):
+    from qualkit import cli
+
+    data = _write_study(tmp_path / "data", ("interview",), study_yaml=None)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("triangulation: {corroborated_at: zero}\n")
+    assert cli.main(["analyze", str(data), "--out", str(tmp_path / "o"), "--study", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "corroborated_at" in err and "line 1" in err
+    assert cli.main(["analyze", str(data), "--out", str(tmp_path / "o")]) == 2
+    assert "--codebook" in capsys.readouterr().err  # no study file, no codebook: say what to do
+    assert cli.main(["demo", "--study", "no_such_example", "--out", str(tmp_path / "d")]) == 2
+    assert "no bundled example" in capsys.readouterr().err

@@ -1,7 +1,8 @@
 """Reduction, display and synthesis: from codings to the study's tables.
 
-Three steps, one module each, all returning pandas DataFrames with documented columns (the step functions return plain DataFrames; :class:`Analysis`
-holds them all and renders them in a notebook):
+Three steps, one module each, all returning pandas DataFrames with documented columns
+(the step functions return plain DataFrames; :class:`Analysis` holds them all and renders
+them in a notebook):
 
 - :mod:`~qualkit.analysis.reduce`: :func:`select_codings` (the extracts),
   :func:`merge_evidence`, :func:`representative_quotes`;
