@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import pandas as pd
 
@@ -136,18 +135,21 @@ class Analysis:
             f"{len(self.factors)} factor codes ({status_text or 'none'}); language "
             f"{html.escape(self.language)}; {'redacted' if self.redacted else 'NOT redacted'}.</p>"
         )
-        stage_cols = ["stage", "codings", "documents", "source_types"]
-        return (
-            head
-            + "<p><b>Factors</b></p>" + self.factor_grid.to_html()
-            + "<p><b>Stages</b></p>" + self.stages[stage_cols].to_html(index=False)
-            + "<p><b>Triangulation</b></p>"
-            + self.triangulation[["code_id", "status", "strength", "source_types"]].to_html(index=False)
-        )
+        parts = [head, "<p><b>Codes</b></p>",
+                 self.frequencies[["code_id", "code_name", "codings", "documents", "cases"]].to_html(index=False)]
+        if self.design.factor_matrix is not None and len(self.factors):
+            parts += ["<p><b>Factors</b></p>", self.factor_grid.to_html()]
+        if self.design.stage_table is not None and len(self.stages):
+            stage_cols = ["stage", "codings", "documents", "source_types"]
+            parts += ["<p><b>Stages</b></p>", self.stages[stage_cols].to_html(index=False)]
+        if len(self.triangulation):
+            tri_cols = ["code_id", "status", "strength", "source_types", "verification"]
+            parts += ["<p><b>Triangulation</b></p>", self.triangulation[tri_cols].to_html(index=False)]
+        return "".join(parts)
 
 
 def _select_mentions(mentions: pd.DataFrame, corpus: Corpus, *, include_interviewer: bool,
-                     redactor: Any) -> pd.DataFrame:
+                     redactor: Redactor | None) -> pd.DataFrame:
     """Mentions moved onto the (redacted) corpus and restricted to the analysed passages
     (interviewer turns dropped unless asked). A redactor moves ids and offsets and
     redacts text columns (``transform_codings``); mentions without ``doc_id`` then keep

@@ -339,7 +339,7 @@ def triangulation_heatmap(
     ...     "documents_by_source_type": ["interview:4;observation:1"]})
     >>> ax = triangulation_heatmap(tri)
     >>> ax.get_xticklabels()[0].get_text(), [t.get_text() for t in ax.texts][:3]
-    ('Interview', ['4', '1', '\u2013'])
+    ('Interview', ['4', '1', 'corroborated'])
     """
     if by not in ("source_type", "informant_group"):
         raise QualkitError(
