@@ -40,6 +40,8 @@ The file format (every key optional)::
       corroborated_at: 2                        # distinct values needed
       evidence_roles: [informant]               # passage roles that count (null: all but prompts)
       count_auto: true                          # false: only human-verified evidence counts
+      themes: facet                             # facet: the codes' `theme` facet; parent: also
+                                                # the parent code (siblings = readings of one theme)
     report:
       title: {en: "..."}
       method: {en: "The corpus holds {documents} documents ({source_types}) ..."}
@@ -192,6 +194,7 @@ class TriangulationDesign:
     corroborated_at: int = 2
     evidence_roles: tuple[str, ...] | None = None
     count_auto: bool = True
+    themes: str = "facet"
 
 
 @dataclass(frozen=True)
@@ -464,7 +467,12 @@ def _tables(c: _Check, data: Mapping) -> dict[str, Any]:
 
 def _triangulation(c: _Check, data: Mapping) -> TriangulationDesign:
     tri = c.mapping(data, "triangulation")
-    c.unknown(tri, ("across", "corroborated_at", "evidence_roles", "count_auto"), "triangulation")
+    c.unknown(tri, ("across", "corroborated_at", "evidence_roles", "count_auto", "themes"), "triangulation")
+    themes = tri.get("themes", "facet")
+    if themes not in ("facet", "parent"):
+        c.add(f"'themes' must be facet or parent; got {themes!r}", tri, "themes",
+              "write 'themes: parent' when sibling codes are readings of one theme")
+        themes = "facet"
     across = c.ids(tri, "across", ATTRIBUTES) or ("source_type", "informant_group")
     at = tri.get("corroborated_at", 2)
     if not isinstance(at, int) or isinstance(at, bool) or at < 1:
@@ -476,8 +484,8 @@ def _triangulation(c: _Check, data: Mapping) -> TriangulationDesign:
         c.add(f"'count_auto' must be true or false; got {count_auto!r}", tri, "count_auto",
               "write 'count_auto: false' to triangulate on human-verified evidence only")
         count_auto = True
-    return TriangulationDesign(across=across, corroborated_at=at,
-                               evidence_roles=c.ids(tri, "evidence_roles"), count_auto=count_auto)
+    return TriangulationDesign(across=across, corroborated_at=at, evidence_roles=c.ids(tri, "evidence_roles"),
+                               count_auto=count_auto, themes=themes)
 
 
 def _report(c: _Check, data: Mapping) -> dict[str, Any]:

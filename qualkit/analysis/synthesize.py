@@ -50,8 +50,10 @@ Status, checked in this order:
   passages. Negated mentions in a passage the code was applied to anyway, and mentions
   marked ``excluded``, do not count; without a ``passage_id`` column every negated
   mention counts. A code's theme is the value of its
-  ``theme`` facet (inherited) when the codebook has one, else its parent code's id;
-  top-level codes without a ``theme`` facet have no theme.
+  ``theme`` facet (inherited); with the study's ``triangulation: {themes: parent}`` a
+  code without one takes its parent code's id (when siblings are readings of one theme;
+  not the default, since a parent is often a domain holding both barriers and
+  facilitators); top-level codes without a ``theme`` facet have no theme.
 - ``corroborated``: evidence from ``corroborated_at`` (default 2) or more distinct values
   of the first attribute the study triangulates across (``source_type`` by default).
 - ``single-source``: evidence from fewer.
@@ -116,10 +118,12 @@ CONCLUSION_COLUMNS = ("code_id", "statement", "quotes", "sources", "status")
 STATUSES = ("corroborated", "single-source", "contested", "no evidence")
 
 
-def theme_of(codebook: Codebook, code_id: str, *, theme_facet: str = "theme") -> str | None:
-    """A code's theme: its (inherited) ``theme`` facet value, else its parent's id."""
+def theme_of(codebook: Codebook, code_id: str, *, theme_facet: str = "theme",
+             parent: bool = True) -> str | None:
+    """A code's theme: its (inherited) ``theme`` facet value, else (with ``parent``) its
+    parent's id."""
     value = codebook.facet(code_id, theme_facet)
-    if value is not None:
+    if value is not None or not parent:
         return value
     return codebook.code(code_id).parent
 
@@ -324,7 +328,7 @@ def triangulate(
                   for a in ATTRIBUTE_COLUMNS}
         docs_by_type, codings_by_type = _counts_by(ev, "source_type", values["source_type"])
         docs_by_group, codings_by_group = _counts_by(ev, "informant_group", values["informant_group"])
-        theme = theme_of(codebook, code.id, theme_facet=theme_facet)
+        theme = theme_of(codebook, code.id, theme_facet=theme_facet, parent=tri.themes == "parent")
         if theme is not None and codings:
             theme_factors[theme][factor].append(code.id)
         found = [len(values[a]) for a in tri.across] + [documents]

@@ -98,11 +98,13 @@ def display_text(value: Any) -> str:
 
 
 def add_caption(doc: DocxDocument, kind: str, number: int, text: str) -> None:
-    """A numbered caption paragraph: bold ``Table 1.`` then the text."""
+    """A numbered caption paragraph: bold ``Table 1.`` then the text, kept on the page of
+    what follows it."""
     try:
         paragraph = doc.add_paragraph(style="Caption")
     except KeyError:
         paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True
     label = paragraph.add_run(f"{kind} {number}. ")
     label.bold = True
     paragraph.add_run(text)

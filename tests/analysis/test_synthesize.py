@@ -13,6 +13,7 @@ from qualkit.analysis import (
 from qualkit.codebook.model import Code, Codebook
 from qualkit.coding.frame import codings_frame
 from qualkit.errors import QualkitError
+from qualkit.study import Study
 
 V, S, O, D = ("interviews/victim_01.txt", "interviews/staff_01.txt", "observations/obs_01.txt",
               "documents/intake_01.txt")
@@ -104,7 +105,12 @@ def test_the_same_theme_coded_supporting_and_inhibiting_is_contested():
     corpus, book = build_corpus(), _phone_book()
     rows = [coding(corpus, f"{V}#p4", "phone_kept", "KBRI"), coding(corpus, f"{O}#p2", "phone_taken", "menelepon"),
             coding(corpus, f"{S}#p2", "gov", "KBRI"), coding(corpus, f"{O}#p2", "gov", "KBRI")]
-    tri = triangulate(select_codings(codings_frame(rows), corpus, book), book).set_index("code_id")
+    extracts = select_codings(codings_frame(rows), corpus, book)
+    # by default only a `theme` facet makes a theme: a parent may be a domain holding both
+    plain = triangulate(extracts, book).set_index("code_id")
+    assert plain.loc["phone_kept", "status"] != "contested" and plain.loc["phone_kept", "theme"] == ""
+    themes = Study.from_dict({"triangulation": {"themes": "parent"}})
+    tri = triangulate(extracts, book, study=themes).set_index("code_id")
     assert tri.loc["phone_kept", "status"] == "contested"
     assert tri.loc["phone_taken", "status"] == "contested"
     assert tri.loc["phone_kept", "theme"] == "phone"
