@@ -165,6 +165,13 @@ def _plural(n: int, word: str, language: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+_FIELD_WORDS = {
+    "en": ("coding", "document", "co-coded factors", "e.g.", "no coded evidence"),
+    "id": ("koding", "dokumen", "faktor yang dikodekan bersama", "mis.", "tidak ada bukti terkode"),
+}
+"""Words of the generated field data, per language."""
+
+
 def stage_table(
     extracts: pd.DataFrame,
     codebook: Codebook,
@@ -204,10 +211,7 @@ def stage_table(
     for key_doc, pid, code_id in zip(factor_rows["doc_id"], factor_rows["passage_id"], factor_rows["code_id"]):
         for p in str(pid).split(";"):
             by_passage[(str(key_doc), p)].add(code_id)
-    words = {
-        "en": ("coding", "document", "co-coded factors", "e.g.", "no coded evidence"),
-        "id": ("koding", "dokumen", "faktor yang dikodekan bersama", "mis.", "tidak ada bukti terkode"),
-    }[language]
+    words = _FIELD_WORDS[language]
     rows = []
     for value in facet_values(codebook, stage_facet):
         code = _stage_code(codebook, stage_facet, value)
