@@ -42,6 +42,8 @@ _LAZY = {
     "open_project": "qualkit.project",
     "import_codings": "qualkit.exchange",
     "ImportResult": "qualkit.exchange",
+    "Study": "qualkit.study",
+    "load_study": "qualkit.study",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]

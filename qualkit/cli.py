@@ -3,10 +3,10 @@ import a REFI-QDA file, measure intercoder agreement.
 
 Subcommands::
 
-    qualkit analyze DATA --codebook FILE --out DIR [--unit turn|sentence]
-                    [--language en|id] [--no-redact] [--include-interviewer]
+    qualkit analyze DATA [--codebook FILE] --out DIR [--study FILE] [--unit turn|sentence]
+                    [--language en|id] [--no-redact] [--include-interviewer] [--human-only]
+    qualkit demo [--study NAME] [--out out/demo]
     qualkit analyze --project FILE --out DIR [--language en|id] [--no-redact]
-    qualkit demo [--out out/demo]
     qualkit codebook check FILE
     qualkit analyze DATA --codebook FILE --out DIR --codings CODINGS.csv [...] [--auto]
     qualkit import EXPORT [--corpus DATA] --out DIR [--format F] [--no-redact]
@@ -49,6 +49,7 @@ EXIT_OK, EXIT_WARNINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EPILOG = """\
 examples:
   qualkit demo --out out/demo
+  qualkit demo --study implementation --out out/implementation
   qualkit analyze data/study --codebook codebooks/migrant_care.yaml --out out/study
   qualkit analyze data/study --codebook my.yaml --out out/s --unit sentence --language id
   qualkit analyze --project study.qkproj --out out/study
@@ -98,12 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     analyze = sub.add_parser("analyze", help="load a folder, code it, write every output",
                              epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     analyze.add_argument("data", metavar="DATA", help="folder (with manifest.csv/yaml) or one file")
-    _add_analysis_options(analyze, codebook_required=True, default_out=None)
+    _add_analysis_options(analyze, codebook_required=False, default_out=None)
+    analyze.add_argument("--study", metavar="FILE",
+                         help="study design file (default: study.yaml in the data folder, if any)")
     _add_project_option(analyze)
 
     demo = sub.add_parser("demo", help="run the analysis on the bundled demo corpus",
                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_analysis_options(demo, codebook_required=False, default_out="out/demo")
+    demo.add_argument("--study", metavar="NAME", default="demo",
+                      help="bundled example to run: a folder under data/ with a study.yaml "
+                           "(default: demo, the migrant-care study)")
 
     codebook = sub.add_parser("codebook", help="codebook tools")
     cb_sub = codebook.add_subparsers(dest="codebook_command", metavar="ACTION", parser_class=_Parser)
@@ -146,13 +152,17 @@ def _add_codings_options(p: argparse.ArgumentParser) -> None:
 
 def _add_analysis_options(p: argparse.ArgumentParser, *, codebook_required: bool, default_out: str | None) -> None:
     p.add_argument("--codebook", required=codebook_required, metavar="FILE",
-                   help="codebook YAML file" + ("" if codebook_required else " (default: the study codebook)"))
+                   help="codebook YAML file" + ("" if codebook_required else
+                                                " (default: the 'codebook:' of the study file)"))
     p.add_argument("--out", required=default_out is None, default=default_out, metavar="DIR",
                    help="output folder" + (f" (default: {default_out})" if default_out else ""))
     p.add_argument("--unit", choices=("turn", "sentence"), default="turn",
                    help="passage unit to code (default: turn)")
-    p.add_argument("--language", choices=("en", "id"), default="en",
-                   help="language of generated text in tables and report (default: en)")
+    p.add_argument("--language", choices=("en", "id"), default=None,
+                   help="language of generated text in tables and report "
+                        "(default: the study's output_language, else en)")
+    p.add_argument("--human-only", action="store_true",
+                   help="triangulate on evidence a person coded or verified only")
     p.add_argument("--no-redact", action="store_true",
                    help="keep personal data in the outputs (the report will carry a warning)")
     p.add_argument("--include-interviewer", action="store_true",
@@ -256,8 +266,10 @@ def repo_paths() -> tuple[Path, Path]:
 
 
 # -- commands ----------------------------------------------------------------------------
-def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace) -> int:
-    """load -> analyze -> write_outputs, with progress and a summary; returns the exit code."""
+def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace,
+                 study: Any = None) -> int:
+    """load -> analyze -> write_outputs, with progress and a summary; returns the exit code.
+    ``study`` is the study design (:class:`qualkit.study.Study`) or None."""
     import qualkit
     from qualkit.outputs import write_outputs
 
@@ -270,7 +282,8 @@ def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace
         corpus = qualkit.load_corpus(data, **_load_options(args))
         bar.update()
         bar.set_description("coding and analysing")
-        options: dict[str, Any] = {"redact": not args.no_redact, "language": args.language}
+        options: dict[str, Any] = {"redact": not args.no_redact, "language": args.language,
+                                   "study": study, "human_only": True if args.human_only else None}
         if "include_interviewer" in inspect.signature(qualkit.analyze).parameters:
             options["include_interviewer"] = args.include_interviewer
         result = qualkit.analyze(corpus, book, **options)
@@ -295,7 +308,8 @@ def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace
         print(f"re-identification mapping (personal data, keep apart from the outputs): {mapping}")
     elif not result.redacted:
         _say("qualkit: warning: outputs were NOT redacted and contain personal data")
-    skipped = [pr for pr in getattr(corpus, "problems", ()) if getattr(pr, "skipped", True)]
+    skipped = [pr for pr in getattr(corpus, "problems", ()) if getattr(pr, "skipped", True)
+               and not _is_study_file(pr.path)]
     notes = [pr for pr in getattr(corpus, "problems", ()) if not getattr(pr, "skipped", True)]
     left_out = [pr for pr in skipped if pr.by_rule]
     skipped = [pr for pr in skipped if not pr.by_rule]
@@ -326,11 +340,6 @@ def run_project_analysis(where: str, out: Path, args: argparse.Namespace) -> int
         if codings.empty:
             raise QualkitError("the project has no accepted codings to analyse", path=project.where,
                                hint="accept proposed codings (project.set_status) or code by hand first")
-        imported = int((codings["method"] == "imported").sum())
-        if imported:  # the codings table's methods are auto, manual and suggested
-            raise QualkitError(f"{imported} accepted coding(s) have method 'imported', which the analysis "
-                               "does not take yet", path=project.where,
-                               hint="import codings with their own method column (e.g. method='manual')")
     if args.unit != corpus.unit:
         _say(f"qualkit: note: the project's passages are {corpus.unit}s; --unit {args.unit} is ignored")
     result = qualkit.analyze(corpus, book, codings=codings, redact=not args.no_redact,
@@ -352,28 +361,73 @@ def run_project_analysis(where: str, out: Path, args: argparse.Namespace) -> int
     return EXIT_OK
 
 
+def study_and_codebook(study_file: Path | None, codebook: str | None) -> tuple[Any, Path]:
+    """The study design (None without a file) and the codebook to use: ``--codebook``,
+    else the study file's ``codebook:``."""
+    from qualkit.study import codebook_path, load_study
+
+    study = load_study(study_file) if study_file is not None else None
+    if codebook:
+        return study, _existing(codebook, "codebook file")
+    declared = codebook_path(study) if study is not None else None
+    if declared is None:
+        raise QualkitError("no codebook given", path=str(study_file) if study_file else None,
+                           hint="pass --codebook FILE, or add 'codebook: path/to/codebook.yaml' to the study file")
+    return study, _existing(str(declared), "codebook file (named in the study file)")
+
+
+def _is_study_file(path: str) -> bool:
+    """True for the study design file at the top of a data folder: the loader reports it
+    as an unsupported file, but it is not a source (to drop once the loader skips it)."""
+    from qualkit.study import STUDY_FILE
+
+    return str(path).casefold() == STUDY_FILE
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from qualkit.study import find_study
+
     if args.project:
         if args.data or args.codebook:
             raise QualkitError("give either --project FILE or DATA with --codebook, not both",
                                hint="the project already holds its corpus and codebook")
         return run_project_analysis(args.project, Path(args.out), args)
-    if args.data is None or args.codebook is None:
-        raise QualkitError("analyze needs DATA and --codebook FILE (or --project FILE)",
-                           hint="see qualkit analyze --help")
+    if args.data is None:
+        raise QualkitError("analyze needs DATA (or --project FILE)", hint="see qualkit analyze --help")
     if getattr(args, "codings", None):
         return analyze_codings(args)
     if getattr(args, "auto", False):
         raise QualkitError("--auto adds auto-coding to given codings", hint="give --codings FILE... with --auto")
     data = _existing(args.data, "data folder or file")
-    codebook = _existing(args.codebook, "codebook file")
-    return run_analysis(data, codebook, Path(args.out), args)
+    study_file = _existing(args.study, "study file") if args.study else find_study(data)
+    study, codebook = study_and_codebook(study_file, args.codebook)
+    return run_analysis(data, codebook, Path(args.out), args, study)
+
+
+def example_paths(name: str) -> tuple[Path, Path | None]:
+    """A bundled example: ``data/<name>`` and its ``study.yaml`` (None when it has none),
+    looked up beside the package and in the current folder."""
+    roots = [Path(__file__).resolve().parents[1], Path.cwd()]
+    for root in roots:
+        folder = root / "data" / name
+        if folder.is_dir():
+            study = folder / "study.yaml"
+            return folder, study if study.is_file() else None
+    found = sorted(p.name for root in roots if (root / "data").is_dir()
+                   for p in (root / "data").iterdir() if (p / "study.yaml").is_file())
+    raise QualkitError(f"no bundled example named {name!r}", path=str(roots[0] / "data" / name),
+                       hint=f"use one of {found}" if found else "run from a qualkit source checkout")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    data, book = repo_paths()
-    codebook = _existing(args.codebook, "codebook file") if args.codebook else book
-    return run_analysis(data, codebook, Path(args.out), args)
+    if args.study == "demo" and not args.codebook:
+        data, book = repo_paths()
+        study_file = data / "study.yaml"
+        study, _ = study_and_codebook(study_file if study_file.is_file() else None, str(book))
+        return run_analysis(data, book, Path(args.out), args, study)
+    data, study_file = example_paths(args.study)
+    study, codebook = study_and_codebook(study_file, args.codebook)
+    return run_analysis(data, codebook, Path(args.out), args, study)
 
 
 def cmd_codebook(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ Example
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -32,8 +33,20 @@ import pandas as pd
 from qualkit.errors import LoadError, PassageError
 from qualkit.segment import split_sentences
 
-SOURCE_TYPES = ("interview", "observation", "document")
-"""The study's three source types (METHOD.md): triangulation is across these."""
+class _SourceTypes(tuple):
+    """Common source types (iterating lists them, for messages); ``in`` accepts any id:
+    a letter, then letters, digits, ``_`` or ``-`` (``focus_group``, ``survey``)."""
+
+    _ID = re.compile(r"^[A-Za-z][\w\-]*$")
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, str) and bool(self._ID.match(value))
+
+
+SOURCE_TYPES = _SourceTypes(("interview", "observation", "document", "focus_group", "survey",
+                             "field_note"))
+"""Source types: any id (``value in SOURCE_TYPES`` checks its form); the study design
+(:mod:`qualkit.study`) gives their labels and order. Iterating lists common ones."""
 
 UNITS = ("turn", "sentence")
 """Passage granularities: a speaker turn (a paragraph where there are no speakers), or a

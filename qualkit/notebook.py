@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus
 from qualkit.errors import QualkitError
 
@@ -62,7 +63,7 @@ class Highlights:
 
     corpus: Corpus
     codings: pd.DataFrame
-    codebook: Any = None
+    codebook: Codebook | None = None
     codes: tuple[str, ...] | None = None
     limit: int = 30
     span: str = "evidence"

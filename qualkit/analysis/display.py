@@ -56,8 +56,9 @@ from qualkit.analysis._common import (
 )
 from qualkit.analysis.reduce import facet_column, representative_quotes
 from qualkit.codebook.model import Codebook
-from qualkit.corpus import SOURCE_TYPES, Corpus
-from qualkit.errors import QualkitError
+from qualkit.corpus import Corpus
+from qualkit.errors import QualkitError, check_param
+from qualkit.study import Study
 
 FACTOR_COLUMNS = (
     "level", "factor", "code_id", "code_name", "codings", "documents", "informant_groups",
@@ -67,14 +68,11 @@ STAGE_COLUMNS = (
     "stage", "main_activity", "field_data", "codings", "documents", "quotes",
     "source_types", "informant_groups",
 )
-BY_VALUES = ("source_type", "informant_group", "case_id")
+BY_VALUES = ("source_type", "informant_group", "case_id", "doc_id")
 NONE_LABEL = "(none)"
 """Column label for documents without a value (e.g. no informant group)."""
 
-SOURCE_WORDS = {
-    "en": {"interview": "interview", "observation": "observation", "document": "document"},
-    "id": {"interview": "wawancara", "observation": "observasi", "document": "dokumen"},
-}
+FREQUENCY_COLUMNS = ("code_id", "code_name", "parent", "depth", "codings", "documents", "cases")
 
 
 def _quotes_for(extracts: pd.DataFrame, quotes: pd.DataFrame | None, per_code: int) -> pd.DataFrame:
@@ -152,11 +150,12 @@ def _stage_code(codebook: Codebook, stage_facet: str, value: str):
 _ACTIVITY_PREFIX = re.compile(r"^\s*(main activity|kegiatan utama)\s*:\s*", re.IGNORECASE)
 
 
-def _activity(code) -> str:
-    """A stage code's description (else its name) without a ``Main activity:`` label."""
+def _activity(code, source: str = "description") -> str:
+    """A stage code's description (else its name) without a ``Main activity:`` label;
+    its name when ``source`` is ``name``."""
     if code is None:
         return ""
-    text = _ACTIVITY_PREFIX.sub("", code.description or "").strip() or code.name
+    text = code.name if source == "name" else _ACTIVITY_PREFIX.sub("", code.description or "").strip() or code.name
     return text[:1].upper() + text[1:]
 
 
@@ -166,6 +165,13 @@ def _plural(n: int, word: str, language: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+_FIELD_WORDS = {
+    "en": ("coding", "document", "co-coded factors", "e.g.", "no coded evidence"),
+    "id": ("koding", "dokumen", "faktor yang dikodekan bersama", "mis.", "tidak ada bukti terkode"),
+}
+"""Words of the generated field data, per language."""
+
+
 def stage_table(
     extracts: pd.DataFrame,
     codebook: Codebook,
@@ -173,9 +179,10 @@ def stage_table(
     quotes_per_stage: int = 2,
     top_factors: int = 3,
     language: str = "en",
-    stage_facet: str = "stage",
-    factor_facet: str = "factor",
-    level_facet: str = "level",
+    study: Study | None = None,
+    stage_facet: str | None = None,
+    factor_facet: str | None = None,
+    level_facet: str | None = None,
 ) -> pd.DataFrame:
     """The stage table (stage / main activity / field data) with evidence per stage.
 
@@ -191,6 +198,11 @@ def stage_table(
     >>> stage_table(extracts, book)[["stage", "codings"]]    # doctest: +SKIP
     """
     check_language(language, "stage_table")
+    design = study or Study()
+    grid = design.factor_matrix or {"rows": "level", "columns": "factor"}
+    stage_facet = stage_facet or (design.stage_table or {}).get("facet", "stage")
+    level_facet, factor_facet = level_facet or grid["rows"], factor_facet or grid["columns"]
+    activity_source = (design.stage_table or {}).get("activity", "description")
     column = facet_column(stage_facet)
     factor_ids = {c.id for _, _, c in factor_codes(codebook, level_facet=level_facet, factor_facet=factor_facet)}
     factor_pos = {cid: i for i, cid in enumerate(code_order(codebook, factor_ids))}
@@ -199,14 +211,11 @@ def stage_table(
     for key_doc, pid, code_id in zip(factor_rows["doc_id"], factor_rows["passage_id"], factor_rows["code_id"]):
         for p in str(pid).split(";"):
             by_passage[(str(key_doc), p)].add(code_id)
-    words = {
-        "en": ("coding", "document", "co-coded factors", "e.g.", "no coded evidence"),
-        "id": ("koding", "dokumen", "faktor yang dikodekan bersama", "mis.", "tidak ada bukti terkode"),
-    }[language]
+    words = _FIELD_WORDS[language]
     rows = []
     for value in facet_values(codebook, stage_facet):
         code = _stage_code(codebook, stage_facet, value)
-        activity = _activity(code)
+        activity = _activity(code, activity_source)
         ev = extracts[extracts[column] == value] if column in extracts.columns else extracts.iloc[0:0]
         if ev.empty:
             rows.append({"stage": value, "main_activity": activity, "field_data": words[4],
@@ -214,11 +223,11 @@ def stage_table(
                          "informant_groups": ""})
             continue
         codings, documents = evidence_counts(ev)
-        types = [t for t in SOURCE_TYPES if t in set(ev["source_type"])]
+        types = design.order("source_type", set(ev["source_type"]))
         in_word = "dalam" if language == "id" else "in"
         parts = [
             f"{_plural(codings, words[0], language)} {in_word} {_plural(documents, words[1], language)}"
-            f" ({', '.join(SOURCE_WORDS[language].get(t, t) for t in types)})"
+            f" ({', '.join(design.label('source_type', t, language).lower() for t in types)})"
         ]
         co = Counter()
         for key in passage_keys(ev):
@@ -265,14 +274,16 @@ def code_by(
     by: str = "source_type",
     long: bool = False,
     codebook: Codebook | None = None,
+    study: Study | None = None,
 ) -> pd.DataFrame:
-    """Count coded passages per code and ``by`` value (source type, informant group, case).
+    """Count coded passages per code and ``by`` value (source type, informant group, case,
+    document).
 
     ``codings`` is a codings table (joined to ``corpus`` for the ``by`` column) or an
     extracts frame (which already holds it; interviewer turns then already dropped).
-    Rows: the codes present, in ``codebook`` order when given; columns: every source type
-    (for ``source_type``), else every value found in the corpus (or the data), sorted,
-    with ``(none)`` for documents without a value. ``long=True`` gives the tidy form
+    Rows: the codes present, in ``codebook`` order when given; columns: every value found
+    in the corpus (or the data), in the ``study``'s order for source types and informant
+    groups (declared first), else sorted, with ``(none)`` for documents without a value. ``long=True`` gives the tidy form
     ``code_id, <by>, codings, documents`` (zeros included).
 
     >>> code_by(extracts, by="informant_group")      # doctest: +SKIP
@@ -281,13 +292,11 @@ def code_by(
         raise QualkitError(f"The 'by' parameter of code_by must be one of {BY_VALUES}; got {by!r} instead")
     frame = _with_context(codings, corpus, by)
     value_ix, labels = _text_codes(frame[by])
-    if by == "source_type":
-        columns = list(SOURCE_TYPES)
-    else:
-        found = {labels[i] for i in np.flatnonzero(np.bincount(value_ix)).tolist()}
-        if corpus is not None and corpus.documents:
-            found |= {NONE_LABEL if is_missing(v) else str(v) for v in corpus.documents_frame()[by]}
-        columns = sorted(found - {NONE_LABEL}) + ([NONE_LABEL] if NONE_LABEL in found else [])
+    found = {labels[i] for i in np.flatnonzero(np.bincount(value_ix)).tolist()}
+    if corpus is not None and corpus.documents:
+        found |= {NONE_LABEL if is_missing(v) else str(v) for v in corpus.documents_frame()[by]}
+    named = (study or Study()).order(by, found - {NONE_LABEL})
+    columns = named + ([NONE_LABEL] if NONE_LABEL in found else [])
     codes = code_order(codebook, frame["code_id"].unique().tolist())
     # distinct coded passages and documents per (code, value), on integer codes
     rows, doc_ix, unit_ix = _coded_units(frame)
@@ -316,9 +325,10 @@ def _wide(tidy: pd.DataFrame, by: str, codes: list[str], columns: list[str]) -> 
 
 
 def code_by_tables(codings: pd.DataFrame, corpus: Corpus | None = None, *, by: str = "source_type",
-                   codebook: Codebook | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   codebook: Codebook | None = None, study: Study | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(code_by(...), code_by(..., long=True))`` counted once."""
-    tidy = code_by(codings, corpus, by=by, codebook=codebook, long=True)
+    tidy = code_by(codings, corpus, by=by, codebook=codebook, study=study, long=True)
     codes = list(dict.fromkeys(tidy["code_id"]))
     columns = list(dict.fromkeys(tidy[by]))
     return _wide(tidy, by, codes, columns), tidy
@@ -508,3 +518,59 @@ def cooccurrence(
         matrix.loc[b, a] = n
     return matrix
 
+
+
+# -- code frequencies ----------------------------------------------------------------------
+
+def _tree_order(codebook: Codebook) -> list[tuple[str, int]]:
+    """``(code_id, depth)`` depth-first from the top-level codes, siblings in codebook order."""
+    out: list[tuple[str, int]] = []
+    seen: set[str] = set()
+
+    def visit(code_id: str, depth: int) -> None:
+        if code_id in seen:
+            return
+        seen.add(code_id)
+        out.append((code_id, depth))
+        for child in codebook.children(code_id):
+            visit(child.id, depth + 1)
+
+    for code in codebook.codes:
+        if code.parent is None or code.parent not in codebook:
+            visit(code.id, 0)
+    for code in codebook.codes:  # codes in a parent cycle, if any
+        visit(code.id, 0)
+    return out
+
+
+def code_frequencies(extracts: pd.DataFrame, codebook: Codebook, *, case_column: str = "case_id",
+                     language: str | None = None) -> pd.DataFrame:
+    """How often each code was applied: one row per code of the codebook, depth-first in
+    codebook order (children under their parent), codes without evidence included.
+
+    Columns (:data:`FREQUENCY_COLUMNS`): ``code_id, code_name`` (in ``language``),
+    ``parent``, ``depth`` (0 for top-level codes), ``codings`` (coded passages),
+    ``documents`` (distinct documents), ``cases`` (distinct values of ``case_column``:
+    ``case_id``, or ``doc_id`` when each document is a case).
+
+    >>> from qualkit.codebook.model import Code
+    >>> book = Codebook(name="b", codes=(Code(id="a", name="A"), Code(id="b", name="B", parent="a")))
+    >>> ex = pd.DataFrame({"code_id": ["b", "b"], "doc_id": ["d1", "d2"], "passage_id": ["p1", "p2"],
+    ...                    "case_id": ["c1", "c1"]})
+    >>> code_frequencies(ex, book)[["code_id", "depth", "codings", "documents", "cases"]].values.tolist()
+    [['a', 0, 0, 0, 0], ['b', 1, 2, 2, 1]]
+    """
+    check_param("code_frequencies", "case_column", case_column, options=("case_id", "doc_id"))
+    groups = dict(iter(extracts.groupby("code_id", sort=False))) if len(extracts) else {}
+    rows = []
+    for code_id, depth in _tree_order(codebook):
+        ev = groups.get(code_id)
+        codings, documents = evidence_counts(ev) if ev is not None else (0, 0)
+        cases = 0
+        if ev is not None and case_column in ev.columns:
+            cases = int(ev[case_column].dropna().astype(str).replace("", pd.NA).nunique())
+        rows.append({"code_id": code_id, "code_name": codebook.code_name(code_id, language),
+                     "parent": codebook.code(code_id).parent or "", "depth": depth,
+                     "codings": codings, "documents": documents, "cases": cases})
+    frame = pd.DataFrame(rows, columns=list(FREQUENCY_COLUMNS))
+    return frame.astype({"depth": "int64", "codings": "int64", "documents": "int64", "cases": "int64"})

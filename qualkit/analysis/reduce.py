@@ -23,6 +23,8 @@ code_name        the code's name in the codebook
 coder, method    who coded and how (``;``-joined after merging)
 spans            every evidence span, ``start-end`` items joined by ``;``
 n_merged         how many codings the row stands for (1 before merging)
+status           (only when the codings table has one) the review status of a coding,
+                 e.g. ``accepted`` for a machine coding a person verified
 <facet>          the code's value for each facet (declared or carried by a code; inherited)
 ===============  ==========================================================================
 
@@ -270,6 +272,8 @@ def select_codings(
         "method": objects(_as_objects(codings["method"], rows)),
         "spans": objects(spans), "n_merged": np.ones(len(rows), dtype="int64"),
     }
+    if "status" in codings.columns:  # review status of suggested/auto codings (accepted, ...)
+        columns["status"] = objects(_as_objects(codings["status"], rows))
     for facet in facet_names(codebook):
         values = np.array([codebook.facet(c.id, facet) for c in codebook.codes], dtype=object)
         columns[facet_column(facet)] = objects(values[in_book])

@@ -21,19 +21,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import pandas as pd
 
 from qualkit._io import write_csv
 from qualkit.analysis._common import check_language
 from qualkit.analysis.display import (
-    code_by_tables, cooccurrence_tables, factor_matrix, factor_matrix_wide, stage_table,
+    code_by_tables, code_frequencies, cooccurrence_tables,
+    factor_matrix, factor_matrix_wide, stage_table,
 )
 from qualkit.analysis.reduce import representative_quotes, select_codings
 from qualkit.analysis.synthesize import conclusions, triangulate
 from qualkit.codebook.model import Codebook
+from qualkit.coding.auto import code, find_mentions
 from qualkit.corpus import Corpus
+from qualkit.privacy import Redactor
+from qualkit.study import Study
 
 MATRIX_NAMES = ("code_x_source_type", "code_x_informant_group", "code_x_case", "cooccurrence")
 """Names of the matrices in :attr:`Analysis.matrices`; each also has a ``<name>_long``."""
@@ -62,6 +65,9 @@ class Analysis:
     conclusions : one generated statement per factor code.
     language : ``en`` or ``id``; redacted : whether personal data was redacted;
     redactor : the fitted redactor (None when not redacted).
+    frequencies : codings, documents and cases per code (:func:`code_frequencies`).
+    study : the study design the tables were built with (:class:`qualkit.study.Study`,
+        completed from the data); :attr:`design` never returns None.
     """
 
     corpus: Corpus
@@ -78,16 +84,30 @@ class Analysis:
     conclusions: pd.DataFrame
     language: str = "en"
     redacted: bool = False
-    redactor: Any = field(default=None, repr=False)
+    redactor: Redactor | None = field(default=None, repr=False)
+    frequencies: pd.DataFrame | None = None
+    study: Study | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "matrices", MappingProxyType(dict(self.matrices)))
+        if self.study is None:
+            object.__setattr__(self, "study", Study.default(self.corpus, self.codebook, language=self.language))
+        if self.frequencies is None:
+            object.__setattr__(self, "frequencies", code_frequencies(
+                self.extracts, self.codebook, case_column=self.design.case_column, language=self.language))
+
+    @property
+    def design(self) -> Study:
+        """The study design (derived from the data when none was given)."""
+        assert self.study is not None  # set in __post_init__
+        return self.study
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables to publish, as ``file stem -> frame`` (index turned into columns):
-        ``factors, factor_grid, stages, triangulation, conclusions, quotes`` and
+        ``frequencies, factors, factor_grid, stages, triangulation, conclusions, quotes`` and
         ``matrix_<name>`` for every matrix."""
         out = {
+            "frequencies": self.frequencies,
             "factors": self.factors,
             "factor_grid": self.factor_grid.reset_index(),
             "stages": self.stages,
@@ -115,18 +135,21 @@ class Analysis:
             f"{len(self.factors)} factor codes ({status_text or 'none'}); language "
             f"{html.escape(self.language)}; {'redacted' if self.redacted else 'NOT redacted'}.</p>"
         )
-        stage_cols = ["stage", "codings", "documents", "source_types"]
-        return (
-            head
-            + "<p><b>Factors</b></p>" + self.factor_grid.to_html()
-            + "<p><b>Stages</b></p>" + self.stages[stage_cols].to_html(index=False)
-            + "<p><b>Triangulation</b></p>"
-            + self.triangulation[["code_id", "status", "strength", "source_types"]].to_html(index=False)
-        )
+        parts = [head, "<p><b>Codes</b></p>",
+                 self.frequencies[["code_id", "code_name", "codings", "documents", "cases"]].to_html(index=False)]
+        if self.design.factor_matrix is not None and len(self.factors):
+            parts += ["<p><b>Factors</b></p>", self.factor_grid.to_html()]
+        if self.design.stage_table is not None and len(self.stages):
+            stage_cols = ["stage", "codings", "documents", "source_types"]
+            parts += ["<p><b>Stages</b></p>", self.stages[stage_cols].to_html(index=False)]
+        if len(self.triangulation):
+            tri_cols = ["code_id", "status", "strength", "source_types", "verification"]
+            parts += ["<p><b>Triangulation</b></p>", self.triangulation[tri_cols].to_html(index=False)]
+        return "".join(parts)
 
 
 def _select_mentions(mentions: pd.DataFrame, corpus: Corpus, *, include_interviewer: bool,
-                     redactor: Any) -> pd.DataFrame:
+                     redactor: Redactor | None) -> pd.DataFrame:
     """Mentions moved onto the (redacted) corpus and restricted to the analysed passages
     (interviewer turns dropped unless asked). A redactor moves ids and offsets and
     redacts text columns (``transform_codings``); mentions without ``doc_id`` then keep
@@ -143,16 +166,39 @@ def _select_mentions(mentions: pd.DataFrame, corpus: Corpus, *, include_intervie
     return out.reset_index(drop=True)
 
 
+_MATRIX_BY = {"source_type": ("code_x_source_type", "source_type"),
+              "informant_group": ("code_x_informant_group", "informant_group"),
+              "case": ("code_x_case", "case_id")}
+
+
+def _code_and_redact(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
+                     mentions: pd.DataFrame | None, *, redact: bool, redactor: Redactor | None,
+                     language: str) -> tuple[Corpus, pd.DataFrame, pd.DataFrame | None, Redactor | None]:
+    """Auto-code when no codings are given (with negated mentions), then redact."""
+    if codings is None:
+        codings = code(corpus, codebook)
+        if mentions is None:
+            mentions = find_mentions(corpus, codebook, counter_evidence=True)
+    fitted = None
+    if redact:
+        fitted = (redactor or Redactor(language=language)).fit(corpus)
+        corpus = fitted.transform(corpus)
+        codings = fitted.transform_codings(codings)
+    return corpus, codings, mentions, fitted
+
+
 def analyze(
     corpus: Corpus,
     codebook: Codebook,
     *,
     codings: pd.DataFrame | None = None,
     mentions: pd.DataFrame | None = None,
+    study: Study | None = None,
     redact: bool = True,
-    redactor: Any = None,
-    language: str = "en",
+    redactor: Redactor | None = None,
+    language: str | None = None,
     include_interviewer: bool = False,
+    human_only: bool | None = None,
     per_code: int = 3,
 ) -> Analysis:
     """Run reduction, display and synthesis on a corpus; return an :class:`Analysis`.
@@ -164,59 +210,51 @@ def analyze(
         :func:`qualkit.code`, and its negated mentions (counter-evidence) are found with
         :func:`qualkit.coding.auto.find_mentions`.
     mentions : cue mentions with a ``negated`` column (marks findings as contested).
+    study : the study design (:func:`qualkit.study.load_study`); None derives one from
+        the data (:meth:`~qualkit.study.Study.default`). What the file leaves open is
+        completed from the data.
     redact : redact personal data (names, NIK, phones, addresses) before any table is
         built, so that quotes are redacted; ``redactor`` is an unfitted redactor to use
-        instead of ``qualkit.privacy.Redactor()``.
-    language : ``en`` or ``id``, for the generated field data and conclusions.
+        instead of ``qualkit.privacy.Redactor(language=language)``.
+    language : ``en`` or ``id``, for the generated text (default: the study's
+        ``output_language``, else ``en``).
     include_interviewer : keep the interviewer's words as evidence (dropped by default).
+    human_only : triangulate on human-verified evidence only (default: the study's
+        ``triangulation.count_auto`` negated).
     per_code : quotes per code.
 
     >>> result = analyze(corpus, book, codings=codings, redact=False)   # doctest: +SKIP
     >>> sorted(result.tables())[:3]                                     # doctest: +SKIP
     ['conclusions', 'factor_grid', 'factors']
     """
-    check_language(language, "analyze")
-    if codings is None:
-        from qualkit.coding.auto import code
-
-        codings = code(corpus, codebook)
-        if mentions is None:
-            try:
-                from qualkit.coding.auto import find_mentions
-            except ImportError:
-                find_mentions = None
-            if find_mentions is not None:
-                mentions = find_mentions(corpus, codebook, counter_evidence=True)
-    fitted = None
-    if redact:
-        if redactor is None:
-            from qualkit.privacy import Redactor
-
-            redactor = Redactor()
-        fitted = redactor.fit(corpus)
-        corpus = fitted.transform(corpus)
-        codings = fitted.transform_codings(codings)
+    language = check_language(language or (study.output_language if study else "en"), "analyze")
+    corpus, codings, mentions, fitted = _code_and_redact(
+        corpus, codebook, codings, mentions, redact=redact, redactor=redactor, language=language)
+    design = (study or Study()).completed(corpus, codebook, language=language)
     if mentions is not None:
         mentions = _select_mentions(mentions, corpus, include_interviewer=include_interviewer,
                                     redactor=fitted)
 
     extracts = select_codings(codings, corpus, codebook, include_interviewer=include_interviewer)
     quotes = representative_quotes(extracts, per_code=per_code, codebook=codebook)
-    factors = factor_matrix(extracts, codebook, quotes=quotes, per_code=per_code, language=language)
-    triangulation = triangulate(extracts, codebook, mentions=mentions, corpus=corpus, language=language)
+    grid = design.factor_matrix or {"rows": "level", "columns": "factor"}
+    factors = factor_matrix(extracts, codebook, quotes=quotes, per_code=per_code, language=language,
+                            level_facet=grid["rows"], factor_facet=grid["columns"])
+    triangulation = triangulate(extracts, codebook, mentions=mentions, corpus=corpus, language=language,
+                                study=design, human_only=human_only)
     matrices: dict[str, pd.DataFrame] = {}
-    for name, by in (("code_x_source_type", "source_type"),
-                     ("code_x_informant_group", "informant_group"),
-                     ("code_x_case", "case_id")):
+    for attribute in design.matrices:
+        name, by = _MATRIX_BY[attribute]
         matrices[name], matrices[f"{name}_long"] = code_by_tables(extracts, corpus, by=by,
-                                                                   codebook=codebook)
+                                                                   codebook=codebook, study=design)
     matrices["cooccurrence"], matrices["cooccurrence_long"] = cooccurrence_tables(extracts, codebook=codebook)
     return Analysis(
         corpus=corpus, codebook=codebook, codings=codings, mentions=mentions, extracts=extracts,
         factors=factors, factor_grid=factor_matrix_wide(factors),
-        stages=stage_table(extracts, codebook, language=language),
+        stages=stage_table(extracts, codebook, language=language, study=design),
         triangulation=triangulation, matrices=matrices, quotes=quotes,
         conclusions=conclusions(triangulation, codebook, quotes=quotes, language=language,
-                                per_code=per_code),
-        language=language, redacted=bool(redact), redactor=fitted,
+                                per_code=per_code, study=design),
+        language=language, redacted=bool(redact), redactor=fitted, study=design,
+        frequencies=code_frequencies(extracts, codebook, case_column=design.case_column, language=language),
     )

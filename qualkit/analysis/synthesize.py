@@ -28,6 +28,12 @@ codings_by_         per source type with evidence, its coded passages (same form
 source_type
 codings_by_         the same per informant group
 informant_group
+cases, n_cases      ``;``-joined case ids with evidence and their number
+human_codings       coded passages whose evidence a person coded or verified (method
+                    ``manual``/``imported``, or a machine coding with ``status`` accepted)
+verification        ``human-verified`` (every coded passage), ``partly human-verified``,
+                    ``auto-coded only`` (no person verified any of the evidence: say so
+                    before reporting the finding), empty without evidence
 ==================  ======================================================================
 
 :func:`split_counts` turns a ``*_by_*`` cell back into a dict.
@@ -44,24 +50,34 @@ Status, checked in this order:
   passages. Negated mentions in a passage the code was applied to anyway, and mentions
   marked ``excluded``, do not count; without a ``passage_id`` column every negated
   mention counts. A code's theme is the value of its
-  ``theme`` facet (inherited) when the codebook has one, else its parent code's id;
-  top-level codes without a ``theme`` facet have no theme.
-- ``corroborated``: evidence from two or more source types.
-- ``single-source``: evidence from one source type only.
+  ``theme`` facet (inherited); with the study's ``triangulation: {themes: parent}`` a
+  code without one takes its parent code's id (when siblings are readings of one theme;
+  not the default, since a parent is often a domain holding both barriers and
+  facilitators); top-level codes without a ``theme`` facet have no theme.
+- ``corroborated``: evidence from ``corroborated_at`` (default 2) or more distinct values
+  of the first attribute the study triangulates across (``source_type`` by default).
+- ``single-source``: evidence from fewer.
 
-Strength is the mean of three coverages, each in [0, 1], rounded to 3 decimals::
+What counts as evidence (:func:`evidence`): never passages with role ``prompt``
+(interview questions, questionnaire items); only the ``evidence_roles`` of the study
+when it names them; with ``human_only=True`` (or the study's ``count_auto: false``) only
+human-verified extracts (:func:`human_verified`). Interviewer turns are already dropped
+by :func:`~qualkit.analysis.reduce.select_codings` unless asked for.
+
+Strength is the mean of coverages, each in [0, 1], rounded to 3 decimals: one per
+attribute the study triangulates across, then documents. With the default
+``across: [source_type, informant_group]``::
 
     strength = (n_source_types / S + n_informant_groups / G + documents / D) / 3
 
-- source-type coverage: ``S`` is the number of source types present in the corpus;
-- informant-group coverage: ``G`` is the number of informant groups present in the corpus;
-- document coverage: ``D`` is the number of documents in the corpus (every document could
-  speak to any factor), so a factor found in 30 of 35 documents is stronger than one
-  found in 14, even when both reach every source type and group.
+- ``S``, ``G``: the number of source types and informant groups present in the corpus
+  (any number; a study with one source type has S = 1);
+- ``D`` is the number of documents in the corpus (every document could speak to any
+  factor), so a factor found in 30 of 35 documents is stronger than one found in 14,
+  even when both reach every source type and group.
 
-Without a ``corpus``, ``S`` and ``G`` are the study's 3 and 4 and ``D`` is the number of
-distinct documents in ``extracts`` (documents with any coded evidence). Each coverage is
-capped at 1; a factor without evidence has strength 0.
+Without a ``corpus`` the denominators are the distinct values and documents in
+``extracts``. Each coverage is capped at 1; a factor without evidence has strength 0.
 
 ``conclusions`` columns (:data:`CONCLUSION_COLUMNS`): ``code_id, statement`` (one
 generated sentence in the study's form, English or Indonesian), ``quotes`` (formatted as
@@ -72,13 +88,14 @@ Example
 -------
 >>> tri = triangulate(extracts, book)                  # doctest: +SKIP
 >>> conclusions(tri, book, language="id").statement[0]  # doctest: +SKIP
-'Keterlibatan proaktif pemerintah merupakan faktor pendukung pada tingkat organisasi, ...'
+'Keterlibatan pemerintah merupakan faktor pendukung pada tingkat organisasi, ...'
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -86,53 +103,48 @@ from qualkit.analysis._common import (
     SEP, check_language, evidence_counts, factor_codes, format_quotes, is_missing, join_values,
 )
 from qualkit.codebook.model import Code, Codebook
-from qualkit.corpus import SOURCE_TYPES, Corpus
-from qualkit.errors import QualkitError
+from qualkit.corpus import Corpus
+from qualkit.errors import ParameterError, QualkitError, check_param
+from qualkit.study import Study
 
 TRIANGULATION_COLUMNS = (
     "code_id", "code_name", "level", "factor", "source_types", "informant_groups",
     "documents", "status", "strength", "n_source_types", "n_informant_groups", "codings",
     "negated", "theme", "doc_ids", "note", "documents_by_source_type",
     "documents_by_informant_group", "codings_by_source_type", "codings_by_informant_group",
+    "cases", "n_cases", "human_codings", "verification",
 )
 CONCLUSION_COLUMNS = ("code_id", "statement", "quotes", "sources", "status")
 STATUSES = ("corroborated", "single-source", "contested", "no evidence")
-STUDY_SOURCE_TYPES = 3
-STUDY_INFORMANT_GROUPS = 4
 
 
-def theme_of(codebook: Codebook, code_id: str, *, theme_facet: str = "theme") -> str | None:
-    """A code's theme: its (inherited) ``theme`` facet value, else its parent's id."""
+def theme_of(codebook: Codebook, code_id: str, *, theme_facet: str = "theme",
+             parent: bool = True) -> str | None:
+    """A code's theme: its (inherited) ``theme`` facet value, else (with ``parent``) its
+    parent's id."""
     value = codebook.facet(code_id, theme_facet)
-    if value is not None:
+    if value is not None or not parent:
         return value
     return codebook.code(code_id).parent
 
 
-def strength(n_source_types: int, n_informant_groups: int, documents: int, *,
-             total_documents: int,
-             total_source_types: int = STUDY_SOURCE_TYPES,
-             total_informant_groups: int = STUDY_INFORMANT_GROUPS) -> float:
-    """The documented evidence strength in [0, 1]: the mean of source-type,
-    informant-group and document coverage (see the module doc).
+def strength(found: Sequence[int], totals: Sequence[int]) -> float:
+    """The documented evidence strength in [0, 1]: the mean of the coverages
+    ``found[i] / totals[i]`` (each capped at 1; 0 where the total is 0), 3 decimals.
+    :func:`triangulate` passes one coverage per ``across`` attribute, then documents.
 
-    >>> strength(2, 3, 5, total_documents=10)
+    >>> strength([2, 3, 5], [3, 4, 10])
     0.639
-    >>> strength(3, 4, 35, total_documents=35)
+    >>> strength([3, 4, 35], [3, 4, 35])
     1.0
     """
-    for name, value in (("total_documents", total_documents), ("total_source_types", total_source_types),
-                        ("total_informant_groups", total_informant_groups)):
-        if value < 0:
-            raise QualkitError(f"The '{name}' parameter of strength must be >= 0; got {value!r} instead")
-
-    def share(part: int, whole: int) -> float:
-        return min(part / whole, 1.0) if whole > 0 else 0.0
-
-    s = share(n_source_types, total_source_types)
-    g = share(n_informant_groups, total_informant_groups)
-    d = share(documents, total_documents)
-    return round((s + g + d) / 3, 3)
+    if len(found) != len(totals) or not totals:
+        raise ParameterError("The 'found' and 'totals' parameters of strength must be non-empty "
+                             f"and of the same length; got {len(found)} and {len(totals)} instead.")
+    for value in totals:
+        check_param("strength", "totals", value, ok=value >= 0, rule="a sequence of counts >= 0")
+    shares = [min(f / t, 1.0) if t > 0 else 0.0 for f, t in zip(found, totals)]
+    return round(sum(shares) / len(shares), 3)
 
 
 def _counts_by(ev: pd.DataFrame, column: str, values: list[str]) -> tuple[str, str]:
@@ -207,102 +219,167 @@ def _pairs(passage_ids: pd.Series, code_ids: pd.Series) -> pd.MultiIndex:
                                       pd.Index(code_ids, dtype=object)])
 
 
+MACHINE_METHODS = ("auto", "suggested")
+"""Coding methods of a machine; other methods (``manual``, ``imported``) are a person's."""
+VERIFICATIONS = ("human-verified", "partly human-verified", "auto-coded only")
+ATTRIBUTE_COLUMNS = {"source_type": "source_type", "informant_group": "informant_group", "case": "case_id"}
+"""Document attributes findings can be triangulated across, and their extracts column."""
+
+
+def human_verified(extracts: pd.DataFrame) -> pd.Series:
+    """Per extract, True when a person coded or verified it: its ``method`` is not a
+    machine's (:data:`MACHINE_METHODS`), or a ``status`` column says ``accepted``.
+
+    >>> human_verified(pd.DataFrame({"method": ["auto", "manual", "auto"],
+    ...                              "status": ["", "", "accepted"]})).tolist()
+    [False, True, True]
+    """
+    method = extracts["method"].astype(str).str.lower() if "method" in extracts.columns else \
+        pd.Series("auto", index=extracts.index)
+    human = ~method.isin(MACHINE_METHODS)
+    if "status" in extracts.columns:
+        human |= extracts["status"].astype(str).str.lower().eq("accepted")
+    return human
+
+
+def evidence(extracts: pd.DataFrame, *, roles: Sequence[str] | None = None,
+             human_only: bool = False) -> pd.DataFrame:
+    """The extracts that count as evidence: never passages with role ``prompt``
+    (questions and questionnaire items); with ``roles``, only passages with one of those
+    roles (passages without a speaker role always count); with ``human_only``, only
+    human-verified extracts (:func:`human_verified`)."""
+    role = extracts["role"] if "role" in extracts.columns else pd.Series(None, index=extracts.index, dtype=object)
+    keep = ~role.eq("prompt").fillna(False).astype(bool)
+    if roles is not None:
+        keep &= role.isna() | role.isin(list(roles))
+    if human_only:
+        keep &= human_verified(extracts)
+    return extracts[keep.to_numpy(dtype=bool)]
+
+
+def _totals(across: Sequence[str], extracts: pd.DataFrame, corpus: Corpus | None) -> tuple[list[int], int]:
+    """Strength denominators: distinct values per attribute and documents, in the corpus
+    (else in the extracts)."""
+    if corpus is not None and corpus.documents:
+        docs = corpus.documents_frame()
+        return [int(docs[ATTRIBUTE_COLUMNS[a]].dropna().astype(str).replace("", pd.NA).nunique())
+                for a in across], len(corpus.documents)
+    totals = [int(extracts[ATTRIBUTE_COLUMNS[a]].dropna().astype(str).replace("", pd.NA).nunique())
+              if ATTRIBUTE_COLUMNS[a] in extracts.columns else 0 for a in across]
+    return totals, int(extracts["doc_id"].nunique()) if "doc_id" in extracts.columns else 0
+
+
+def _verification(n_human: int, n_all: int) -> str:
+    if not n_all:
+        return ""
+    if n_human >= n_all:
+        return VERIFICATIONS[0]
+    return VERIFICATIONS[1] if n_human else VERIFICATIONS[2]
+
+
 def triangulate(
     extracts: pd.DataFrame,
     codebook: Codebook,
     *,
     mentions: pd.DataFrame | None = None,
     corpus: Corpus | None = None,
+    study: Study | None = None,
+    human_only: bool | None = None,
     negation_share: float = 0.2,
     theme_facet: str = "theme",
-    level_facet: str = "level",
-    factor_facet: str = "factor",
+    level_facet: str | None = None,
+    factor_facet: str | None = None,
     language: str | None = None,
 ) -> pd.DataFrame:
-    """Triangulate every factor code across source types and informant groups.
+    """Triangulate every factor code across the study's attributes (source types and
+    informant groups unless ``study.triangulation.across`` says otherwise).
 
     ``extracts`` come from :func:`~qualkit.analysis.reduce.select_codings`; ``mentions``
     (optional) from :func:`qualkit.coding.auto.find_mentions`, already restricted to the
-    passages analysed; ``corpus`` (optional) sets the strength denominators (its
-    source types, informant groups and documents);
+    passages analysed; ``corpus`` (optional) sets the strength denominators;
+    ``study`` the design (:class:`qualkit.study.Study`; facets of the factor matrix,
+    ``across``, ``corroborated_at``, ``evidence_roles``, ``count_auto``);
+    ``human_only`` (default: not ``count_auto``) counts only human-verified evidence;
     ``negation_share`` is the share of counter-evidence that makes a finding contested;
-    ``theme_facet`` names the facet declaring themes. Status and
-    strength are defined in the module doc; columns are :data:`TRIANGULATION_COLUMNS`.
+    ``theme_facet`` names the facet declaring themes. Status and strength are defined in
+    the module doc; columns are :data:`TRIANGULATION_COLUMNS`.
 
     >>> triangulate(extracts, book)[["code_id", "status", "strength"]]   # doctest: +SKIP
     """
-    if not 0 < negation_share <= 1:
-        raise QualkitError(f"The 'negation_share' parameter of triangulate must be in (0, 1]; got {negation_share!r} instead")
+    check_param("triangulate", "negation_share", negation_share, ok=0 < negation_share <= 1, rule="in (0, 1]")
+    design = study or Study()
+    tri = design.triangulation
+    grid = design.factor_matrix or {"rows": "level", "columns": "factor"}
+    level_facet, factor_facet = level_facet or grid["rows"], factor_facet or grid["columns"]
+    human_only = (not tri.count_auto) if human_only is None else human_only
+    all_evidence = evidence(extracts, roles=tri.evidence_roles)
+    ev_all = evidence(all_evidence, human_only=True) if human_only else all_evidence
+    human = human_verified(ev_all) if len(ev_all) else pd.Series(dtype=bool)
     negated = _negated_counts(mentions, extracts)
-    total_types, total_groups = STUDY_SOURCE_TYPES, STUDY_INFORMANT_GROUPS
-    total_docs = int(extracts["doc_id"].nunique()) if "doc_id" in extracts.columns else 0
-    if corpus is not None and corpus.documents:
-        total_types = len({d.source_type for d in corpus.documents})
-        total_groups = len({d.informant_group for d in corpus.documents if d.informant_group})
-        total_docs = len(corpus.documents)
-    codes = factor_codes(codebook, level_facet=level_facet, factor_facet=factor_facet)
+    totals, total_docs = _totals(tri.across, extracts, corpus)
     rows = []
     theme_factors: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for level, factor, code in codes:
-        ev = extracts[extracts["code_id"] == code.id]
+    for level, factor, code in factor_codes(codebook, level_facet=level_facet, factor_facet=factor_facet):
+        is_code = (ev_all["code_id"] == code.id).to_numpy(dtype=bool)
+        ev = ev_all[is_code]
         codings, documents = evidence_counts(ev) if len(ev) else (0, 0)
-        types = sorted({t for t in ev["source_type"] if not is_missing(t)})
-        groups = sorted({g for g in ev["informant_group"] if not is_missing(g)})
-        docs_by_type, codings_by_type = _counts_by(ev, "source_type", types)
-        docs_by_group, codings_by_group = _counts_by(ev, "informant_group", groups)
-        theme = theme_of(codebook, code.id, theme_facet=theme_facet)
+        human_codings = evidence_counts(ev[human.to_numpy(dtype=bool)[is_code]])[0] if len(ev) else 0
+        values = {a: sorted({str(v) for v in ev[ATTRIBUTE_COLUMNS[a]] if not is_missing(v) and str(v)})
+                  for a in ATTRIBUTE_COLUMNS}
+        docs_by_type, codings_by_type = _counts_by(ev, "source_type", values["source_type"])
+        docs_by_group, codings_by_group = _counts_by(ev, "informant_group", values["informant_group"])
+        theme = theme_of(codebook, code.id, theme_facet=theme_facet, parent=tri.themes == "parent")
         if theme is not None and codings:
             theme_factors[theme][factor].append(code.id)
+        found = [len(values[a]) for a in tri.across] + [documents]
         rows.append({
             "code_id": code.id, "code_name": codebook.code_name(code.id, language), "level": level, "factor": factor,
-            "source_types": join_values(types), "informant_groups": join_values(groups),
-            "documents": documents, "status": "", "n_source_types": len(types),
-            "n_informant_groups": len(groups), "codings": codings,
+            "source_types": join_values(values["source_type"]), "informant_groups": join_values(values["informant_group"]),
+            "documents": documents, "status": "", "n_source_types": len(values["source_type"]),
+            "n_informant_groups": len(values["informant_group"]), "codings": codings,
             "negated": negated.get(code.id, 0), "theme": theme or "",
             "doc_ids": join_values(ev["doc_id"]),
-            "strength": strength(len(types), len(groups), documents, total_documents=total_docs,
-                                 total_source_types=total_types,
-                                 total_informant_groups=total_groups) if codings else 0.0,
+            "strength": strength(found, [*totals, total_docs]) if codings else 0.0,
             "note": "", "documents_by_source_type": docs_by_type,
             "documents_by_informant_group": docs_by_group, "codings_by_source_type": codings_by_type,
             "codings_by_informant_group": codings_by_group,
+            "cases": join_values(values["case"]), "n_cases": len(values["case"]),
+            "human_codings": human_codings, "verification": _verification(human_codings, codings),
+            "_corroborating": values[tri.across[0]],
         })
     for row in rows:
-        reasons = []
-        if row["codings"] and row["theme"]:
-            others = {f: ids for f, ids in theme_factors[row["theme"]].items() if f != row["factor"]}
-            for f, ids in sorted(others.items()):
-                reasons.append(f"theme {row['theme']} also coded {f}: {', '.join(ids)}")
-        if row["codings"] and row["negated"] and row["negated"] >= negation_share * row["codings"]:
-            reasons.append(f"only negated in {row['negated']} passage(s)")
-        if not row["codings"]:
-            row["status"] = "no evidence"
-        elif reasons:
-            row["status"], row["note"] = "contested", "; ".join(reasons)
-        elif row["n_source_types"] >= 2:
-            row["status"] = "corroborated"
-        else:
-            row["status"] = "single-source"
-            row["note"] = f"only {row['source_types'] or 'unknown source type'}"
+        _set_status(row, theme_factors, negation_share=negation_share, at=tri.corroborated_at,
+                    attribute=design.word(tri.across[0], "en"))
     frame = pd.DataFrame(rows, columns=list(TRIANGULATION_COLUMNS))
     return frame.astype({"documents": "int64", "n_source_types": "int64", "codings": "int64",
-                         "n_informant_groups": "int64", "negated": "int64", "strength": "float64"})
+                         "n_informant_groups": "int64", "negated": "int64", "strength": "float64",
+                         "n_cases": "int64", "human_codings": "int64"})
+
+
+def _set_status(row: dict, theme_factors: Mapping[str, Mapping[str, list[str]]], *,
+                negation_share: float, at: int, attribute: str) -> None:
+    """Fill a triangulation row's ``status`` and ``note`` (rules in the module doc)."""
+    reasons = []
+    if row["codings"] and row["theme"]:
+        others = {f: ids for f, ids in theme_factors[row["theme"]].items() if f != row["factor"]}
+        for f, ids in sorted(others.items()):
+            reasons.append(f"theme {row['theme']} also coded {f}: {', '.join(ids)}")
+    if row["codings"] and row["negated"] and row["negated"] >= negation_share * row["codings"]:
+        reasons.append(f"only negated in {row['negated']} passage(s)")
+    corroborating = row.pop("_corroborating")
+    if not row["codings"]:
+        row["status"] = "no evidence"
+    elif reasons:
+        row["status"], row["note"] = "contested", "; ".join(reasons)
+    elif len(corroborating) >= at:
+        row["status"] = "corroborated"
+    else:
+        row["status"] = "single-source"
+        row["note"] = f"only {';'.join(corroborating) or 'unknown ' + attribute}"
 
 
 # -- conclusions -----------------------------------------------------------------------------
 
-_FACTOR_WORDS = {
-    "en": {"supporting": "supporting", "inhibiting": "inhibiting"},
-    "id": {"supporting": "pendukung", "inhibiting": "penghambat"},
-}
-_LEVEL_WORDS = {
-    "en": {"organisation": "organisational", "individual": "individual"},
-    "id": {"organisation": "organisasi", "individual": "individu"},
-}
-_SOURCE_PLURALS = {
-    "en": {"interview": "interviews", "observation": "observations", "document": "documentation"},
-    "id": {"interview": "wawancara", "observation": "observasi", "document": "dokumentasi"},
-}
 _TEXT = {
     "en": {
         "and": "and", "document": ("document", "documents"),
@@ -334,7 +411,8 @@ def code_label(codebook: Codebook, code: Code, language: str, *, short: bool = F
     ``short`` drops a trailing parenthesis (``Fear of risks (hesitation)`` -> ``Fear of
     risks``), as used in the generated statements.
 
-    >>> code_label(Codebook(name="b", codes=()), Code(id="f", name="Fear (of risks)"), "en", short=True)
+    >>> fear = Code(id="f", name="Fear (of risks)")
+    >>> code_label(Codebook(name="b", codes=(fear,)), fear, "en", short=True)
     'Fear'
     """
     name = codebook.code_name(code.id, language)
@@ -343,9 +421,8 @@ def code_label(codebook: Codebook, code: Code, language: str, *, short: bool = F
     return name
 
 
-def _facet_word(codebook: Codebook, facet: str, value: str, words: dict[str, str], language: str) -> str:
-    if value in words:
-        return words[value]
+def _facet_word(codebook: Codebook, facet: str, value: str, language: str) -> str:
+    """A facet value as a word inside a sentence: its label, lower case."""
     return codebook.label(f"{facet}.{value}", language).lower()
 
 
@@ -371,8 +448,9 @@ def conclusions(
     quotes: pd.DataFrame | None = None,
     language: str = "en",
     per_code: int = 3,
-    level_facet: str = "level",
-    factor_facet: str = "factor",
+    study: Study | None = None,
+    level_facet: str | None = None,
+    factor_facet: str | None = None,
 ) -> pd.DataFrame:
     """One generated sentence per factor code, in the study's form (``en`` or ``id``).
 
@@ -380,7 +458,7 @@ def conclusions(
     has a label for it); the sentence follows the code's ``status``.
 
     >>> conclusions(tri, book).statement[0]     # doctest: +SKIP
-    'Proactive involvement of the government is a supporting factor at the organisational
+    'Proactive involvement of the government is a supporting factor at the organisation
     level, corroborated by interviews and observations (5 documents, 3 informant groups).'
 
     ``triangulation`` comes from :func:`triangulate`, ``quotes`` from
@@ -388,19 +466,22 @@ def conclusions(
     attached to each statement). Columns: :data:`CONCLUSION_COLUMNS`.
     """
     check_language(language, "conclusions")
+    design = study or Study()
+    grid = design.factor_matrix or {"rows": "level", "columns": "factor"}
+    level_facet, factor_facet = level_facet or grid["rows"], factor_facet or grid["columns"]
     text = _TEXT[language]
     rows = []
     for r in triangulation.to_dict("records"):
         code = codebook.code(r["code_id"])
         name = code_label(codebook, code, language, short=True)
-        factor = _facet_word(codebook, factor_facet, r["factor"], _FACTOR_WORDS[language], language)
-        level = _facet_word(codebook, level_facet, r["level"], _LEVEL_WORDS[language], language)
+        factor = _facet_word(codebook, factor_facet, r["factor"], language)
+        level = _facet_word(codebook, level_facet, r["level"], language)
         if r["status"] == "no evidence":
             statement = _capital(text["no evidence"].format(name=name, factor=factor, level=level,
                                                             article=_article(factor)))
         else:
-            types = [t for t in SOURCE_TYPES if t in str(r["source_types"]).split(";")]
-            sources = _join_words([_SOURCE_PLURALS[language].get(t, t) for t in types], text["and"])
+            types = design.order("source_type", str(r["source_types"]).split(";"))
+            sources = _join_words([design.plural("source_type", t, language) for t in types], text["and"])
             n_docs, n_groups = int(r["documents"]), int(r["n_informant_groups"])
             counts = f"{n_docs} {text['document'][n_docs != 1]}"
             if n_groups:
@@ -415,7 +496,7 @@ def conclusions(
                         names = ", ".join(code_label(codebook, codebook.code(t.code_id), language, short=True)
                                           for t in triangulation.itertuples()
                                           if t.theme == theme and t.factor == f and t.codings)
-                        word = _facet_word(codebook, factor_facet, f, _FACTOR_WORDS[language], language)
+                        word = _facet_word(codebook, factor_facet, f, language)
                         reasons.append(text["theme"].format(factor=word, names=names))
                 if "only negated" in str(r.get("note", "")):
                     reasons.append(text["negated"].format(n=int(r["negated"])))

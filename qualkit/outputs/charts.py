@@ -8,7 +8,7 @@ Axes. None calls ``plt.show()``. :func:`save_figure` writes PNG and SVG atomical
   by level, coloured supporting / inhibiting.
 - :func:`triangulation_heatmap` — factor x source type (or informant group): documents
   (or codings) with evidence per cell, shaded by count, with each factor's status.
-- :func:`stage_chart` — codings per intervention stage.
+- :func:`stage_chart` — codings per value of the stage (process) facet.
 - :func:`cooccurrence_heatmap` — how often two codes apply to the same passage.
 
 Example
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,53 +39,36 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from qualkit._io import atomic_write
+from qualkit.analysis.result import Analysis
 from qualkit.analysis.synthesize import split_counts
+from qualkit.codebook.model import Codebook
 from qualkit.errors import QualkitError
+from qualkit.study import Study, id_label
 
-FACTOR_COLORS = {"supporting": "#0072B2", "inhibiting": "#D55E00"}
-"""Okabe-Ito blue and vermillion: distinguishable with colour-blindness and in grey."""
-
-SOURCE_TYPE_ORDER = ("interview", "observation", "document")
-INFORMANT_GROUP_ORDER = ("ngo_management", "case_companion", "victim", "family")
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+"""Okabe-Ito colours, distinguishable with colour-blindness and in grey: the values of the
+factor-matrix column facet get them in facet order."""
 
 _TEXT = {
     "en": {
-        "factor_title": "Supporting and inhibiting factors",
+        "factor_title": "Codings per code",
         "codings": "codings", "documents": "documents",
-        "stage_title": "Evidence per intervention stage",
-        "tri_title_source_type": "Factors by source type",
-        "tri_title_informant_group": "Factors by informant group",
+        "stage_title": "Evidence per {facet}",
+        "tri_title": "Codes by {attribute}",
         "cooc_title": "Code co-occurrence (same passage)",
         "cooc_top": "the {shown} of {total} codes with most co-occurrences",
         "docs_short": "doc.",
         "cells_documents": "documents with evidence", "cells_codings": "coded passages",
-        "interview": "Interview", "observation": "Observation", "document": "Documentation",
-        "ngo_management": "NGO management", "case_companion": "Case companion",
-        "victim": "Victim", "family": "Family",
-        "supporting": "Supporting", "inhibiting": "Inhibiting",
-        "organisation": "Organisation", "individual": "Individual",
-        "engagement": "Engagement", "assessment": "Assessment", "planning": "Planning",
-        "implementation": "Implementation", "evaluation": "Evaluation",
-        "termination": "Termination", "follow_up": "Follow-up",
     },
     "id": {
-        "factor_title": "Faktor pendukung dan penghambat",
+        "factor_title": "Pengodean per kode",
         "codings": "jumlah pengodean", "documents": "jumlah dokumen",
-        "stage_title": "Bukti per tahap intervensi",
-        "tri_title_source_type": "Faktor menurut jenis sumber",
-        "tri_title_informant_group": "Faktor menurut kelompok informan",
+        "stage_title": "Bukti per {facet}",
+        "tri_title": "Kode menurut {attribute}",
         "cooc_title": "Kemunculan bersama kode (passage yang sama)",
         "cooc_top": "{shown} dari {total} kode dengan kemunculan bersama terbanyak",
         "docs_short": "dok.",
         "cells_documents": "dokumen dengan bukti", "cells_codings": "passage yang dikodekan",
-        "interview": "Wawancara", "observation": "Observasi", "document": "Dokumentasi",
-        "ngo_management": "Pengurus LSM", "case_companion": "Pendamping kasus",
-        "victim": "Korban", "family": "Keluarga",
-        "supporting": "Pendukung", "inhibiting": "Penghambat",
-        "organisation": "Organisasi", "individual": "Individu",
-        "engagement": "Keterlibatan", "assessment": "Asesmen", "planning": "Perencanaan",
-        "implementation": "Pelaksanaan", "evaluation": "Evaluasi",
-        "termination": "Terminasi", "follow_up": "Tindak lanjut",
     },
 }
 
@@ -129,22 +112,24 @@ def _new_axes(width: float, height: float) -> Axes:
     return fig.add_subplot()
 
 
-def _facet_label(codebook: Any, key: str, language: str) -> str:
-    """A facet value's label: the codebook's ``facet_labels`` in ``language`` when it
-    declares one, else qualkit's own label for the study's values, else the value."""
-    declared = getattr(codebook, "facet_labels", {}).get(key, {}) if codebook is not None else {}
-    value = key.rsplit(".", 1)[-1]
-    if language in declared:
-        label = declared[language]
-    elif value in _TEXT[language]:
-        label = _TEXT[language][value]
-    else:
-        label = value.replace("_", " ")
+def _facet_label(codebook: Codebook | None, key: str, language: str) -> str:
+    """A facet (``stage``) or facet value's (``stage.follow_up``) label: the codebook's
+    ``facet_labels`` in ``language`` when it declares one, else made from the id."""
+    declared = codebook.facet_labels.get(key, {}) if codebook is not None else {}
+    label = declared.get(language) or id_label(key.rsplit(".", 1)[-1])
     return label[:1].upper() + label[1:]
 
 
-def _value_label(value: str, language: str) -> str:
-    return _text(value, language) if value in _TEXT["en"] else value.replace("_", " ")
+def factor_colors(values: Sequence[str], codebook: Codebook | None = None, facet: str = "factor") -> dict[str, str]:
+    """A colour per value of the factor-matrix column facet: :data:`PALETTE` in the
+    facet's declared order (else in the order given).
+
+    >>> factor_colors(["inhibiting", "supporting"])
+    {'inhibiting': '#0072B2', 'supporting': '#D55E00'}
+    """
+    declared = list(codebook.facets.get(facet, ())) if codebook is not None else []
+    order = [v for v in declared if v in values] + [v for v in values if v not in declared]
+    return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(order)}
 
 
 # -- factor chart ------------------------------------------------------------------------
@@ -154,7 +139,7 @@ def factor_chart(
     ax: Axes | None = None,
     count: str = "codings",
     language: str = "en",
-    codebook: Any = None,
+    codebook: Codebook | None = None,
 ) -> Axes:
     """Horizontal bars, one per factor code, grouped by level and coloured by factor.
 
@@ -200,7 +185,9 @@ def factor_chart(
             y += 1
         y += 0.4
     values = pd.to_numeric(rows.loc[order, count], errors="coerce").fillna(0).to_numpy()
-    colors = [FACTOR_COLORS.get(str(rows.loc[i, "factor"]), "#777777") for i in order]
+    factor_values = list(dict.fromkeys(rows["factor"].astype(str)))
+    palette = factor_colors(factor_values, codebook)
+    colors = [palette[str(rows.loc[i, "factor"])] for i in order]
     bars = ax.barh(bar_y, values, color=colors, height=0.7)
     top = float(values.max()) if len(values) else 0.0
     for bar, value in zip(bars, values):
@@ -216,8 +203,7 @@ def factor_chart(
     ax.set_xlabel(_text(count, language))
     ax.set_title(_text("factor_title", language))
     ax.spines[["top", "right"]].set_visible(False)
-    factor_values = list(dict.fromkeys(rows["factor"].astype(str)))
-    handles = [Patch(color=FACTOR_COLORS.get(f, "#777777"),
+    handles = [Patch(color=palette[f],
                      label=_facet_label(codebook, f"factor.{f}", language)) for f in factor_values]
     if handles:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.6 / max(n_slots, 1)),
@@ -231,11 +217,11 @@ def _ordered(values: Iterable[str], preferred: Sequence[str]) -> list[str]:
     return [v for v in preferred if v in seen] + sorted(seen - set(preferred))
 
 
-def _triangulation_grid(data: pd.DataFrame, by: str, codebook: Any,
+def _triangulation_grid(data: pd.DataFrame, by: str, codebook: Codebook | None, study: Study,
                         count: str, language: str | None = None) -> tuple[pd.DataFrame, list[str] | None, bool]:
     """(grid of counts or 0/1 indexed by row label, statuses or None, binary?)."""
     plural = f"{by}s"
-    preferred = SOURCE_TYPE_ORDER if by == "source_type" else INFORMANT_GROUP_ORDER
+    preferred = [c.id for c in (study.source_types if by == "source_type" else study.informant_groups)]
     if plural in data.columns and "code_id" in data.columns:
         cells = data[plural].fillna("").astype(str).str.split(";")
         present = [{v for v in cell if v} for cell in cells]
@@ -262,7 +248,7 @@ def _triangulation_grid(data: pd.DataFrame, by: str, codebook: Any,
     return grid, None, False
 
 
-def _code_name(codebook: Any, code_id: str, language: str | None = None) -> str:
+def _code_name(codebook: Codebook | None, code_id: str, language: str | None = None) -> str:
     if codebook is not None:
         try:
             return codebook.code_name(code_id, language)
@@ -332,7 +318,8 @@ def triangulation_heatmap(
     count: str = "documents",
     ax: Axes | None = None,
     language: str = "en",
-    codebook: Any = None,
+    codebook: Codebook | None = None,
+    study: Study | None = None,
 ) -> Axes:
     """How much evidence each factor has in each source type (or informant group).
 
@@ -352,7 +339,7 @@ def triangulation_heatmap(
     ...     "documents_by_source_type": ["interview:4;observation:1"]})
     >>> ax = triangulation_heatmap(tri)
     >>> ax.get_xticklabels()[0].get_text(), [t.get_text() for t in ax.texts][:3]
-    ('Interview', ['4', '1', '\u2013'])
+    ('Interview', ['4', '1', 'corroborated'])
     """
     if by not in ("source_type", "informant_group"):
         raise QualkitError(
@@ -368,9 +355,10 @@ def triangulation_heatmap(
     if not isinstance(triangulation_or_matrix, pd.DataFrame):
         raise QualkitError("triangulation_heatmap needs a pandas DataFrame",
                            hint="pass analysis.triangulation or analysis.matrices['code_x_source_type']")
-    grid, status, binary = _triangulation_grid(triangulation_or_matrix, by, codebook, count, language)
+    design = study or Study()
+    grid, status, binary = _triangulation_grid(triangulation_or_matrix, by, codebook, design, count, language)
     rows = [wrap_label(r, 34) for r in grid.index]
-    cols = [wrap_label(_value_label(str(c), language), 14) for c in grid.columns]
+    cols = [wrap_label(design.label(by, str(c), language), 14) for c in grid.columns]
     if ax is None:
         extra = 1.3 if status is not None else 0.0
         ax = _new_axes(max(4.5, 1.1 * len(cols) + 4.2 + extra), max(3.0, 0.38 * len(rows) + 2.2))
@@ -385,7 +373,7 @@ def triangulation_heatmap(
         bar.set_label(_text(f"cells_{count}", language), fontsize=8)
         bar.ax.tick_params(labelsize=7)
         bar.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=6))
-    ax.set_title(_text(f"tri_title_{by}", language), pad=12)
+    ax.set_title(_text("tri_title", language).format(attribute=design.word(by, language)), pad=12)
     return ax
 
 
@@ -393,7 +381,7 @@ def cooccurrence_heatmap(
     matrix: pd.DataFrame,
     *,
     ax: Axes | None = None,
-    codebook: Any = None,
+    codebook: Codebook | None = None,
     drop_empty: bool = True,
     language: str = "en",
     max_codes: int = MAX_COOCCURRENCE_CODES,
@@ -462,9 +450,11 @@ def stage_chart(
     *,
     ax: Axes | None = None,
     language: str = "en",
-    codebook: Any = None,
+    codebook: Codebook | None = None,
+    facet: str = "stage",
 ) -> Axes:
-    """One bar per intervention stage (codings), labelled with the number of documents.
+    """One bar per value of the stage facet (codings), labelled with the number of
+    documents; labels from the codebook's ``facet_labels`` (else from the ids).
 
     >>> import pandas as pd
     >>> stages = pd.DataFrame({"stage": ["engagement", "follow_up"], "codings": [4, 2],
@@ -475,7 +465,7 @@ def stage_chart(
     _check_language(language, "stage_chart")
     _require(stages, ("stage", "codings"), "stage_chart")
     rows = stages.reset_index(drop=True)
-    labels = [wrap_label(_facet_label(codebook, f"stage.{s}", language), 12) for s in rows["stage"].astype(str)]
+    labels = [wrap_label(_facet_label(codebook, f"{facet}.{s}", language), 12) for s in rows["stage"].astype(str)]
     values = pd.to_numeric(rows["codings"], errors="coerce").fillna(0).to_numpy()
     if ax is None:
         ax = _new_axes(max(5.0, 1.05 * len(labels) + 1.5), 4.0)
@@ -492,9 +482,55 @@ def stage_chart(
     top = float(values.max()) if len(values) else 0.0
     ax.set_ylim(0, max(1.0, top * 1.25 + 0.5))
     ax.set_ylabel(_text("codings", language))
-    ax.set_title(_text("stage_title", language))
+    ax.set_title(_text("stage_title", language).format(facet=_facet_label(codebook, facet, language).lower()))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
+
+
+# -- the charts of an analysis ---------------------------------------------------------------
+def standard_charts(analysis: Analysis, *, report: bool = False) -> dict[str, Callable[[], Axes]]:
+    """The charts an analysis has data for, as ``name -> draw()`` (nothing drawn yet).
+
+    Names: ``factors`` and ``factors_documents`` (when the study has a factor matrix with
+    evidence), ``stages`` (a stage table with evidence), ``triangulation`` (the study's
+    first ``across`` attribute) and ``triangulation_informant_group`` when both source
+    types and informant groups are triangulated, ``cooccurrence`` (when two codes ever
+    share a passage). With ``report=True`` only one chart per report section:
+    ``factors``, ``stages``, ``triangulation``.
+    """
+    study, book, language = analysis.design, analysis.codebook, analysis.language
+    grid = study.factor_matrix
+    has_factors = grid is not None and len(analysis.factors) > 0 and int(analysis.factors["codings"].sum()) > 0
+    out: dict[str, Callable[[], Axes]] = {}
+    if has_factors:
+        out["factors"] = lambda: factor_chart(analysis.factors, language=language, codebook=book)
+        if not report:
+            out["factors_documents"] = lambda: factor_chart(analysis.factors, count="documents",
+                                                            language=language, codebook=book)
+    stage = study.stage_table
+    if stage is not None and len(analysis.stages) and int(analysis.stages["codings"].sum()) > 0:
+        out["stages"] = lambda: stage_chart(analysis.stages, language=language, codebook=book,
+                                            facet=stage["facet"])
+    across = [a for a in study.triangulation.across if a in ("source_type", "informant_group")]
+    if has_factors and across:
+        out["triangulation"] = lambda: triangulation_heatmap(
+            analysis.triangulation, by=across[0], language=language, codebook=book, study=study)
+        if not report and len(across) > 1:
+            out[f"triangulation_{across[1]}"] = lambda: triangulation_heatmap(
+                analysis.triangulation, by=across[1], language=language, codebook=book, study=study)
+    matrix = analysis.matrices.get("cooccurrence")
+    if not report and isinstance(matrix, pd.DataFrame) and _off_diagonal(matrix):
+        out["cooccurrence"] = lambda: cooccurrence_heatmap(matrix, codebook=book, language=language)
+    return out
+
+
+def _off_diagonal(matrix: pd.DataFrame) -> bool:
+    values = matrix.select_dtypes("number").to_numpy(dtype=float).copy()
+    if values.size == 0:
+        return False
+    if values.shape[0] == values.shape[1]:
+        values[range(values.shape[0]), range(values.shape[0])] = 0
+    return bool((values > 0).any())
 
 
 # -- saving ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ Sheets: one per entry of ``analysis.tables()`` (``factors``, ``stages``,
 ``triangulation``, ``conclusions``, ``quotes``, ``matrix_<name>`` ...; names longer than
 Excel's 31 characters are shortened), then ``documents`` and ``codings``. Every sheet has
 a bold, frozen header row and column widths fitted to its contents (at most 60).
-The file is reproducible: dated :func:`qualkit.outputs.report.build_date`
+The file is reproducible: dated :func:`qualkit.outputs.reproducible.build_date`
 (``SOURCE_DATE_EPOCH`` when set, else 2000-01-01), so the same analysis gives the same bytes.
 
 The ``codings`` sheet is in long format, one coded quote per row, with the columns of
@@ -36,7 +36,8 @@ import pandas as pd
 from qualkit._io import atomic_write
 from qualkit.errors import QualkitError
 from qualkit.outputs._xlsx import EXCEL_CELL_LIMIT, write_workbook  # noqa: F401 (EXCEL_CELL_LIMIT: public name)
-from qualkit.outputs.report import build_date
+from qualkit.analysis.result import Analysis
+from qualkit.outputs.reproducible import build_date
 
 CODINGS_SHEET_COLUMNS = (
     "doc_id", "passage_id", "speaker", "start", "end", "code_id", "code_name",
@@ -47,7 +48,7 @@ CODINGS_SHEET_COLUMNS = (
 MAX_WIDTH = 60
 
 
-def codings_sheet(analysis: Any, *, rows: int | None = None) -> pd.DataFrame:
+def codings_sheet(analysis: Analysis, *, rows: int | None = None) -> pd.DataFrame:
     """The codings in long format, one row per coding (the first ``rows`` codings when
     given), with the quote it rests on.
 
@@ -79,7 +80,7 @@ def codings_sheet(analysis: Any, *, rows: int | None = None) -> pd.DataFrame:
         "speaker": of_passage(lambda p: p.speaker), "start": starts, "end": ends,
         "code_id": codings["code_id"].tolist(), "code_name": of_code(lambda c: names.get(c, c)),
     }
-    for f in getattr(book, "facets", {}):
+    for f in book.facets:
         values = {c.id: book.facet(c.id, f) for c in book.codes}
         columns[f] = of_code(values.get)
     columns.update({
@@ -153,13 +154,9 @@ EXCEL_MAX_ROWS = 1_048_576
 """Rows per sheet Excel can open (header included)."""
 
 
-def workbook_frames(analysis: Any) -> dict[str, pd.DataFrame]:
+def workbook_frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
     """Sheet name -> frame, in workbook order (tables, documents, codings)."""
-    tables = analysis.tables() if hasattr(analysis, "tables") else {}
-    frames: dict[str, pd.DataFrame] = {}
-    for name, frame in tables.items():
-        if isinstance(frame, pd.DataFrame):
-            frames[str(name)] = frame
+    frames: dict[str, pd.DataFrame] = dict(analysis.tables())
     docs = analysis.corpus.documents_frame()
     frames["documents"] = docs.drop(columns=[c for c in ("source_path",) if c in docs.columns])
     frames["codings"] = codings_sheet(analysis, rows=EXCEL_MAX_ROWS - 1)  # Excel opens no longer sheet
@@ -170,16 +167,15 @@ def workbook_frames(analysis: Any) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def write_spreadsheet(analysis: Any, path: str | os.PathLike[str]) -> Path:
+def write_spreadsheet(analysis: Analysis, path: str | os.PathLike[str]) -> Path:
     """Write the findings workbook to ``path`` atomically; return the path.
 
     >>> write_spreadsheet(result, "out/findings.xlsx")         # doctest: +SKIP
     PosixPath('out/findings.xlsx')
     """
-    for name in ("corpus", "codebook", "codings"):
-        if not hasattr(analysis, name):
-            raise QualkitError(f"write_spreadsheet needs an Analysis; the object has no {name!r}",
-                               hint="pass the result of qualkit.analyze(corpus, codebook)")
+    if not isinstance(analysis, Analysis):
+        raise QualkitError(f"write_spreadsheet needs an Analysis; got {type(analysis).__name__}",
+                           hint="pass the result of qualkit.analyze(corpus, codebook)")
     frames = workbook_frames(analysis)
     names = sheet_names(list(frames))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from qualkit import Corpus, Document, Passage
 from qualkit.codebook.model import Code, Codebook
 from qualkit.coding.frame import codings_frame
+from qualkit.study import Study
 
 SPEC = [
     ("interviews/victim_01.txt", "interview", "victim", "c1", [
@@ -73,7 +74,20 @@ def build_codebook(extra=()) -> Codebook:
         name="mini", codes=codes,
         facets={"factor": ("supporting", "inhibiting"), "level": ("organisation", "individual"),
                 "stage": ("engagement", "assessment", "follow_up")},
+        facet_labels={"factor.supporting": {"id": "Pendukung"}, "factor.inhibiting": {"id": "Penghambat"},
+                      "level.organisation": {"id": "Organisasi"}, "level.individual": {"id": "Individu"}},
     )
+
+
+def build_study() -> Study:
+    """A small synthetic study design: labels and plurals of the fixture's source types."""
+    return Study.from_dict({"source_types": [
+        {"id": "interview", "label": {"en": "Interview", "id": "Wawancara"},
+         "plural": {"en": "interviews", "id": "wawancara"}},
+        {"id": "observation", "label": {"en": "Observation", "id": "Observasi"},
+         "plural": {"en": "observations", "id": "observasi"}},
+        {"id": "document", "label": {"en": "Document", "id": "Dokumen"},
+         "plural": {"en": "documentation", "id": "dokumentasi"}}]})
 
 
 def coding(corpus: Corpus, passage_id: str, code_id: str, word: str | None = None, *,

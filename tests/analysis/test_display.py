@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis_fixtures import build_codebook, build_corpus, coding
+from analysis_fixtures import build_codebook, build_corpus, build_study, coding
 from qualkit.analysis import (
     FACTOR_COLUMNS, STAGE_COLUMNS, code_by, cooccurrence, factor_matrix, factor_matrix_wide,
     merge_evidence, select_codings, stage_table,
@@ -13,6 +13,7 @@ from qualkit.analysis import (
 from qualkit.codebook.model import Code
 from qualkit.coding.frame import codings_frame
 from qualkit.errors import QualkitError
+from qualkit.study import Study
 
 
 @pytest.fixture
@@ -66,8 +67,14 @@ def test_stage_table_has_every_stage_with_activity_and_field_data(extracts, book
     assert "co-coded factors: Fear of risks (1)" in eng["field_data"]
     empty = stages.set_index("stage").loc["assessment"]
     assert (empty["codings"], empty["field_data"]) == (0, "no coded evidence")
-    indo = stage_table(extracts, book, language="id").set_index("stage")
+    # source-type words come from the study design (labels per language)
+    study = Study.from_dict({"source_types": [
+        {"id": "interview", "label": {"en": "Interview", "id": "Wawancara"}},
+        {"id": "observation", "label": {"en": "Observation", "id": "Observasi"}}]})
+    indo = stage_table(extracts, book, language="id", study=study).set_index("stage")
     assert indo.loc["engagement", "field_data"].startswith("2 koding dalam 2 dokumen (wawancara, observasi)")
+    plain = stage_table(extracts, book, language="id").set_index("stage")  # labels from the ids
+    assert plain.loc["engagement", "field_data"].startswith("2 koding dalam 2 dokumen (interview, observation)")
 
 
 def test_stage_table_language_is_checked(extracts, book):
@@ -77,7 +84,9 @@ def test_stage_table_language_is_checked(extracts, book):
 
 def test_code_by_source_type_wide_and_long(extracts, corpus, book):
     wide = code_by(extracts, by="source_type", codebook=book)
-    assert wide.columns.tolist() == ["interview", "observation", "document"]
+    assert wide.columns.tolist() == ["document", "interview", "observation"]  # no study: sorted
+    wide = code_by(extracts, by="source_type", codebook=book, study=build_study())
+    assert wide.columns.tolist() == ["interview", "observation", "document"]  # the study's order
     assert wide.loc["gov"].tolist() == [2, 1, 0]
     assert wide.index.tolist()[:2] == ["gov", "docs_missing"]  # codebook order
     long = code_by(extracts, by="informant_group", long=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis_fixtures import SPEC, build_codebook, build_corpus, coding
+from analysis_fixtures import SPEC, build_codebook, build_corpus, build_study, coding
 from qualkit.analysis import (
     CONCLUSION_COLUMNS, TRIANGULATION_COLUMNS, conclusions, merge_evidence,
     representative_quotes, select_codings, strength, triangulate,
@@ -13,6 +13,7 @@ from qualkit.analysis import (
 from qualkit.codebook.model import Code, Codebook
 from qualkit.coding.frame import codings_frame
 from qualkit.errors import QualkitError
+from qualkit.study import Study
 
 V, S, O, D = ("interviews/victim_01.txt", "interviews/staff_01.txt", "observations/obs_01.txt",
               "documents/intake_01.txt")
@@ -37,11 +38,15 @@ def test_triangulation_columns_and_statuses(extracts, book):
 
 def test_strength_follows_the_documented_formula(extracts, book, corpus):
     tri = triangulate(extracts, book).set_index("code_id")
-    # without a corpus: the study's 3 source types and 4 groups, and the 4 documents with evidence
-    assert tri.loc["gov", "strength"] == round((2 / 3 + 2 / 4 + 3 / 4) / 3, 3)
+    # without a corpus: the source types (3), informant groups (2) and documents (4) with evidence
+    n_types = extracts["source_type"].nunique()
+    n_groups = extracts["informant_group"].dropna().nunique()
+    n_docs = extracts["doc_id"].nunique()
+    assert (n_types, n_groups, n_docs) == (3, 2, 4)
+    assert tri.loc["gov", "strength"] == round((2 / 3 + 2 / 2 + 3 / 4) / 3, 3)
     assert tri.loc["media", "strength"] == 0.0
-    assert strength(3, 4, 9, total_documents=9) == 1.0
-    assert strength(3, 4, 9, total_documents=18) == round((1 + 1 + 0.5) / 3, 3)
+    assert strength([3, 4, 9], [3, 4, 9]) == 1.0
+    assert strength([3, 4, 9], [3, 4, 18]) == round((1 + 1 + 0.5) / 3, 3)
     # with a corpus the denominators are its source types (3), informant groups (2), documents (4)
     local = triangulate(extracts, book, corpus=corpus).set_index("code_id")
     assert local.loc["gov", "strength"] == round((2 / 3 + 2 / 2 + 3 / 4) / 3, 3)
@@ -49,10 +54,12 @@ def test_strength_follows_the_documented_formula(extracts, book, corpus):
 
 
 def test_strength_is_capped_and_checks_its_totals():
-    assert strength(5, 9, 50, total_documents=10) == 1.0
-    assert strength(1, 1, 1, total_documents=0, total_source_types=0, total_informant_groups=0) == 0.0
-    with pytest.raises(QualkitError, match="total_documents"):
-        strength(1, 1, 1, total_documents=-1)
+    assert strength([5, 9, 50], [3, 4, 10]) == 1.0
+    assert strength([1, 1, 1], [0, 0, 0]) == 0.0
+    with pytest.raises(QualkitError, match="'totals'"):
+        strength([1, 1, 1], [3, 4, -1])
+    with pytest.raises(QualkitError, match="same length"):
+        strength([1, 1], [3, 4, 5])
 
 
 def test_strength_orders_factors_that_reach_every_source_by_document_coverage():
@@ -74,7 +81,7 @@ def test_strength_orders_factors_that_reach_every_source_by_document_coverage():
     assert tri.loc["gov", "strength"] > tri.loc["fear", "strength"] == round((1 + 1 + 4 / 5) / 3, 3)
     assert tri.loc["fear", "strength"] > tri.loc["courage", "strength"] == 0.0
     # a factor in fewer source types is weaker than one in all of them at equal documents
-    assert strength(1, 2, 4, total_documents=5, total_informant_groups=2) < tri.loc["fear", "strength"]
+    assert strength([1, 2, 4], [3, 2, 5]) < tri.loc["fear", "strength"]
 
 
 def test_one_source_type_only_is_single_source():
@@ -98,7 +105,12 @@ def test_the_same_theme_coded_supporting_and_inhibiting_is_contested():
     corpus, book = build_corpus(), _phone_book()
     rows = [coding(corpus, f"{V}#p4", "phone_kept", "KBRI"), coding(corpus, f"{O}#p2", "phone_taken", "menelepon"),
             coding(corpus, f"{S}#p2", "gov", "KBRI"), coding(corpus, f"{O}#p2", "gov", "KBRI")]
-    tri = triangulate(select_codings(codings_frame(rows), corpus, book), book).set_index("code_id")
+    extracts = select_codings(codings_frame(rows), corpus, book)
+    # by default only a `theme` facet makes a theme: a parent may be a domain holding both
+    plain = triangulate(extracts, book).set_index("code_id")
+    assert plain.loc["phone_kept", "status"] != "contested" and plain.loc["phone_kept", "theme"] == ""
+    themes = Study.from_dict({"triangulation": {"themes": "parent"}})
+    tri = triangulate(extracts, book, study=themes).set_index("code_id")
     assert tri.loc["phone_kept", "status"] == "contested"
     assert tri.loc["phone_taken", "status"] == "contested"
     assert tri.loc["phone_kept", "theme"] == "phone"
@@ -150,16 +162,16 @@ def test_negated_mentions_in_a_merged_extract_count_as_coded(extracts, book):
 def test_conclusions_in_english_and_indonesian(extracts, book):
     tri = triangulate(extracts, book)
     quotes = representative_quotes(extracts)
-    en = conclusions(tri, book, quotes=quotes).set_index("code_id")
+    en = conclusions(tri, book, quotes=quotes, study=build_study()).set_index("code_id")
     assert tuple(en.reset_index().columns) == CONCLUSION_COLUMNS
     assert en.loc["gov", "statement"] == (
-        "Government involvement is a supporting factor at the organisational level, corroborated "
+        "Government involvement is a supporting factor at the organisation level, corroborated "
         "by interviews and observations (3 documents, 2 informant groups).")
     assert en.loc["fear", "statement"].startswith("Fear of risks is an inhibiting factor at the individual level, found in interviews only")
     assert "not found in the data" in en.loc["media", "statement"]
     assert en.loc["gov", "sources"] == f"{S};{V};{O}"
     assert en.loc["gov", "quotes"].count('"') == 6
-    idn = conclusions(tri, book, language="id").set_index("code_id")
+    idn = conclusions(tri, book, language="id", study=build_study()).set_index("code_id")
     assert idn.loc["gov", "statement"] == (
         "Government involvement merupakan faktor pendukung pada tingkat organisasi, dikuatkan oleh "
         "wawancara dan observasi (3 dokumen, 2 kelompok informan).")
@@ -178,7 +190,7 @@ def test_contested_conclusions_say_why(extracts, book):
 def test_code_labels_in_the_codebook_name_the_factor_per_language(extracts):
     book = build_codebook()
     book = Codebook(name=book.name, codes=book.codes, facets=book.facets,
-                    facet_labels={"code.gov": {"id": "Keterlibatan proaktif pemerintah"}})
+                    facet_labels={**book.facet_labels, "code.gov": {"id": "Keterlibatan proaktif pemerintah"}})
     tri = triangulate(extracts, book)
     idn = conclusions(tri, book, language="id").set_index("code_id")
     assert idn.loc["gov", "statement"].startswith(

@@ -80,11 +80,11 @@ def test_unlisted_and_missing_files_are_reported(write, tmp_path):
 
 def test_bad_manifest_names_row_and_column(write, tmp_path):
     write("a.txt", NOTES)
-    write("manifest.csv", "file,source_type,language,form\na.txt,interveiw,indonesian,maybe\n,document,,\n")
+    write("manifest.csv", "file,source_type,language,form\na.txt,inter view,indonesian,maybe\n,document,,\n")
     with pytest.raises(ManifestError) as info:
         qualkit.load_corpus(tmp_path)
     message = str(info.value)
-    assert "line 2, column 'source_type'" in message and "'interveiw'" in message
+    assert "line 2, column 'source_type'" in message and "'inter view'" in message
     assert "column 'language'" in message and "column 'form'" in message
     assert "line 3, column 'file'" in message
     assert isinstance(info.value, LoadError)

@@ -28,7 +28,7 @@ def test_factor_chart_counts_documents_and_speaks_indonesian(analysis):
     ax = charts.factor_chart(analysis.factors, count="documents", language="id", codebook=analysis.codebook)
     assert [p.get_width() for p in ax.patches] == analysis.factors["documents"].astype(float).tolist()
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["Pendukung", "Penghambat"]  # codebook label, then qualkit's own
+    assert legend == ["Pendukung", "Penghambat"]  # the codebook's labels
     assert ax.get_xlabel() == "jumlah dokumen"
 
 
@@ -60,9 +60,12 @@ def test_triangulation_heatmap_writes_document_counts_per_cell(analysis):
     from qualkit.analysis.synthesize import split_counts
 
     tri = analysis.triangulation
-    ax = charts.triangulation_heatmap(tri)
+    ax = charts.triangulation_heatmap(tri, study=analysis.design)
     assert len(ax.get_yticklabels()) == len(tri)
+    # the study's labels and order
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Interview", "Observation", "Documentation"]
+    plain = charts.triangulation_heatmap(tri)  # no study: labels from the ids, sorted
+    assert [t.get_text() for t in plain.get_xticklabels()] == ["Document", "Interview", "Observation"]
     expected = [[str(split_counts(cell).get(t, "\u2013")) for t in ("interview", "observation", "document")]
                 for cell in tri["documents_by_source_type"]]
     assert _cell_texts(ax, len(tri), 3) == expected
@@ -78,8 +81,10 @@ def test_triangulation_heatmap_counts_codings_on_request(analysis):
     from qualkit.analysis.synthesize import split_counts
 
     tri = analysis.triangulation
-    ax = charts.triangulation_heatmap(tri, by="informant_group", count="codings", language="id")
-    groups = [c for c in charts.INFORMANT_GROUP_ORDER]
+    ax = charts.triangulation_heatmap(tri, by="informant_group", count="codings", language="id",
+                                      study=analysis.design)
+    groups = [c.id for c in analysis.design.informant_groups]
+    assert groups == ["ngo_management", "case_companion", "victim", "family"]
     expected = [[str(split_counts(cell).get(g, "\u2013")) for g in groups] for cell in tri["codings_by_informant_group"]]
     assert _cell_texts(ax, len(tri), len(groups)) == expected
     assert ax.figure.axes[1].get_xlabel() == "passage yang dikodekan"

@@ -28,8 +28,20 @@ def report(analysis, tmp_path_factory):
     return docx.Document(str(path))
 
 
+def _tables_by_caption(doc):
+    """Caption text (without "Table N. ") -> table; every table has a caption above it."""
+    captions = [p.text for p in doc.paragraphs
+                if p.style.name == "Caption" and p.text.split(" ")[0] in ("Table", "Tabel")]
+    assert len(captions) == len(doc.tables)
+    return {c.split(". ", 1)[1]: t for c, t in zip(captions, doc.tables)}
+
+
 def test_tables_match_the_analysis(report, analysis):
-    factor_t, stage_t, tri_t, book_t = report.tables
+    tables = _tables_by_caption(report)
+    factor_t = next(t for c, t in tables.items() if c.startswith("Codes by level and factor"))
+    stage_t = tables["Evidence per stage"]
+    tri_t = next(t for c, t in tables.items() if c.startswith("Triangulation"))
+    book_t = tables["Codes, definitions and coding rules"]
     grid = factor_grid_frame(analysis.factors, codebook=analysis.codebook)
     assert _rows(factor_t)[0] == ["Level", "Supporting", "Inhibiting"]
     assert _rows(factor_t)[1:] == _frame_rows(grid)
@@ -40,16 +52,42 @@ def test_tables_match_the_analysis(report, analysis):
         assert f"{r.code_name} ({r.codings}; {r.documents})" in factor_t.cell(row, col).text
     assert _rows(stage_t)[1:] == _frame_rows(stage_report_frame(analysis.stages))
     assert [r[0] for r in _rows(stage_t)[1:]] == ["Engagement", "Assessment", "Implementation"]
-    assert _rows(tri_t)[1:] == _frame_rows(triangulation_report_frame(analysis.triangulation))
-    assert _rows(tri_t)[0][:2] == ["Code", "Level"]
+    shown = triangulation_report_frame(analysis.triangulation, study=analysis.design,
+                                       codebook=analysis.codebook)
+    assert _rows(tri_t)[1:] == _frame_rows(shown)
+    assert _rows(tri_t)[0][:2] == ["Code", "Level"] and _rows(tri_t)[0][-1] == "Evidence"
+    assert {r[-1] for r in _rows(tri_t)[1:]} <= {"auto-coded only", ""}  # the tiny codings are auto
     assert _rows(book_t)[1:] == _frame_rows(codebook_frame(analysis.codebook))
     assert len(book_t.rows) == len(analysis.codebook.codes) + 1
+
+
+def test_code_frequency_table_in_codebook_order(report, analysis):
+    freq_t = _tables_by_caption(report)["Codings, documents and cases per code (codebook order)"]
+    rows = _rows(freq_t)
+    assert rows[0] == ["Code", "Codings", "Documents", "Cases"]
+    assert len(rows) == len(analysis.codebook.codes) + 1
+    assert [r[0].strip("\u2003") for r in rows[1:]] == [f"{c.name} ({c.id})" for c in analysis.codebook.codes]
+    fear = next(r for r in rows if "(ind_inhibit_fear)" in r[0])
+    freq = analysis.frequencies.set_index("code_id").loc["ind_inhibit_fear"]
+    assert fear[1:] == [str(freq.codings), str(freq.documents), str(freq.cases)]
+    # counted from the extracts: passages, documents and cases of the code
+    ex = analysis.extracts[analysis.extracts.code_id == "ind_inhibit_fear"]
+    assert (freq.documents, freq.cases) == (ex.doc_id.nunique(), ex.case_id.dropna().nunique())
+
+
+def test_code_by_case_matrix(report, analysis):
+    table = _tables_by_caption(report)["Coded passages per code and case"]
+    rows = _rows(table)
+    assert rows[0] == ["Code", "K01"]  # documents without a case are not a column
+    matrix = analysis.matrices["code_x_case"]
+    coded = matrix[matrix["K01"] > 0]
+    assert [r[1] for r in rows[1:]] == [str(v) for v in coded["K01"]]
 
 
 def test_numbered_captions_and_figures(report):
     captions = [p.text for p in report.paragraphs if p.style.name == "Caption"]
     assert [c.split(".")[0] for c in captions] == [
-        "Table 1", "Table 2", "Table 3", "Figure 1", "Figure 2", "Figure 3", "Table 4"]
+        "Table 1", "Table 2", "Table 3", "Table 4", "Table 5", "Figure 1", "Figure 2", "Figure 3", "Table 6"]
     assert len(report.inline_shapes) == 3
 
 
@@ -71,7 +109,8 @@ def test_method_paragraph_and_personal_data_warning(report, analysis):
     text = "\n".join(p.text for p in report.paragraphs)
     assert "contains personal data" in report.paragraphs[1].text  # first page, redacted=False
     assert f"{len(analysis.corpus.documents)} documents" in text
-    assert "3 interview transcripts" in text and "1 set of field notes" in text
+    assert "3 interview transcripts" in text and "1 observation" in text  # the study's plurals
+    assert "rest on auto-coded evidence only" in text
     assert analysis.codebook.hash in text
     assert f"{len(analysis.corpus.passages)} passages" in text
 
@@ -91,7 +130,8 @@ def test_redacted_analysis_has_no_warning_and_language_id(analysis_factory):
     assert doc.paragraphs[0].text == "Laporan uji"
     assert "PERINGATAN" not in text and "personal data" not in text
     assert "Korpus terdiri atas 5 dokumen" in text
-    assert doc.tables[0].rows[0].cells[1].text == "Pendukung"
+    factor_t = _tables_by_caption(doc)["Kode menurut level dan factor (pengodean; dokumen)"]
+    assert factor_t.rows[0].cells[1].text == "Pendukung"
     assert not doc.inline_shapes
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 from qualkit.codebook.model import Code, Codebook, Cue, Example
 from qualkit.coding.frame import codings_frame
 from qualkit.corpus import Corpus, Document, Passage
+from qualkit.study import Study
 
 TEXTS = {
     "interviews/korban_01.txt": (
@@ -82,8 +83,25 @@ def tiny_codebook() -> Codebook:
         name="tiny", version="1", codes=codes,
         facets={"factor": ("supporting", "inhibiting"), "level": ("organisation", "individual"),
                 "stage": ("engagement", "assessment", "implementation")},
-        facet_labels={"factor.supporting": {"id": "Pendukung", "en": "Supporting"}},
+        facet_labels={"factor.supporting": {"id": "Pendukung", "en": "Supporting"},
+                      "factor.inhibiting": {"id": "Penghambat"}},
     )
+
+
+def tiny_design() -> Study:
+    """The tiny study's design (synthetic): labels and plurals of its source types and
+    groups, and the report's method template left generic."""
+    return Study.from_dict({
+        "title": {"en": "Tiny synthetic study"},
+        "source_types": [
+            {"id": "interview", "label": {"en": "Interview", "id": "Wawancara"},
+             "plural": {"en": "interview transcripts", "id": "transkrip wawancara"}},
+            {"id": "observation", "label": {"en": "Observation", "id": "Observasi"},
+             "plural": {"en": "sets of field notes", "id": "catatan lapangan"}},
+            {"id": "document", "label": {"en": "Documentation", "id": "Dokumentasi"},
+             "plural": {"en": "case documents", "id": "dokumen kasus"}}],
+        "informant_groups": [{"id": g} for g in ("ngo_management", "case_companion", "victim", "family")],
+    })
 
 
 def tiny_codings(corpus: Corpus, book: Codebook) -> pd.DataFrame:
@@ -104,11 +122,12 @@ def tiny_codings(corpus: Corpus, book: Codebook) -> pd.DataFrame:
     return codings_frame(rows)
 
 
-def make_analysis(*, language: str = "en", redacted: bool = False) -> Any:
+def make_analysis(*, language: str = "en", redacted: bool = False, study: Study | None = None) -> Any:
     """The tiny study analysed with the given codings (no redaction is run: the data has
     no personal data; ``redacted=True`` only sets the flag, for the report's warning)."""
     from qualkit.analysis import analyze
 
     corpus, book = tiny_corpus(), tiny_codebook()
-    result = analyze(corpus, book, codings=tiny_codings(corpus, book), redact=False, language=language)
+    result = analyze(corpus, book, codings=tiny_codings(corpus, book), redact=False, language=language,
+                     study=study or tiny_design())
     return dataclasses.replace(result, redacted=True) if redacted else result
