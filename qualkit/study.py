@@ -73,7 +73,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from qualkit.codebook.io import _line, _parse_yaml
+from qualkit.codebook.yaml_lines import line_of as _line, parse_yaml as _parse_yaml
 from qualkit.errors import Problem, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover - types only

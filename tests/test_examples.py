@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -20,8 +19,7 @@ import pytest
 
 import qualkit
 from qualkit.cli import main as cli_main
-from qualkit.codebook.check import check_codebook
-from qualkit.errors import QualkitError
+from qualkit.coding.check import check_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "implementation"
@@ -32,8 +30,6 @@ NOT_DATA = {"manifest.csv", "study.yaml", "README.md"}
 DEMO_VOCABULARY = ("Generalist", "Miles", "Huberman", "organisational", "Pewawancara",
                    "Informan", "Korban", "KBRI", "BP2MI", "migran")
 _DEMO_WORDS = re.compile(r"\b(" + "|".join(DEMO_VOCABULARY) + r")\b", re.IGNORECASE)
-# the core accepted only these source types before issue 13 (study design as data)
-_LEGACY_TYPES = {"focus_group": "interview", "field_note": "observation"}
 
 
 def _manifest() -> list[dict[str, str]]:
@@ -52,34 +48,9 @@ def _first_line(path: Path) -> str:
     return path.read_text(encoding="utf-8").splitlines()[0]
 
 
-def _accepts_any_source_type(folder: Path) -> bool:
-    try:
-        qualkit.load_corpus(folder)
-    except QualkitError as err:
-        if "source_type" in str(err) or "source type" in str(err):
-            return False
-        raise
-    return True
-
-
 @pytest.fixture(scope="module")
-def example_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example as shipped or, while the core still refuses ``focus_group`` (before
-    the study-design work of issue 13 lands), a copy whose manifest maps the new source
-    types to the old ones, without the study file that core does not know, so that the
-    rest of the pipeline can still be tested."""
-    if _accepts_any_source_type(EXAMPLE):
-        return EXAMPLE
-    copy = tmp_path_factory.mktemp("implementation") / "implementation"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("study.yaml"))
-    rows = _manifest()
-    for row in rows:
-        row["source_type"] = _LEGACY_TYPES.get(row["source_type"], row["source_type"])
-    with open(copy / "manifest.csv", "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return copy
+def example_folder() -> Path:
+    return EXAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -120,9 +91,6 @@ def test_example_size_and_formats():
 
 
 def test_example_loads_unchanged():
-    if not _accepts_any_source_type(EXAMPLE):
-        pytest.skip("this qualkit refuses source types other than interview/observation/"
-                    "document (fixed by the study-design work of issue 13)")
     corpus = qualkit.load_corpus(EXAMPLE)
     assert len(corpus.documents) == len(_data_files())
 
@@ -215,11 +183,6 @@ def _output_texts(out: Path) -> dict[str, str]:
     return texts
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "qualkit/ still holds the demo study's words: Indonesian pseudonyms ('Informan 3') in "
-    "English runs and the report's captions/method ('Generalist Intervention Model', "
-    "'Miles & Huberman', 'organisational'); issue 13 moves them into a study file. "
-    "Remove this marker when it lands."))
 def test_example_outputs_hold_no_demo_vocabulary(analyzed: Path):
     leaks = {name: sorted(set(_DEMO_WORDS.findall(text)))
              for name, text in _output_texts(analyzed).items() if _DEMO_WORDS.search(text)}
