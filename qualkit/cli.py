@@ -4,7 +4,8 @@ import a REFI-QDA file, measure intercoder agreement.
 Subcommands::
 
     qualkit analyze DATA --codebook FILE --out DIR [--unit turn|sentence]
-                    [--language en|id] [--no-redact] [--include-interviewer]
+                    [--language en|id] [--no-redact] [--include-interviewer] [--force]
+    qualkit redact DATA --preview [--deny NAME ...] [--allow NAME ...]
     qualkit demo [--out out/demo]
     qualkit codebook check FILE
     qualkit import FILE.qdpx|FILE.qdc --out DIR [--no-redact]
@@ -20,7 +21,8 @@ Exit codes:
 
 When ``analyze`` redacts personal data (the default), the re-identification mapping is
 written OUTSIDE the output folder, beside it, as ``<out>.reidentification.csv``: keep it
-apart from anything you share.
+apart from anything you share. A run is one transaction (see
+:func:`qualkit.outputs.write.write_outputs`); the output folder is checked before loading.
 
 Example
 -------
@@ -49,6 +51,7 @@ examples:
   qualkit demo --out out/demo
   qualkit analyze data/study --codebook codebooks/migrant_care.yaml --out out/study
   qualkit analyze data/study --codebook my.yaml --out out/s --unit sentence --language id
+  qualkit redact data/study --preview
   qualkit codebook check codebooks/migrant_care.yaml
   qualkit import project.qdpx --out data/imported
   qualkit agree coder_a.csv coder_b.csv --unit span --overlap 0.5
@@ -63,6 +66,7 @@ privacy:
   Outputs are redacted by default (names, NIK/KK, passport, phone, e-mail, addresses).
   The re-identification mapping goes beside the output folder, never inside it:
   <out>.reidentification.csv. --no-redact keeps personal data in every output.
+  `qualkit redact DATA --preview` lists what would be replaced, before any output.
 """
 
 
@@ -94,10 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
                              epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     analyze.add_argument("data", metavar="DATA", help="folder (with manifest.csv/yaml) or one file")
     _add_analysis_options(analyze, codebook_required=True, default_out=None)
+    _add_output_options(analyze)
 
     demo = sub.add_parser("demo", help="run the analysis on the bundled demo corpus",
                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_analysis_options(demo, codebook_required=False, default_out="out/demo")
+    _add_output_options(demo)
+    _add_redact_parser(sub)
 
     codebook = sub.add_parser("codebook", help="codebook tools")
     cb_sub = codebook.add_subparsers(dest="codebook_command", metavar="ACTION", parser_class=_Parser)
@@ -134,6 +141,23 @@ def _add_analysis_options(p: argparse.ArgumentParser, *, codebook_required: bool
                    help="also count what interviewers say as evidence")
 
 
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true",
+                   help="replace an output folder that holds files no qualkit run wrote "
+                   "(they are kept beside it as <out>.replaced-<time>)")
+
+
+def _add_redact_parser(sub: Any) -> None:
+    red = sub.add_parser("redact", help="review what redaction would replace (--preview)",
+                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    red.add_argument("data", metavar="DATA", help="folder (with manifest.csv/yaml) or one file")
+    red.add_argument("--preview", action="store_true", required=True,
+                     help="list what would be replaced (kind, count, context); writes nothing")
+    red.add_argument("--deny", nargs="*", default=[], metavar="NAME", help="names to replace too")
+    red.add_argument("--allow", nargs="*", default=[], metavar="WORD", help="words never replaced as names")
+    red.add_argument("--unit", choices=("turn", "sentence"), default="turn", help=argparse.SUPPRESS)
+
+
 # -- helpers -----------------------------------------------------------------------------
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
@@ -154,13 +178,10 @@ def _existing(path: str, what: str) -> Path:
 
 
 def mapping_path(out_dir: str | os.PathLike[str]) -> Path:
-    """Where the re-identification mapping of an output folder goes: beside it.
-
-    >>> mapping_path("out/demo").as_posix()
-    'out/demo.reidentification.csv'
-    """
-    out = Path(out_dir)
-    return out.with_name(out.name + ".reidentification.csv")
+    """Where the re-identification mapping of an output folder goes: beside it
+    (:func:`qualkit.outputs.write.mapping_path`; resolved, so ``--out .`` is no exception)."""
+    where = import_module("qualkit.outputs.write").mapping_path
+    return where(out_dir)
 
 
 def repo_paths() -> tuple[Path, Path]:
@@ -182,8 +203,11 @@ def repo_paths() -> tuple[Path, Path]:
 def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace) -> int:
     """load -> analyze -> write_outputs, with progress and a summary; returns the exit code."""
     import qualkit
-    from qualkit.outputs import write_outputs
+    from qualkit.outputs import check_output_dir, mapping_path, write_outputs
+    from qualkit.privacy import Redactor
 
+    out = check_output_dir(out, data=data, force=getattr(args, "force", False))  # before any work
+    mapping = mapping_path(out) if not args.no_redact else None
     bar = _progress(4, "qualkit")
     try:
         bar.set_description("loading codebook")
@@ -194,20 +218,19 @@ def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace
         bar.update()
         bar.set_description("coding and analysing")
         options: dict[str, Any] = {"redact": not args.no_redact, "language": args.language}
+        if mapping is not None and mapping.is_file():  # people keep their pseudonyms across runs
+            options["redactor"] = Redactor(previous=mapping)
         if "include_interviewer" in inspect.signature(qualkit.analyze).parameters:
             options["include_interviewer"] = args.include_interviewer
         result = qualkit.analyze(corpus, book, **options)
         bar.update()
         bar.set_description("writing outputs")
-        paths = write_outputs(result, out)
+        paths = write_outputs(result, out, mapping=mapping, data=data, force=getattr(args, "force", False))
         bar.update()
     finally:
         bar.close()
-    redactor = getattr(result, "redactor", None)
-    mapping = None
-    if result.redacted and redactor is not None and hasattr(redactor, "write_mapping"):
-        mapping = mapping_path(out)
-        redactor.write_mapping(mapping)
+    if not result.redacted:
+        mapping = None
 
     print(f"qualkit: {len(corpus.documents)} documents, {len(corpus.passages)} passages, "
           f"{len(result.codings)} codings with {book.name} ({book.hash})")
@@ -298,8 +321,31 @@ def cmd_agree(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_redact(args: argparse.Namespace) -> int:
+    """``qualkit redact DATA --preview``: what a run would replace, on screen only."""
+    import qualkit
+    from qualkit.privacy import Redactor
+
+    corpus = qualkit.load_corpus(_existing(args.data, "data folder or file"), unit=args.unit)
+    table = Redactor(deny=args.deny, allow=args.allow).preview(corpus)
+    print(f"qualkit: {len(corpus.documents)} documents; {int(table['count'].sum()) if len(table) else 0} "
+          f"replacements of {len(table)} distinct values (ORIGINALS SHOWN: do not share this screen)")
+    with pd_options():
+        print(table.to_string(index=False) if len(table) else "nothing to replace")
+    print("add missed names with --deny (or the study file's redaction.deny), "
+          "words wrongly replaced with --allow")
+    return EXIT_OK
+
+
+def pd_options() -> Any:
+    """pandas display options for a wide preview table."""
+    import pandas as pd
+
+    return pd.option_context("display.max_rows", None, "display.max_colwidth", 70, "display.width", 200)
+
+
 COMMANDS = {"analyze": cmd_analyze, "demo": cmd_demo, "codebook": cmd_codebook,
-            "import": cmd_import, "agree": cmd_agree}
+            "import": cmd_import, "agree": cmd_agree, "redact": cmd_redact}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
