@@ -23,7 +23,8 @@ from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus, Document
 from qualkit.errors import NotFittedError, QualkitError, check_param
 from qualkit.privacy.names import (
-    GIVEN_NAMES, NOT_NAMES, NameIndex, clean_name, find_names, is_common, label_names, name_key,
+    GIVEN_NAMES, NOT_NAMES, VERY_COMMON_ZIPF, NameIndex, clean_name, find_names, is_common, label_names,
+    name_key, zipf,
 )
 from qualkit.privacy.offsets import Edit, OffsetMap
 from qualkit.privacy.patterns import (
@@ -241,7 +242,8 @@ class Redactor:
             table.setdefault(part, next(iter(pseudos)) if len(pseudos) == 1 else self.tags_["name"])
         pseudo_keys = {name_key(p) for p in table.values()}
         table = {k: v for k, v in table.items() if k not in pseudo_keys}
-        cased = {k for k in table if len(k) == 1 and is_common(k[0])}
+        # an ordinary word that is also a name matches only Capitalised or UPPER case
+        cased = {k for k in table if len(k) == 1 and zipf(k[0]) >= VERY_COMMON_ZIPF}
         self._index = NameIndex.build(table, cased=cased)
         self._known = frozenset(table)
         self._literal_rx = (re.compile("|".join(
