@@ -130,6 +130,8 @@ class Redactor:
                 person = people.setdefault(key, _Person(" ".join((name or "").split()), group, kind, doc_id))
                 if person.kind == "person" and kind != "person":
                     person.kind, person.group = kind, group
+                if person.doc_id is None and doc_id is not None:  # known before: now seen as written
+                    person.name, person.doc_id = " ".join((name or "").split()), doc_id
 
         for name in [*self.deny, *self.names, *dict(self.assigned or {})]:
             add(name, None, "person", None)
