@@ -48,6 +48,8 @@ ORG_WORDS = frozenset({"yayasan", "pt", "cv", "lembaga", "kbri", "kjri", "kantor
 
 TOKEN = re.compile(r"[^\W\d_]+")
 """A word: a run of letters (apostrophes and hyphens separate words)."""
+_NEXT_WORD = re.compile(r"[ \t\n\r\u00a0\-'’.]{1,3}([^\W\d_]+)")
+"""The next word of a name: after one to three spaces, line breaks, hyphens, apostrophes or dots."""
 _NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’\-.][^\W\d_]*)*$")
 
 
@@ -189,41 +191,60 @@ def find_names(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def _find_names(text: str) -> Iterator[tuple[int, int, str]]:
-    for rx in (TITLED, INTRODUCED):
-        for m in rx.finditer(text):
-            hit = _titled_words(m)
-            if hit:
-                yield hit
-    for m in LABEL_LINE.finditer(text):
-        for name in label_names(m.group("label")):
-            pos = text.find(name, m.start("label"), m.end("label"))
-            if pos >= 0:
-                yield pos, pos + len(name), name
+    words = set(TOKEN.findall(text.casefold()))  # each pattern runs only if its words occur
+    for rx, triggers in ((TITLED, HONORIFICS), (INTRODUCED, _INTRO_WORDS)):
+        if words & triggers:
+            for m in rx.finditer(text):
+                hit = _titled_words(m)
+                if hit:
+                    yield hit
+    if ":" in text:
+        for m in LABEL_LINE.finditer(text):
+            for name in label_names(m.group("label")):
+                pos = text.find(name, m.start("label"), m.end("label"))
+                if pos >= 0:
+                    yield pos, pos + len(name), name
     yield from _signatures(text)
-    yield from gazetteer_names(text)
+    yield from gazetteer_names(text, words & GIVEN_NAMES)
 
 
-def gazetteer_names(text: str) -> Iterator[tuple[int, int, str]]:
+_INTRO_WORDS = frozenset({"nama", "namaku", "namanya", "bernama", "dipanggil", "panggil", "atas", "a",
+                          "name", "call", "called", "named"})
+
+
+def occurrences(text: str, words: Iterable[str]) -> Iterator[re.Match[str]]:
+    """Whole-word, case-insensitive occurrences of ``words`` in ``text``, left to right
+    (one alternation of the few words a text holds: C speed, whatever the list behind)."""
+    words = sorted(set(words), key=len, reverse=True)
+    if words:
+        yield from re.finditer(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W\d_])",
+                               text, re.IGNORECASE)
+
+
+def gazetteer_names(text: str, hits: Iterable[str] | None = None) -> Iterator[tuple[int, int, str]]:
     """Capitalised given names of the gazetteer that are not common words, with the
-    Capitalised name words right after them (``Sutrisno Hadi``, ``ANDIKA PRATAMA``)."""
-    tokens = list(TOKEN.finditer(text))
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i].group()
-        low = tok.casefold()
-        if not (tok[:1].isupper() and low in GIVEN_NAMES
-                and (zipf(low) < VERY_COMMON_ZIPF or not _sentence_start(text, tokens[i].start()))):
-            i += 1
+    Capitalised name words right after them (``Sutrisno Hadi``, ``ANDIKA PRATAMA``).
+    ``hits``: the gazetteer names the text holds, case-folded, when already known."""
+    if hits is None:
+        hits = set(TOKEN.findall(text.casefold())) & GIVEN_NAMES
+    end = 0
+    for m in occurrences(text, hits):
+        tok, low = m.group(), m.group().casefold()
+        if m.start() < end or not tok[:1].isupper() or (
+                zipf(low) >= VERY_COMMON_ZIPF and _sentence_start(text, m.start())):
             continue
-        j = i + 1
-        while (j < len(tokens) and j - i < 4 and tokens[j].group()[:1].isupper()
-               and text[tokens[j - 1].end():tokens[j].start()] in (" ", "\u00a0")
-               and tokens[j].group().casefold() not in NOT_NAMES
-               and tokens[j].group().casefold() != tokens[j - 1].group().casefold()
-               and (tokens[j].group().casefold() in GIVEN_NAMES or zipf(tokens[j].group()) < VERY_COMMON_ZIPF)):
-            j += 1
-        yield tokens[i].start(), tokens[j - 1].end(), text[tokens[i].start():tokens[j - 1].end()]
-        i = j
+        end, prev, count = m.end(), low, 1
+        while count < 4:
+            nxt = TOKEN.match(text, end + 1) if text[end:end + 1] in (" ", "\u00a0") else None
+            if nxt is None:
+                break
+            word = nxt.group()
+            low_next = word.casefold()
+            if not word[:1].isupper() or low_next in NOT_NAMES or low_next == prev or not (
+                    low_next in GIVEN_NAMES or zipf(word) < VERY_COMMON_ZIPF):
+                break
+            end, prev, count = nxt.end(), low_next, count + 1
+        yield m.start(), end, text[m.start():end]
 
 
 def _sentence_start(text: str, pos: int) -> bool:
@@ -286,27 +307,28 @@ class NameIndex:
         """``(start, end, replacement)`` of every declared name in ``text``, left to right."""
         if not self.first:
             return
-        tokens = list(TOKEN.finditer(text))
-        first = self.first
-        i, n = 0, len(tokens)
-        while i < n:
-            candidates = first.get(tokens[i].group().casefold())
-            if candidates is None:
-                i += 1
+        hits = set(TOKEN.findall(text.casefold())) & self.first.keys()
+        end = 0
+        for m in occurrences(text, hits):
+            if m.start() < end:
                 continue
-            for key, replacement, cased in candidates:
-                k = len(key)
-                if i + k <= n and self._matches(text, tokens, i, key, cased):
-                    yield tokens[i].start(), tokens[i + k - 1].end(), replacement
-                    i += k
+            for key, replacement, cased in self.first.get(m.group().casefold(), ()):
+                stop = self._match_rest(text, m, key, cased)
+                if stop is not None:
+                    yield m.start(), stop, replacement
+                    end = stop
                     break
-            else:
-                i += 1
 
     @staticmethod
-    def _matches(text: str, tokens: list[re.Match[str]], i: int, key: tuple[str, ...], cased: bool) -> bool:
-        for j in range(1, len(key)):
-            gap = text[tokens[i + j - 1].end():tokens[i + j].start()]
-            if tokens[i + j].group().casefold() != key[j] or not gap or len(gap) > 3 or gap.strip(" \t\n\r\u00a0-'’."):
-                return False
-        return not cased or all(t.group()[:1].isupper() for t in tokens[i:i + len(key)])
+    def _match_rest(text: str, m: re.Match[str], key: tuple[str, ...], cased: bool) -> int | None:
+        """Where the name ``key`` starting with the word ``m`` ends in ``text``, or None."""
+        if cased and not m.group()[:1].isupper():
+            return None
+        pos = m.end()
+        for word in key[1:]:
+            nxt = _NEXT_WORD.match(text, pos)
+            if nxt is None or nxt.group(1).casefold() != word or (cased and not nxt.group(1)[:1].isupper()):
+                return None
+            pos = nxt.end()
+        return pos
+
