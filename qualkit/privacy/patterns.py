@@ -82,6 +82,8 @@ def find_patterns(text: str, families: frozenset[str] | set[str]) -> Iterator[tu
         families = families & {"email", "address"}
     if families & {"nik", "kk"}:
         for m in PATTERNS_RX["nik"].finditer(text):
+            if m.group().count("\n") > 1:  # numbered lines, not one number broken once
+                continue
             kk = _KK_CONTEXT.search(text[max(0, m.start() - 40):m.start()]) is not None
             kind = "kk" if kk and "kk" in families else "nik"
             if kind in families:
@@ -89,6 +91,8 @@ def find_patterns(text: str, families: frozenset[str] | set[str]) -> Iterator[tu
     for fam in ("passport", "phone", "account"):
         if fam in families:
             for m in PATTERNS_RX[fam].finditer(text):
+                if m.group().count("\n") > 1:
+                    continue
                 s, e = m.span("v") if "v" in PATTERNS_RX[fam].groupindex else m.span()
                 yield s, e, fam
     if "email" in families and "@" in text:

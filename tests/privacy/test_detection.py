@@ -135,3 +135,8 @@ def test_allow_and_deny_lists():
     text = "Pak Darto bertemu Mawar Lestari di Yayasan Melati."
     out = Redactor(allow=["Darto"], deny=["Mawar Lestari"]).fit(_doc(text, labels=False)).redact_text(text)
     assert "Darto" in out and "Mawar" not in out and "Lestari" not in out
+
+
+def test_numbered_lines_and_ordinary_numbers_are_not_id_numbers():
+    text = "Figure\n" + "\n".join(str(i) for i in range(1, 40)) + "\nUU 21/2007, gaji 15.000.000 rupiah, 120 orang."
+    assert _redacted(text, labels=False) == text
