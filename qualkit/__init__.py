@@ -33,6 +33,8 @@ _LAZY = {
     "code": "qualkit.coding.auto",
     "analyze": "qualkit.analysis",
     "Analysis": "qualkit.analysis",
+    "Redactor": "qualkit.privacy",
+    "write_outputs": "qualkit.outputs",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]
