@@ -23,7 +23,7 @@ from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus, Document
 from qualkit.errors import NotFittedError, QualkitError, check_param
 from qualkit.privacy.names import (
-    GIVEN_NAMES, NOT_NAMES, VERY_COMMON_ZIPF, NameIndex, clean_name, find_names, is_common, label_names,
+    NOT_NAMES, VERY_COMMON_ZIPF, NameIndex, clean_name, find_names, is_common, label_names,
     name_key, zipf,
 )
 from qualkit.privacy.offsets import Edit, OffsetMap
@@ -368,4 +368,4 @@ class Redactor:
         return str(path)
 
 
-__all__ = ["MAPPING_COLUMNS", "MAPPING_WARNING", "Redactor", "TAGS", "GIVEN_NAMES"]
+__all__ = ["MAPPING_COLUMNS", "MAPPING_WARNING", "Redactor", "SUMMARY_COLUMNS", "TAGS"]
