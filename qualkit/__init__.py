@@ -44,6 +44,8 @@ _LAZY = {
     "ImportResult": "qualkit.exchange",
     "Study": "qualkit.study",
     "load_study": "qualkit.study",
+    "Redactor": "qualkit.privacy",
+    "write_outputs": "qualkit.outputs",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]

@@ -58,14 +58,49 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes | Callable[[Pat
         raise
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is a formula to Excel, LibreOffice and Sheets."""
+_FORMULA_LINE = re.compile(r"(?:^|\n)[=+\-@\t\r]")
+
+
+def neutralise_formulas(frame):  # frame: pd.DataFrame -> pd.DataFrame
+    """``frame`` with every text cell that starts with ``= + - @``, a tab or a carriage
+    return prefixed with ``'`` (OWASP's advice against CSV formula injection): a
+    spreadsheet then shows the text instead of running it. Returns ``frame`` itself
+    when no cell needs it.
+
+    >>> import pandas as pd
+    >>> neutralise_formulas(pd.DataFrame({"t": ["=1+1", "ok", "-x"], "n": [-1, 2, 3]}))["t"].tolist()
+    ["'=1+1", 'ok', "'-x"]
+    """
+    import pandas as pd
+
+    out = None
+    for i, dtype in enumerate(frame.dtypes):
+        if not (dtype == object or isinstance(dtype, pd.StringDtype)):
+            continue
+        values = frame.iloc[:, i].tolist()
+        if not _FORMULA_LINE.search("\n".join(v for v in values if isinstance(v, str))):
+            continue
+        fixed = [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in values]
+        if fixed != values:
+            out = frame.copy() if out is None else out
+            out.isetitem(i, pd.Series(fixed, index=frame.index, dtype=dtype))
+    return frame if out is None else out
+
+
 def write_csv(frame, path: str | os.PathLike[str]) -> Path:  # frame: pd.DataFrame
     """Write a DataFrame as UTF-8 CSV (no index, ``\\n`` line ends) atomically; return the path.
 
-    The bytes are those of ``frame.to_csv(index=False, lineterminator="\\n")``. Frames of
+    Text cells that a spreadsheet would run as a formula are neutralised first
+    (:func:`neutralise_formulas`). The bytes are then those of
+    ``frame.to_csv(index=False, lineterminator="\\n")``. Frames of
     text, integer and float columns (what qualkit writes at scale) are formatted here, a
     chunk of rows at a time with one ``%`` format per row and each distinct text quoted
     once; others go through pandas. Either way rows are streamed to the file: a
     million-row table never sits in memory as one string."""
+
+    frame = neutralise_formulas(frame)
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:

@@ -4,9 +4,10 @@ import a REFI-QDA file, measure intercoder agreement.
 Subcommands::
 
     qualkit analyze DATA [--codebook FILE] --out DIR [--study FILE] [--unit turn|sentence]
-                    [--language en|id] [--no-redact] [--include-interviewer] [--human-only]
-    qualkit demo [--study NAME] [--out out/demo]
+                    [--language en|id] [--no-redact] [--include-interviewer] [--human-only] [--force]
     qualkit analyze --project FILE --out DIR [--language en|id] [--no-redact]
+    qualkit redact DATA --preview [--deny NAME ...] [--allow NAME ...]
+    qualkit demo [--study NAME] [--out out/demo]
     qualkit codebook check FILE
     qualkit analyze DATA --codebook FILE --out DIR --codings CODINGS.csv [...] [--auto]
     qualkit import EXPORT [--corpus DATA] --out DIR [--format F] [--no-redact]
@@ -22,7 +23,8 @@ Exit codes:
 
 When ``analyze`` redacts personal data (the default), the re-identification mapping is
 written OUTSIDE the output folder, beside it, as ``<out>.reidentification.csv``: keep it
-apart from anything you share.
+apart from anything you share. A run is one transaction (see
+:func:`qualkit.outputs.write.write_outputs`); the output folder is checked before loading.
 
 Example
 -------
@@ -33,7 +35,6 @@ Example
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
 import sys
 import traceback
@@ -53,6 +54,7 @@ examples:
   qualkit analyze data/study --codebook codebooks/migrant_care.yaml --out out/study
   qualkit analyze data/study --codebook my.yaml --out out/s --unit sentence --language id
   qualkit analyze --project study.qkproj --out out/study
+  qualkit redact data/study --preview
   qualkit codebook check codebooks/migrant_care.yaml
   qualkit import project.qdpx --out data/imported
   qualkit import highlights.csv --corpus data/study --out data/imported
@@ -69,6 +71,7 @@ privacy:
   Outputs are redacted by default (names, NIK/KK, passport, phone, e-mail, addresses).
   The re-identification mapping goes beside the output folder, never inside it:
   <out>.reidentification.csv. --no-redact keeps personal data in every output.
+  `qualkit redact DATA --preview` lists what would be replaced, before any output.
 """
 
 
@@ -103,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--study", metavar="FILE",
                          help="study design file (default: study.yaml in the data folder, if any)")
     _add_project_option(analyze)
+    _add_output_options(analyze)
 
     demo = sub.add_parser("demo", help="run the analysis on the bundled demo corpus",
                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -110,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--study", metavar="NAME", default="demo",
                       help="bundled example to run: a folder under data/ with a study.yaml "
                            "(default: demo, the migrant-care study)")
+    _add_output_options(demo)
+    _add_redact_parser(sub)
 
     codebook = sub.add_parser("codebook", help="codebook tools")
     cb_sub = codebook.add_subparsers(dest="codebook_command", metavar="ACTION", parser_class=_Parser)
@@ -221,6 +227,23 @@ def _add_project_option(p: argparse.ArgumentParser) -> None:
             action.required = False
 
 
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true",
+                   help="replace an output folder that holds files no qualkit run wrote "
+                   "(they are kept beside it as <out>.replaced-<time>)")
+
+
+def _add_redact_parser(sub: Any) -> None:
+    red = sub.add_parser("redact", help="review what redaction would replace (--preview)",
+                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    red.add_argument("data", metavar="DATA", help="folder (with manifest.csv/yaml) or one file")
+    red.add_argument("--preview", action="store_true", required=True,
+                     help="list what would be replaced (kind, count, context); writes nothing")
+    red.add_argument("--deny", nargs="*", default=[], metavar="NAME", help="names to replace too")
+    red.add_argument("--allow", nargs="*", default=[], metavar="WORD", help="words never replaced as names")
+    red.add_argument("--unit", choices=("turn", "sentence"), default="turn", help=argparse.SUPPRESS)
+
+
 # -- helpers -----------------------------------------------------------------------------
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
@@ -241,13 +264,10 @@ def _existing(path: str, what: str) -> Path:
 
 
 def mapping_path(out_dir: str | os.PathLike[str]) -> Path:
-    """Where the re-identification mapping of an output folder goes: beside it.
-
-    >>> mapping_path("out/demo").as_posix()
-    'out/demo.reidentification.csv'
-    """
-    out = Path(out_dir)
-    return out.with_name(out.name + ".reidentification.csv")
+    """Where the re-identification mapping of an output folder goes: beside it
+    (:func:`qualkit.outputs.write.mapping_path`; resolved, so ``--out .`` is no exception)."""
+    where = import_module("qualkit.outputs.write").mapping_path
+    return where(out_dir)
 
 
 def repo_paths() -> tuple[Path, Path]:
@@ -271,8 +291,10 @@ def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace
     """load -> analyze -> write_outputs, with progress and a summary; returns the exit code.
     ``study`` is the study design (:class:`qualkit.study.Study`) or None."""
     import qualkit
-    from qualkit.outputs import write_outputs
+    from qualkit.outputs import check_output_dir, mapping_path, write_outputs
 
+    out = check_output_dir(out, data=data, force=getattr(args, "force", False))  # before any work
+    mapping = mapping_path(out) if not args.no_redact else None
     bar = _progress(4, "qualkit")
     try:
         bar.set_description("loading codebook")
@@ -284,20 +306,18 @@ def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace
         bar.set_description("coding and analysing")
         options: dict[str, Any] = {"redact": not args.no_redact, "language": args.language,
                                    "study": study, "human_only": True if args.human_only else None}
-        if "include_interviewer" in inspect.signature(qualkit.analyze).parameters:
-            options["include_interviewer"] = args.include_interviewer
+        if mapping is not None and mapping.is_file():  # people keep their pseudonyms across runs
+            options["previous_mapping"] = mapping
+        options["include_interviewer"] = args.include_interviewer
         result = qualkit.analyze(corpus, book, **options)
         bar.update()
         bar.set_description("writing outputs")
-        paths = write_outputs(result, out)
+        paths = write_outputs(result, out, mapping=mapping, data=data, force=getattr(args, "force", False))
         bar.update()
     finally:
         bar.close()
-    redactor = getattr(result, "redactor", None)
-    mapping = None
-    if result.redacted and redactor is not None and hasattr(redactor, "write_mapping"):
-        mapping = mapping_path(out)
-        redactor.write_mapping(mapping)
+    if not result.redacted:
+        mapping = None
 
     print(f"qualkit: {len(corpus.documents)} documents, {len(corpus.passages)} passages, "
           f"{len(result.codings)} codings with {book.name} ({book.hash})")
@@ -526,8 +546,31 @@ def cmd_agree(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_redact(args: argparse.Namespace) -> int:
+    """``qualkit redact DATA --preview``: what a run would replace, on screen only."""
+    import qualkit
+    from qualkit.privacy import Redactor
+
+    corpus = qualkit.load_corpus(_existing(args.data, "data folder or file"), unit=args.unit)
+    table = Redactor(deny=args.deny, allow=args.allow).preview(corpus)
+    print(f"qualkit: {len(corpus.documents)} documents; {int(table['count'].sum()) if len(table) else 0} "
+          f"replacements of {len(table)} distinct values (ORIGINALS SHOWN: do not share this screen)")
+    with pd_options():
+        print(table.to_string(index=False) if len(table) else "nothing to replace")
+    print("add missed names with --deny (or the study file's redaction.deny), "
+          "words wrongly replaced with --allow")
+    return EXIT_OK
+
+
+def pd_options() -> Any:
+    """pandas display options for a wide preview table."""
+    import pandas as pd
+
+    return pd.option_context("display.max_rows", None, "display.max_colwidth", 70, "display.width", 200)
+
+
 COMMANDS = {"analyze": cmd_analyze, "demo": cmd_demo, "codebook": cmd_codebook,
-            "import": cmd_import, "agree": cmd_agree}
+            "import": cmd_import, "agree": cmd_agree, "redact": cmd_redact}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

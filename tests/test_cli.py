@@ -47,7 +47,9 @@ def test_qualkit_error_from_a_step_exits_2(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(qualkit, "load_codebook", lambda path: tiny_codebook())
     monkeypatch.setattr(qualkit, "load_corpus", broken)
     (tmp_path / "book.yaml").write_text("x")
-    code = cli.main(["analyze", str(tmp_path), "--codebook", str(tmp_path / "book.yaml"), "--out", str(tmp_path / "o")])
+    (tmp_path / "data").mkdir()
+    code = cli.main(["analyze", str(tmp_path / "data"), "--codebook", str(tmp_path / "book.yaml"),
+                     "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 2
     assert err.strip() == "qualkit: error: interviews/a.txt: cannot decode file. What to do: save it as UTF-8"
@@ -56,7 +58,9 @@ def test_qualkit_error_from_a_step_exits_2(monkeypatch, tmp_path, capsys):
 def test_internal_error_exits_3(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(qualkit, "load_codebook", lambda path: 1 / 0)
     (tmp_path / "book.yaml").write_text("x")
-    code = cli.main(["analyze", str(tmp_path), "--codebook", str(tmp_path / "book.yaml"), "--out", str(tmp_path / "o")])
+    (tmp_path / "data").mkdir()
+    code = cli.main(["analyze", str(tmp_path / "data"), "--codebook", str(tmp_path / "book.yaml"),
+                     "--out", str(tmp_path / "o")])
     assert code == 3
     assert "internal error: ZeroDivisionError" in capsys.readouterr().err
 

@@ -49,18 +49,18 @@ def _fitted(text: str = "", **kwargs) -> Redactor:
     ("nomor 32.01.23.456789.0001 itu", "[NIK]"),
     ("No. KK 3201234567890002", "[KK]"),
     ("Kartu Keluarga: 3201-2345-6789-0003", "[KK]"),
-    ("paspor C1234567 ditahan", "[PASPOR]"),
-    ("paspor X 1234567 ditahan", "[PASPOR]"),
-    ("HP 0812-3456-7890.", "[TELEPON]"),
-    ("HP 0812 3456 7890", "[TELEPON]"),
-    ("WA +62 812 3456 7890", "[TELEPON]"),
-    ("WA 6281234567890", "[TELEPON]"),
-    ("WA +62-812.3456.7890", "[TELEPON]"),
-    ("kantor (021) 555-1234", "[TELEPON]"),
-    ("nomor Kamboja +855 12 345 678", "[TELEPON]"),
+    ("paspor C1234567 ditahan", "[PASSPORT]"),
+    ("paspor X 1234567 ditahan", "[PASSPORT]"),
+    ("HP 0812-3456-7890.", "[PHONE]"),
+    ("HP 0812 3456 7890", "[PHONE]"),
+    ("WA +62 812 3456 7890", "[PHONE]"),
+    ("WA 6281234567890", "[PHONE]"),
+    ("WA +62-812.3456.7890", "[PHONE]"),
+    ("kantor (021) 555-1234", "[PHONE]"),
+    ("nomor Kamboja +855 12 345 678", "[PHONE]"),
     ("surel sari.dewi+kasus@contoh.or.id", "[EMAIL]"),
-    ("tinggal di Jl. Melati No. 12, RT 003/RW 005, Kel. Sukamaju", "[ALAMAT]"),
-    ("rumahnya Jalan Kenanga Raya No. 7 dekat pasar", "[ALAMAT]"),
+    ("tinggal di Jl. Melati No. 12, RT 003/RW 005, Kel. Sukamaju", "[ADDRESS]"),
+    ("rumahnya Jalan Kenanga Raya No. 7 dekat pasar", "[ADDRESS]"),
 ])
 def test_patterns_are_replaced_by_tags(raw, tag):
     out = _fitted().redact_text(raw)
@@ -95,13 +95,14 @@ def test_speaker_labels_that_are_names_are_pseudonymised_not_roles():
     )
     r = Redactor().fit(corpus)
     names = dict(zip(r.names_["name"], r.names_["pseudonym"]))
-    assert names["Sumarni"] == "Keluarga A"
-    assert names["Wulan"] == "Korban A"
-    assert not {"Pewawancara", "Korban A", "P1", "P", "N", "Informan 3", "Dimas"} & set(names)
+    assert names["Sumarni"] == "Participant 1"
+    assert names["Wulan"] == "Participant 2"
+    assert names["Dimas"].startswith("Person ")  # a given name in running text
+    assert not {"Pewawancara", "Korban A", "P1", "P", "N", "Informan 3"} & set(names)
     out = r.transform(corpus)
-    assert out.documents[1].text.startswith("P: Siapa?\nN: Keluarga A datang lagi.")
+    assert out.documents[1].text.startswith("P: Siapa?\nN: Participant 1 datang lagi.")
     speakers = [p.speaker for p in out.passages]
-    assert "Bu Keluarga A" in speakers and "Korban A" in speakers and "Pewawancara" in speakers
+    assert "Bu Participant 1" in speakers and "Korban A" in speakers and "Pewawancara" in speakers
 
 
 def test_form_fields_metadata_and_user_names():
@@ -120,18 +121,16 @@ def test_form_fields_metadata_and_user_names():
                                                                          "pseudonym": "Korban Z"}}))
     r = Redactor(names=["Anton Wijaya"]).fit(corpus)
     names = dict(zip(r.names_["name"], r.names_["pseudonym"]))
-    assert names["Rudi Hartono"] == "Korban A"
-    assert names["Slamet Riyadi"] == "Keluarga A"
-    assert names["Joko"] == "Perekrut A"
-    assert names["Maya Sari"] == "Pendamping A"
+    assert names["Rudi Hartono"] == "Participant 1"
+    assert all(names[n].startswith("Person ") for n in ("Slamet Riyadi", "Joko", "Maya Sari", "Anton Wijaya"))
     assert names["Budi Santoso"] == "Korban Z"
     out = r.transform(corpus)
     doc = out.documents[0]
     for secret in ("Rudi", "Hartono", "Slamet", "Joko", "Maya", "Anton", "Krajan", "Cirebon", "1999"):
         assert secret not in doc.text, secret
         assert all(secret not in f.value for f in doc.fields)
-    assert "Korban A dan ayahnya Keluarga A bertemu Perekrut A" in doc.text
-    assert doc.field("Alamat") == "[ALAMAT]" and doc.field("Tempat/Tgl Lahir") == "[TTL]"
+    assert (f"Participant 1 dan ayahnya {names['Slamet Riyadi']} bertemu {names['Joko']}") in doc.text
+    assert doc.field("Alamat") == "[ADDRESS]" and doc.field("Tempat/Tgl Lahir") == "[BIRTH]"
     assert doc.metadata["nama"] == "Korban Z"
     for f in doc.fields:
         assert doc.text[f.start:f.end] == f.value
@@ -149,30 +148,29 @@ def test_pseudonyms_are_consistent_across_documents_and_parts():
                      ("b.txt", "Catatan: lalu sari pergi; SARI WULANDARI kembali.", {}))
     r = Redactor().fit(corpus)
     out = r.transform(corpus)
-    assert out.documents[0].text == "Korban A: halo"
-    assert out.documents[1].text == "Catatan: lalu Korban A pergi; Korban A kembali."
+    assert out.documents[0].text == "Participant 1: halo"
+    # "sari" is also an ordinary word: lower case it is kept, Capitalised or UPPER it is the name
+    assert out.documents[1].text == "Catatan: lalu sari pergi; Participant 1 kembali."
 
 
-def test_name_part_that_is_also_an_ordinary_word_matches_only_capitalised_on_request():
+def test_name_part_that_is_also_an_ordinary_word_matches_only_capitalised():
     corpus = _corpus(("a.txt", "Indah Permata: rumah itu indah. Indah bilang begitu.", {}))
-    out = Redactor(cased_common_parts=True).fit(corpus).transform(corpus).documents[0].text
-    assert out == "Informan 1: rumah itu indah. Informan 1 bilang begitu."
-    strict = Redactor().fit(corpus).transform(corpus).documents[0].text
-    assert strict == "Informan 1: rumah itu Informan 1. Informan 1 bilang begitu."
+    out = Redactor().fit(corpus).transform(corpus).documents[0].text
+    assert out == "Participant 1: rumah itu indah. Participant 1 bilang begitu."
 
 
 def test_titled_and_introduced_names_in_text():
     r = _fitted("Catatan: Lalu Pak Tono datang, yang balas namanya Bobi. Mbak. Awalnya Ibu Kota.")
     out = r.redact_text("Tono dan Bobi. Mbak. Awalnya ke Ibu Kota.")
-    assert out == "Informan 1 dan Informan 2. Mbak. Awalnya ke Ibu Kota."
-    plain = _fitted("Catatan: Pak Tono", titled_names=False)
+    assert out == "Person 1 dan Person 2. Mbak. Awalnya ke Ibu Kota."
+    plain = _fitted("Catatan: Pak Tono", discover=False)
     assert plain.redact_text("Pak Tono") == "Pak Tono"
 
 
 def test_tag_style_and_overrides_and_english_prefixes():
     corpus = _corpus(("a.txt", "Wulan: hi\nRina: hai", {"informant_group": "victim"}))
-    assert Redactor(name_style="tag").fit(corpus).redact_text("Wulan, Rina") == "[NAMA], [NAMA]"
-    r = Redactor(pseudonyms={"Wulan": "Mawar"}, language="en").fit(corpus)
+    assert Redactor(name_style="tag").fit(corpus).redact_text("Wulan, Rina") == "[NAME], [NAME]"
+    r = Redactor(assigned={"Wulan": "Mawar"}, pseudonyms={"victim": "Victim {letter}"}).fit(corpus)
     assert r.redact_text("Wulan, Rina") == "Mawar, Victim A"
 
 
@@ -187,7 +185,7 @@ def test_not_fitted_and_bad_input():
         Redactor().redact_text("x")
     with pytest.raises(NotFittedError):
         Redactor().transform(Corpus((), ()))
-    with pytest.raises(QualkitError, match="got a string"):
+    with pytest.raises(QualkitError, match="must be a list of strings"):
         Redactor(names="Sari Dewi").fit(Corpus((), ()))
 
 
@@ -206,11 +204,11 @@ def test_transform_codings_moves_spans_onto_redacted_text():
         "memo": ["Rina cerita", ""], "coder": ["ana", "ana"],
     })
     moved = r.transform_codings(codings)
-    assert new[moved.loc[0, "start"]:moved.loc[0, "end"]] == "ditelepon [TELEPON]"
+    assert new[moved.loc[0, "start"]:moved.loc[0, "end"]] == "ditelepon [PHONE]"
     # a span starting inside a replaced token grows to cover the whole token
-    assert new[moved.loc[1, "start"]:moved.loc[1, "end"]] == "[TELEPON] lalu Informan 1 lapor"
+    assert new[moved.loc[1, "start"]:moved.loc[1, "end"]] == "[PHONE] lalu Participant 1 lapor"
     assert moved.loc[1, "spans"] == f"{moved.loc[1, 'start']}-{moved.loc[1, 'end']}"
-    assert moved.loc[0, "memo"] == "Informan 1 cerita"
+    assert moved.loc[0, "memo"] == "Participant 1 cerita"
     with pytest.raises(QualkitError, match="not in the corpus"):
         r.transform_codings(codings.assign(doc_id="other.txt"))
 
@@ -284,7 +282,7 @@ def test_redact_frame_only_touches_text_columns():
     r = _fitted("Rina Ayu: halo")
     frame = pd.DataFrame({"quote": ["Rina bilang", None], "n": [1, 2]})
     out = redact_frame(frame, r)
-    assert out["quote"][0] == "Informan 1 bilang" and pd.isna(out["quote"][1])
+    assert out["quote"][0] == "Participant 1 bilang" and pd.isna(out["quote"][1])
     assert frame["quote"][0] == "Rina bilang"  # the input is not mutated
     with pytest.raises(QualkitError, match="no column"):
         redact_frame(frame, r, columns=["nope"])

@@ -172,19 +172,28 @@ _MATRIX_BY = {"source_type": ("code_x_source_type", "source_type"),
 
 
 def _code_and_redact(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
-                     mentions: pd.DataFrame | None, *, redact: bool, redactor: Redactor | None,
-                     language: str) -> tuple[Corpus, pd.DataFrame, pd.DataFrame | None, Redactor | None]:
-    """Auto-code when no codings are given (with negated mentions), then redact."""
+                     mentions: pd.DataFrame | None, *, redactor: Redactor | None,
+                     ) -> tuple[Corpus, pd.DataFrame, pd.DataFrame | None, Redactor | None]:
+    """Auto-code when no codings are given (with negated mentions), then redact when a
+    redactor is given."""
     if codings is None:
-        codings = code(corpus, codebook)
+        codings = code(corpus, codebook)  # the session's Coder: one matcher for both calls
         if mentions is None:
             mentions = find_mentions(corpus, codebook, counter_evidence=True)
-    fitted = None
-    if redact:
-        fitted = (redactor or Redactor(language=language)).fit(corpus)
-        corpus = fitted.transform(corpus)
-        codings = fitted.transform_codings(codings)
-    return corpus, codings, mentions, fitted
+    if redactor is not None:
+        redactor = redactor.fit(corpus)
+        corpus = redactor.transform(corpus)
+        codings = redactor.transform_codings(codings)
+    return corpus, codings, mentions, redactor
+
+
+def study_redactor(design: Study, language: str, *,
+                   previous_mapping: str | os.PathLike[str] | pd.DataFrame | None = None) -> Redactor:
+    """The redactor a study asks for: its pseudonym templates in ``language``, its allow-
+    and deny-lists, and the previous run's mapping (people keep their pseudonyms)."""
+    lists = design.redaction
+    return Redactor(pseudonyms=design.pseudonym_templates(language), allow=lists.get("allow", ()),
+                    deny=lists.get("deny", ()), previous=previous_mapping)
 
 
 def analyze(
@@ -199,6 +208,7 @@ def analyze(
     language: str | None = None,
     include_interviewer: bool = False,
     human_only: bool | None = None,
+    previous_mapping: str | os.PathLike[str] | pd.DataFrame | None = None,
     per_code: int = 3,
 ) -> Analysis:
     """Run reduction, display and synthesis on a corpus; return an :class:`Analysis`.
@@ -215,7 +225,9 @@ def analyze(
         completed from the data.
     redact : redact personal data (names, NIK, phones, addresses) before any table is
         built, so that quotes are redacted; ``redactor`` is an unfitted redactor to use
-        instead of ``qualkit.privacy.Redactor(language=language)``.
+        instead of :func:`study_redactor` (the study's pseudonym templates and lists).
+    previous_mapping : the previous run's re-identification mapping (a CSV path or
+        frame): people keep their pseudonyms when files are added.
     language : ``en`` or ``id``, for the generated text (default: the study's
         ``output_language``, else ``en``).
     include_interviewer : keep the interviewer's words as evidence (dropped by default).
@@ -228,9 +240,11 @@ def analyze(
     ['conclusions', 'factor_grid', 'factors']
     """
     language = check_language(language or (study.output_language if study else "en"), "analyze")
-    corpus, codings, mentions, fitted = _code_and_redact(
-        corpus, codebook, codings, mentions, redact=redact, redactor=redactor, language=language)
     design = (study or Study()).completed(corpus, codebook, language=language)
+    if redact and redactor is None:
+        redactor = study_redactor(design, language, previous_mapping=previous_mapping)
+    corpus, codings, mentions, fitted = _code_and_redact(
+        corpus, codebook, codings, mentions, redactor=redactor if redact else None)
     if mentions is not None:
         mentions = _select_mentions(mentions, corpus, include_interviewer=include_interviewer,
                                     redactor=fitted)

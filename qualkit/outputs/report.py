@@ -312,6 +312,14 @@ def shown_sections(analysis: Analysis) -> list[str]:
 
 
 # -- charts ------------------------------------------------------------------------------
+def figure_captions(analysis: Analysis) -> dict[str, str]:
+    """The report's figures: chart name (a :func:`~qualkit.outputs.charts.standard_charts`
+    name with ``report=True``) -> its caption, for the sections the report shows."""
+    sections = shown_sections(analysis)
+    return {name: _chart_caption(analysis, name)
+            for name in _charts.standard_charts(analysis, report=True) if name in sections}
+
+
 def default_charts(analysis: Analysis, sections: Sequence[str] | None = None) -> dict[str, io.BytesIO]:
     """Render the charts of the shown sections in memory: caption -> PNG stream."""
     sections = shown_sections(analysis) if sections is None else sections

@@ -86,7 +86,7 @@ def test_import_to_folder_redacts_by_default(tmp_path):
     path = _zip(tmp_path / "p.qdpx", [("project.qde", project), ("sources/s.txt", "HP saya 0812-3456-7890 ya.\nLain.")])
     import_to_folder(path, tmp_path / "safe")
     text = (tmp_path / "safe" / "passages.csv").read_text(encoding="utf-8")
-    assert "0812" not in text and "[TELEPON]" in text
+    assert "0812" not in text and "[PHONE]" in text
     import_to_folder(path, tmp_path / "raw", redact=False)
     assert "0812-3456-7890" in (tmp_path / "raw" / "passages.csv").read_text(encoding="utf-8")
 

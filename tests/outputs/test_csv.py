@@ -8,15 +8,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from qualkit import _io
-from qualkit._io import write_csv
+from qualkit._io import neutralise_formulas, write_csv
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=6) | st.sampled_from(
-    ["", " ", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "😀", ",", '"'])
+    ["", " ", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "😀", ",", '"', "=1+1", "-x", "@SUM(A1)",
+     "\tx", "\rx", "+62 812"])
 FLOATS = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([-0.0, 1e16, 1e-5, 1 / 3, 5e-324])
 
 
 def _expected(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -56,3 +57,25 @@ def test_text_int_float_frames_are_formatted_without_pandas(tmp_path, monkeypatc
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", refuse)
     assert write_csv(frame, tmp_path / "t.csv").read_bytes() == expected
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2+3", "@SUM(A1:A2)", "\tx"])
+def test_formula_cells_are_neutralised_and_read_back_as_text(tmp_path, cell):
+    frame = pd.DataFrame({"text": [cell, "plain"], "n": [-1, 2]})
+    back = pd.read_csv(write_csv(frame, tmp_path / "t.csv"), keep_default_na=False)
+    assert back["text"].tolist() == ["'" + cell, "plain"]
+    assert back["n"].tolist() == [-1, 2]  # numbers are numbers, never prefixed
+
+
+def test_xlsx_cells_that_look_like_formulas_stay_text(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    from qualkit.outputs._xlsx import write_workbook
+
+    frame = pd.DataFrame({"text": ["=1+1", "@cmd"]})
+    target = tmp_path / "t.xlsx"
+    write_workbook(str(target), [("s", frame, [10])], when=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
+    ws = openpyxl.load_workbook(target)["s"]
+    assert [(c.value, c.data_type) for c in ws["A"][1:]] == [("=1+1", "s"), ("@cmd", "s")]

@@ -46,29 +46,3 @@ def test_passages_and_charts_can_be_left_out(analysis, tmp_path):
     names = {p.name for p in paths}
     assert "passages.csv" not in names and not (tmp_path / "passages.csv").exists()
     assert not (tmp_path / "charts").exists() and "report.docx" in names
-
-
-def test_refi_files_written_by_a_forked_child_are_the_same_bytes(analysis, tmp_path, monkeypatch):
-    import os
-    import sys
-
-    import qualkit.outputs as outputs
-    from qualkit.errors import ExportError
-
-    if not (hasattr(os, "fork") and sys.platform.startswith("linux")):
-        pytest.skip("the REFI export is forked only on Linux")
-    serial = write_outputs(analysis, tmp_path / "serial")
-    monkeypatch.setattr(outputs, "PARALLEL_MIN_CODINGS", 1)
-    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
-    forked = write_outputs(analysis, tmp_path / "forked")
-    assert [p.relative_to(tmp_path / "forked") for p in forked] == [p.relative_to(tmp_path / "serial") for p in serial]
-    for a, b in zip(serial, forked):
-        if a.suffix in (".qdpx", ".qdc", ".csv"):
-            assert a.read_bytes() == b.read_bytes(), a.name
-
-    def broken(analysis, out):
-        raise ValueError("disk full")
-
-    monkeypatch.setattr(outputs, "_write_refi", broken)
-    with pytest.raises(ExportError, match="REFI-QDA export failed: ValueError: disk full"):
-        write_outputs(analysis, tmp_path / "broken")
