@@ -492,11 +492,10 @@ def standard_charts(analysis: Analysis, *, report: bool = False) -> dict[str, Ca
     """The charts an analysis has data for, as ``name -> draw()`` (nothing drawn yet).
 
     Names: ``factors`` and ``factors_documents`` (when the study has a factor matrix with
-    evidence), ``stages`` (a stage table with evidence), ``triangulation`` (the study's
-    first ``across`` attribute) and ``triangulation_informant_group`` when both source
-    types and informant groups are triangulated, ``cooccurrence`` (when two codes ever
+    evidence), ``stages`` (a stage table with evidence), ``triangulation_<attribute>`` for each of
+    the study's ``across`` attributes that is a source type or informant group, ``cooccurrence`` (when two codes ever
     share a passage). With ``report=True`` only one chart per report section:
-    ``factors``, ``stages``, ``triangulation``.
+    ``factors``, ``stages``, ``triangulation`` (the first ``across`` attribute).
     """
     study, book, language = analysis.design, analysis.codebook, analysis.language
     grid = study.factor_matrix
@@ -513,11 +512,10 @@ def standard_charts(analysis: Analysis, *, report: bool = False) -> dict[str, Ca
                                             facet=stage["facet"])
     across = [a for a in study.triangulation.across if a in ("source_type", "informant_group")]
     if has_factors and across:
-        out["triangulation"] = lambda: triangulation_heatmap(
-            analysis.triangulation, by=across[0], language=language, codebook=book, study=study)
-        if not report and len(across) > 1:
-            out[f"triangulation_{across[1]}"] = lambda: triangulation_heatmap(
-                analysis.triangulation, by=across[1], language=language, codebook=book, study=study)
+        for attribute in across[:1] if report else across:
+            name = "triangulation" if report else f"triangulation_{attribute}"
+            out[name] = (lambda by=attribute: triangulation_heatmap(
+                analysis.triangulation, by=by, language=language, codebook=book, study=study))
     matrix = analysis.matrices.get("cooccurrence")
     if not report and isinstance(matrix, pd.DataFrame) and _off_diagonal(matrix):
         out["cooccurrence"] = lambda: cooccurrence_heatmap(matrix, codebook=book, language=language)

@@ -222,7 +222,7 @@ def test_codebook_examples_and_memos_are_redacted_in_every_export(tmp_path):
 
 
 def test_control_characters_never_reach_the_xml_outputs(tmp_path):
-    from qualkit.exchange.refi import read_qdpx
+    from qualkit.exchange import read_qdpx
 
     result = _personal_analysis("Saya takut\x01 sekali\x08, paspor \x1b[31mditahan\x0b.",
                                 example="contoh\x0c takut", memo="memo \x0b takut")
