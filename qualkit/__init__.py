@@ -33,6 +33,7 @@ _LAZY = {
     "code": "qualkit.coding.auto",
     "analyze": "qualkit.analysis",
     "Analysis": "qualkit.analysis",
+    "evaluate": "qualkit.evaluation",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]

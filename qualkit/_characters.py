@@ -1,6 +1,6 @@
 """Characters as units: which characters of a document a coder coded with a code.
 
-Shared by :mod:`qualkit.evaluate` and :mod:`qualkit.agreement` (``unit="character"``).
+Shared by :mod:`qualkit.evaluation` and :mod:`qualkit.agreement` (``unit="character"``).
 The universe of a document is the characters inside its passages (speaker labels and
 blank lines between passages do not count); a coder's coverage of a code is the union
 of its evidence spans, clipped to the document.

@@ -335,9 +335,9 @@ def _evaluation_corpus(args: argparse.Namespace) -> Any:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    """``qualkit evaluate REF.csv PRED.csv``: the :func:`qualkit.evaluate.evaluate` table."""
+    """``qualkit evaluate REF.csv PRED.csv``: the :func:`qualkit.evaluate` table."""
     reference, predicted = read_codings([args.reference]), read_codings([args.predicted])
-    evaluate = import_module("qualkit.evaluate").evaluate
+    evaluate = import_module("qualkit.evaluation").evaluate
     table = evaluate(reference, predicted, unit=args.unit, passages=_evaluation_corpus(args),
                      bootstrap=args.bootstrap)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))

@@ -46,7 +46,7 @@ import pandas as pd
 from qualkit._io import atomic_write
 from qualkit.corpus import Corpus, Document, Passage  # noqa: F401  (Document, Passage: doctest)
 from qualkit.errors import QualkitError, check_param
-from qualkit.evaluate import scores_from_counts
+from qualkit.evaluation import scores_from_counts
 
 __all__ = ["SAMPLE_COLUMNS", "VALIDATION_COLUMNS", "UNCODED", "draw_sample", "write_sheet",
            "read_sheet", "validate", "validation_statement"]

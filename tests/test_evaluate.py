@@ -13,7 +13,7 @@ from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
 from qualkit.corpus import Corpus, Document, Passage
 from qualkit.errors import ParameterError, QualkitError
-from qualkit.evaluate import EVALUATION_COLUMNS, evaluate
+from qualkit.evaluation import EVALUATION_COLUMNS, evaluate
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CODES = ("a", "b", "c")
@@ -128,3 +128,11 @@ def test_document_resampling_uses_the_corpus():
     ref = pd.DataFrame({"passage_id": ["d#p2"], "code_id": ["x"]})
     table = evaluate(ref, ref, passages=corpus, resample="document", bootstrap=50)
     assert table.loc[0, "precision_low"] == table.loc[0, "precision_high"] == 1.0
+
+
+def test_public_name_is_the_function_even_after_the_module_is_imported():
+    import qualkit
+    import qualkit.evaluation  # noqa: F401
+    import qualkit.validation  # noqa: F401
+
+    assert callable(qualkit.evaluate) and qualkit.evaluate is evaluate

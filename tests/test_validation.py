@@ -8,7 +8,7 @@ import pytest
 
 from qualkit.corpus import Corpus, Document, Passage
 from qualkit.errors import ParameterError, QualkitError
-from qualkit.evaluate import evaluate
+from qualkit.evaluation import evaluate
 from qualkit.validation import (
     FIT,
     REFINE,
