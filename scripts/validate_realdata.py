@@ -59,6 +59,10 @@ def _embed(texts: list[str]) -> np.ndarray:
     return np.vstack([np.load(EMBED_DIR / f"{k}.npy") for k in keys])
 
 
+def _all_cached(texts) -> bool:
+    return all((EMBED_DIR / f"{hashlib.sha1(t.encode()).hexdigest()}.npy").exists() for t in texts)
+
+
 class EmbeddingSuggester(CodeSuggester):
     """The suggester on sentence embeddings only."""
 
@@ -173,7 +177,10 @@ def main(argv=None) -> int:
         variants = [("TF-IDF, human codings", dict(use_human=True)),
                     ("codebook seeds only (nobody coded)", dict(use_human=False, book=book)),
                     ("TF-IDF, human codings + seeds", dict(use_human=True, book=book))]
-        if EMBED_DIR is not None:
+        if EMBED_DIR is not None and not _all_cached(passages["text"]):
+            print(f"  [{name}: embeddings not cached for every passage; embedding variants skipped]",
+                  file=sys.stderr)
+        elif EMBED_DIR is not None:
             variants += [("embeddings, human codings", dict(use_human=True, model=EmbeddingSuggester)),
                          ("TF-IDF + embeddings, human codings", dict(use_human=True, model=HybridSuggester)),
                          ("embeddings, seeds only", dict(use_human=False, book=book, model=EmbeddingSuggester))]
