@@ -109,6 +109,17 @@ def _universe(corpus: Corpus, passages: Iterable[str] | None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _tally(terms: _Terms, group: list[str]) -> tuple[Counter, Counter]:
+    """Occurrences of each term in the group's passages, and how many passages hold it."""
+    tokens: Counter = Counter()
+    passages_with: Counter = Counter()
+    for p in group:
+        for term, spans in terms.occurrences[p].items():
+            tokens[term] += len(spans)
+            passages_with[term] += 1
+    return tokens, passages_with
+
+
 def _kwic(text: str, spans: list[tuple[int, int]], width: int) -> str:
     s, e = spans[0]
     left = " ".join(text[max(0, s - width):s].split())
@@ -167,16 +178,8 @@ def missed_terms(
     terms = _terms(frame, ngram)
     texts = dict(zip(frame["passage_id"], frame["text"]))
 
-    def tally(group: list[str]) -> tuple[Counter, Counter]:
-        tokens, passages_with = Counter(), Counter()
-        for p in group:
-            for term, spans in terms.occurrences[p].items():
-                tokens[term] += len(spans)
-                passages_with[term] += 1
-        return tokens, passages_with
-
-    miss_tok, miss_pass = tally(misses)
-    ref_tok, ref_pass = tally(reference)
+    miss_tok, miss_pass = _tally(terms, misses)
+    ref_tok, ref_pass = _tally(terms, reference)
     c = sum(terms.tokens[p] for p in misses)
     d = sum(terms.tokens[p] for p in reference)
     rows = []
