@@ -46,6 +46,7 @@ _LAZY = {
     "load_study": "qualkit.study",
     "Redactor": "qualkit.privacy",
     "write_outputs": "qualkit.outputs",
+    "evaluate": "qualkit.evaluation",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]

@@ -14,15 +14,27 @@ Units of analysis
     ids) to restrict the universe to those passages; with ``include_uncoded=True`` every
     one of them counts, coded or not. Data are complete (a coder who did not code a
     passage said "no").
-``unit="span"``
-    A unit is a stretch of text. For each document and code, every coder's evidence spans
-    (the ``spans`` column; ``start``/``end`` when it is empty) are merged per coder, then
-    spans of different coders are *matched* when they overlap by at least ``overlap``
-    times the length of the **shorter** span (so a short quote inside a long one matches).
-    Matched spans are chained into one unit; each coder scores 1 on a unit if one of its
-    spans is in it, else 0. A coder with no codings at all on a document is *missing*
-    there (not "no"), which Krippendorff's alpha allows; Cohen's and Fleiss' kappa use
-    only the units every coder scored.
+``unit="character"`` (the measure to report for spans)
+    A unit is one character of the coded documents' passages; for each code, each coder
+    either covered it with an evidence span (the ``spans`` column; ``start``/``end`` when
+    it is empty) or not. Text nobody coded counts as agreed "no", as it should. Needs
+    ``passages=<Corpus>`` (the texts). The documents are those every compared coder coded
+    something in; ``include_uncoded=True`` takes every document of the corpus. Data are
+    complete. Characters are not independent, so the bootstrap interval of alpha
+    resamples whole documents.
+``unit="matched_span"`` (diagnostic only: its kappa and alpha are biased low)
+    A unit is a stretch of text *someone coded*. For each document and code, every coder's
+    spans are merged per coder, then spans of different coders are *matched* when they
+    overlap by at least ``overlap`` times the length of the **shorter** span. Matched spans
+    are chained into one unit; each coder scores 1 on a unit if one of its spans is in it,
+    else 0. A coder with no codings at all on a document is *missing* there. Because no
+    unit is left uncoded by both coders, chance-corrected figures are <= 0 by
+    construction (two coders sharing 2 of 3 spans get kappa 0): report
+    ``percent_agreement`` from it at most, and ``unit="character"`` for kappa and alpha.
+    (It was called ``"span"`` before; that name now raises an error saying so.)
+
+Krippendorff's unitizing alpha (u-alpha) is not offered: we could not check an
+implementation against a published worked example.
 
 Statistics (all implemented here with numpy)
 --------------------------------------------
@@ -57,13 +69,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qualkit.errors import QualkitError
+from qualkit._characters import character_agreement, parse_spans
+from qualkit.errors import ParameterError, QualkitError, check_param
 
 AGREEMENT_COLUMNS = (
     "code_id", "n_units", "n_coders", "percent_agreement", "cohen_kappa", "fleiss_kappa",
     "krippendorff_alpha", "ci_low", "ci_high",
 )
-UNITS = ("passage", "span")
+UNITS = ("passage", "character", "matched_span")
 OVERALL = "overall"
 
 
@@ -245,9 +258,13 @@ def _stats_row(code_id: str, matrix: np.ndarray, *, bootstrap: int, seed: int) -
 # building units from a codings table
 # ---------------------------------------------------------------------------------------
 def _check_options(unit: str, overlap: float, bootstrap: int) -> None:
-    if unit not in UNITS:
-        raise QualkitError(f"The 'unit' parameter of agreement must be one of {UNITS}; got {unit!r} instead.",
-                           hint="use unit='passage' or unit='span'")
+    if unit == "span":
+        raise ParameterError(
+            "unit='span' is gone: its units exist only where someone coded, so its kappa and "
+            "alpha are <= 0 by construction",
+            hint="use unit='character' (with passages=<Corpus>) for agreement on spans, or "
+                 "unit='matched_span' for the old matched-span table (percent agreement only)")
+    check_param("agreement", "unit", unit, options=UNITS)
     if not (0.0 < float(overlap) <= 1.0):
         raise QualkitError(f"The 'overlap' parameter must be in (0, 1]; got {overlap!r} instead.",
                            hint="e.g. overlap=0.5: half of the shorter span")
@@ -260,7 +277,7 @@ def _prepare(codings: pd.DataFrame, unit: str, coders: Iterable[str] | None,
     if not isinstance(codings, pd.DataFrame):
         raise QualkitError(f"codings must be a pandas DataFrame; got {type(codings).__name__}",
                            hint="pass the table returned by qualkit.code() or a manual codings table")
-    need = ["passage_id", "code_id", "coder"] + (["doc_id", "start", "end"] if unit == "span" else [])
+    need = ["passage_id", "code_id", "coder"] + (["doc_id", "start", "end"] if unit != "passage" else [])
     missing = [c for c in need if c not in codings.columns]
     if missing:
         raise QualkitError(f"codings table lacks column(s) {missing} needed for unit={unit!r}",
@@ -317,33 +334,6 @@ def _passage_units(frame: pd.DataFrame, coders: list[str], codes: list[str],
                 if i is not None:
                     matrix[i, col[coder]] = 1.0
         out.append(_Units(code, matrix, tuple(universe)))
-    return out
-
-
-def parse_spans(spans: Any, start: Any, end: Any) -> list[tuple[int, int]]:
-    """Parse a codings ``spans`` cell (``"3-9;20-31"``); fall back to ``(start, end)``.
-
-    >>> parse_spans("3-9;20-31", 3, 9)
-    [(3, 9), (20, 31)]
-    """
-    out = []
-    if isinstance(spans, str) and spans.strip():
-        for item in spans.split(";"):
-            item = item.strip()
-            if not item:
-                continue
-            left, sep, right = item.partition("-")
-            try:
-                s, e = int(left), int(right)
-            except ValueError:
-                raise QualkitError(f"bad span {item!r} in spans {spans!r}",
-                                   hint="write spans as start-end items joined by ';'") from None
-            if not sep or s > e:
-                raise QualkitError(f"bad span {item!r} in spans {spans!r}",
-                                   hint="write spans as start-end with start <= end")
-            out.append((s, e))
-    if not out:
-        out.append((int(start), int(end)))
     return out
 
 
@@ -470,12 +460,13 @@ def agreement(
     ----------
     codings : long codings table (``passage_id, code_id, coder``; for spans also
         ``doc_id, start, end`` and optionally ``spans``).
-    unit : ``"passage"`` or ``"span"`` (see the module docstring).
+    unit : ``"passage"``, ``"character"`` or ``"matched_span"`` (see the module docstring).
     coders : the coders to compare (default: every coder in the table; at least two).
     codes : the codes to report (default: every code in the table).
-    passages : a Corpus or passage ids bounding the universe of passage units.
+    passages : a Corpus or passage ids bounding the universe of passage units; the
+        Corpus whose texts the character units come from (required for characters).
     overlap : share of the shorter span two spans must share to match (span units).
-    include_uncoded : count passages nobody coded (needs ``passages=``).
+    include_uncoded : count passages (characters: documents) nobody coded (needs ``passages=``).
     bootstrap : number of bootstrap resamples of units for alpha's 95 % interval.
     seed : random seed of the bootstrap.
 
@@ -493,6 +484,9 @@ def agreement(
     if unit == "passage":
         universe = _passage_universe(frame, passages, include_uncoded)
         units = _passage_units(frame, chosen, code_list, universe)
+    elif unit == "character":
+        return character_agreement(frame, chosen, code_list, passages, include_uncoded=include_uncoded,
+                                   bootstrap=int(bootstrap), seed=int(seed))
     else:
         units, _ = _span_units(frame, chosen, code_list, float(overlap))
     rows = [_stats_row(u.code_id, u.matrix, bootstrap=int(bootstrap), seed=int(seed)) for u in units]
@@ -516,7 +510,7 @@ def disagreements(
 
     ``unit="passage"``: columns ``passage_id, doc_id, code_id``, one boolean column per
     coder (coded or not), ``text`` (the passage text when ``corpus`` is given, else "").
-    ``unit="span"``: columns ``passage_id`` (the passages the unit touches, ``;``-joined),
+    ``unit="matched_span"``: columns ``passage_id`` (the passages the unit touches, ``;``-joined),
     ``doc_id, code_id, start, end``, one column per coder holding its spans as
     ``start-end;...`` ("" = did not code it, None = coded nothing in that document),
     ``text`` (the document text from start to end when ``corpus`` is given).
@@ -528,6 +522,9 @@ def disagreements(
     [{'passage_id': 'p2', 'ana': True, 'auto': False}]
     """
     _check_options(unit, overlap, 0)
+    if unit == "character":
+        raise QualkitError("disagreements() lists passages or matched spans, not characters",
+                           hint="use unit='passage' or unit='matched_span'")
     frame, chosen, code_list = _prepare(codings, unit, coders, codes)
     if unit == "passage":
         return _passage_disagreements(frame, corpus, chosen, code_list)

@@ -11,7 +11,9 @@ Subcommands::
     qualkit codebook check FILE
     qualkit analyze DATA --codebook FILE --out DIR --codings CODINGS.csv [...] [--auto]
     qualkit import EXPORT [--corpus DATA] --out DIR [--format F] [--no-redact]
-    qualkit agree CODINGS.csv [CODINGS.csv ...] [--unit passage|span] [--overlap 0.5]
+    qualkit agree CODINGS.csv [CODINGS.csv ...] [--unit passage|character|matched_span]
+                  [--data DIR] [--overlap 0.5] [--bootstrap N]
+    qualkit evaluate REF.csv PRED.csv [--unit passage|character] [--data DIR] [--bootstrap N]
 
 Exit codes:
 
@@ -59,7 +61,8 @@ examples:
   qualkit import project.qdpx --out data/imported
   qualkit import highlights.csv --corpus data/study --out data/imported
   qualkit analyze data/imported --codebook data/imported/codebook.yaml --codings data/imported/codings.csv --out out/h
-  qualkit agree coder_a.csv coder_b.csv --unit span --overlap 0.5
+  qualkit agree coder_a.csv coder_b.csv --unit character --data data/study
+  qualkit evaluate person.csv auto.csv --data data/study
 
 exit codes:
   0  done
@@ -130,10 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     agree = sub.add_parser("agree", help="intercoder agreement of codings tables")
     agree.add_argument("files", nargs="+", metavar="CODINGS.csv", help="codings tables (any number of coders)")
-    agree.add_argument("--unit", choices=("passage", "span"), default="passage",
-                       help="compare whole passages or character spans (default: passage)")
+    agree.add_argument("--unit", choices=("passage", "character", "matched_span"), default="passage",
+                       help="compare whole passages, characters (needs --data), or matched spans "
+                            "(diagnostic: kappa <= 0 by construction) (default: passage)")
     agree.add_argument("--overlap", type=float, default=0.5,
-                       help="span unit: share of overlap for two spans to agree (default 0.5)")
+                       help="matched_span unit: share of overlap for two spans to agree (default 0.5)")
+    _add_evaluation_options(agree)
+    _add_evaluate_parser(sub)
     return parser
 
 
@@ -154,6 +160,24 @@ def _add_codings_options(p: argparse.ArgumentParser) -> None:
                    help="analyse these codings tables (human or imported) instead of auto-coding; DATA may "
                         "be a folder written by 'qualkit import'")
     p.add_argument("--auto", action="store_true", help="with --codings: add the codebook's auto-coding as coder 'auto'")
+
+
+def _add_evaluation_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="DIR", help="the folder the codings were made on: its passages "
+                   "bound the units, and uncoded text counts (required for --unit character)")
+    p.add_argument("--passage-unit", choices=("turn", "sentence"), default="turn",
+                   help="passage unit the codings were made on, when --data is given (default: turn)")
+    p.add_argument("--bootstrap", type=int, default=0, help="bootstrap resamples for 95%% intervals")
+
+
+def _add_evaluate_parser(sub: Any) -> None:
+    ev = sub.add_parser("evaluate", help="precision, recall, F1 and kappa of PRED against REF, per code")
+    ev.add_argument("reference", metavar="REF.csv", help="reference codings table (e.g. a person's)")
+    ev.add_argument("predicted", metavar="PRED.csv", help="predicted codings table (e.g. the auto-coder's)")
+    ev.add_argument("--unit", choices=("passage", "character"), default="passage",
+                    help="passages coded or not, or characters inside evidence spans (needs --data)")
+    _add_evaluation_options(ev)
+    ev.set_defaults(bootstrap=1000)
 
 
 def _add_analysis_options(p: argparse.ArgumentParser, *, codebook_required: bool, default_out: str | None) -> None:
@@ -541,7 +565,29 @@ def cmd_agree(args: argparse.Namespace) -> int:
                            hint="give the share of the shorter span that must overlap, e.g. 0.5")
     codings = read_codings(args.files)
     agreement = import_module("qualkit.agreement").agreement
-    table = agreement(codings, unit=args.unit, overlap=args.overlap)
+    corpus = _evaluation_corpus(args)
+    table = agreement(codings, unit=args.unit, overlap=args.overlap, passages=corpus,
+                      bootstrap=args.bootstrap)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return EXIT_OK
+
+
+def _evaluation_corpus(args: argparse.Namespace) -> Any:
+    if args.data is None:
+        if args.unit == "character":
+            raise QualkitError("--unit character needs --data DIR (the texts the codings were made on)",
+                               hint="add --data with the folder you coded")
+        return None
+    return import_module("qualkit.loading").load_corpus(_existing(args.data, "data folder"),
+                                                        unit=args.passage_unit)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """``qualkit evaluate REF.csv PRED.csv``: the :func:`qualkit.evaluate` table."""
+    reference, predicted = read_codings([args.reference]), read_codings([args.predicted])
+    evaluate = import_module("qualkit.evaluation").evaluate
+    table = evaluate(reference, predicted, unit=args.unit, passages=_evaluation_corpus(args),
+                     bootstrap=args.bootstrap)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     return EXIT_OK
 
@@ -570,7 +616,7 @@ def pd_options() -> Any:
 
 
 COMMANDS = {"analyze": cmd_analyze, "demo": cmd_demo, "codebook": cmd_codebook,
-            "import": cmd_import, "agree": cmd_agree, "redact": cmd_redact}
+            "import": cmd_import, "agree": cmd_agree, "redact": cmd_redact, "evaluate": cmd_evaluate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -206,7 +206,7 @@ def test_bad_arguments_are_refused_with_clear_errors():
     with pytest.raises(QualkitError, match="lacks column"):
         agreement(codings.drop(columns="coder"))
     with pytest.raises(QualkitError, match="overlap"):
-        agreement(codings, unit="span", overlap=0)
+        agreement(codings, unit="matched_span", overlap=0)
 
 
 def test_bootstrap_interval_is_reproducible_and_brackets_alpha():
@@ -243,10 +243,10 @@ def test_span_agreement_counts_matched_and_unmatched_spans():
         ("d", "fear", "ana", 50, 60),                                 # ana only
         ("d", "fear", "auto", 80, 90), ("d", "fear", "ana", 88, 95),  # too little overlap
     )
-    row = agreement(codings, unit="span").set_index("code_id").loc["fear"]
+    row = agreement(codings, unit="matched_span").set_index("code_id").loc["fear"]
     assert row["n_units"] == 4
     assert row["percent_agreement"] == pytest.approx(25.0)
-    table = disagreements(codings, unit="span")
+    table = disagreements(codings, unit="matched_span")
     assert len(table) == 3
     assert set(table.columns) >= {"doc_id", "code_id", "start", "end", "ana", "auto", "text"}
     assert table.loc[table["start"] == 50, "auto"].item() == ""
@@ -259,9 +259,9 @@ def test_span_coder_absent_from_document_is_missing_not_no():
         ("d2", "fear", "ana", 0, 10),                               # auto never saw d2
         ("d1", "skills", "ana", 40, 45), ("d1", "skills", "auto", 40, 45),
     )
-    row = agreement(codings, unit="span").set_index("code_id").loc["fear"]
+    row = agreement(codings, unit="matched_span").set_index("code_id").loc["fear"]
     assert row["percent_agreement"] == 100.0  # d2's unit has only one value
-    gone = disagreements(codings, unit="span")
+    gone = disagreements(codings, unit="matched_span")
     assert gone.empty
 
 
@@ -284,3 +284,99 @@ def test_passage_disagreements_side_by_side_with_text():
     assert table[["passage_id", "code_id", "ana", "auto"]].values.tolist() == [
         ["d.txt#p2", "courage", True, False], ["d.txt#p3", "fear", False, True]]
     assert table["text"].tolist() == ["Kami berani.", "Tidak ada."]
+
+
+# -- character units ------------------------------------------------------------------------
+def _char_corpus(*lengths: int) -> Corpus:
+    docs = tuple(Document(id=f"d{i}", text="x" * n) for i, n in enumerate(lengths))
+    passages = tuple(Passage(d.id, f"{d.id}#p1", 0, len(d.text)).with_text(d) for d in docs)
+    return Corpus(documents=docs, passages=passages)
+
+
+def _char_rows(*items):
+    return pd.DataFrame([
+        {"passage_id": f"{doc}#p1", "doc_id": doc, "code_id": code, "coder": coder,
+         "start": s, "end": e, "spans": f"{s}-{e}"}
+        for doc, code, coder, s, e in items
+    ])
+
+
+def test_two_coders_sharing_two_of_three_spans_agree_positively():
+    corpus = _char_corpus(600)
+    codings = _char_rows(("d0", "x", "a", 0, 50), ("d0", "x", "b", 0, 50),
+                         ("d0", "x", "a", 200, 250), ("d0", "x", "b", 200, 250),
+                         ("d0", "x", "a", 400, 450))
+    row = agreement(codings, unit="character", passages=corpus).set_index("code_id").loc["x"]
+    assert row["n_units"] == 600
+    assert row["cohen_kappa"] > 0.7 and row["krippendorff_alpha"] > 0.7
+    old = agreement(codings, unit="matched_span").set_index("code_id").loc["x"]
+    assert old["cohen_kappa"] <= 0      # why the matched-span unit is diagnostic only
+
+
+def test_code_with_89_percent_character_agreement_has_positive_kappa():
+    corpus = _char_corpus(1000)
+    codings = _char_rows(("d0", "x", "a", 0, 100), ("d0", "x", "b", 0, 100),
+                         ("d0", "x", "a", 500, 560), ("d0", "x", "b", 700, 750))
+    row = agreement(codings, unit="character", passages=corpus).set_index("code_id").loc["x"]
+    assert row["percent_agreement"] == pytest.approx(89.0)
+    assert row["cohen_kappa"] > 0.5 and row["fleiss_kappa"] > 0.5
+    assert agreement(codings, unit="matched_span").set_index("code_id").loc["x", "cohen_kappa"] < 0
+
+
+span_lists = st.lists(st.tuples(st.integers(0, 59), st.integers(1, 20)), max_size=4)
+
+
+@FAST
+@given(st.lists(span_lists, min_size=2, max_size=3), st.lists(span_lists, min_size=2, max_size=3))
+def test_character_statistics_match_reference_implementations(code_x, code_y):
+    coders = [f"c{j}" for j in range(min(len(code_x), len(code_y)))]
+    corpus = _char_corpus(60)
+    rows, dense = [], {"x": np.zeros((60, len(coders))), "y": np.zeros((60, len(coders)))}
+    for code, per_coder in (("x", code_x), ("y", code_y)):
+        for j, coder in enumerate(coders):
+            rows.append(("d0", "anchor", coder, 0, 0))     # every coder coded the document
+            for s, length in per_coder[j]:
+                e = min(60, s + length)
+                rows.append(("d0", code, coder, s, e))
+                dense[code][s:e, j] = 1
+    table = agreement(_char_rows(*rows), unit="character", passages=corpus, codes=["x", "y"]).set_index("code_id")
+    for code in ("x", "y"):
+        mat = dense[code]
+        if len(np.unique(mat)) < 2:
+            assert math.isnan(table.loc[code, "krippendorff_alpha"])
+            continue
+        expected = krippendorff.alpha(reliability_data=mat.T, level_of_measurement="nominal")
+        assert table.loc[code, "krippendorff_alpha"] == pytest.approx(expected)
+        assert table.loc[code, "percent_agreement"] == pytest.approx(percent_agreement(mat))
+        if len(coders) == 2 and not (np.unique(mat[:, 0]).size == 1 and np.unique(mat[:, 1]).size == 1
+                                     and mat[0, 0] == mat[0, 1]):
+            assert table.loc[code, "cohen_kappa"] == pytest.approx(cohen_kappa_score(mat[:, 0], mat[:, 1]))
+        assert table.loc[code, "fleiss_kappa"] == pytest.approx(fleiss_kappa(np.column_stack(
+            [(1 - mat).sum(axis=1), mat.sum(axis=1)])), nan_ok=True)
+
+
+def test_character_documents_are_those_every_coder_coded_unless_asked():
+    corpus = _char_corpus(100, 100)
+    codings = _char_rows(("d0", "x", "a", 0, 10), ("d0", "x", "b", 0, 10), ("d1", "x", "a", 0, 50))
+    default = agreement(codings, unit="character", passages=corpus).set_index("code_id").loc["x"]
+    full = agreement(codings, unit="character", passages=corpus, include_uncoded=True).set_index("code_id").loc["x"]
+    assert default["n_units"] == 100 and default["cohen_kappa"] == 1.0
+    assert full["n_units"] == 200 and full["cohen_kappa"] < 1.0
+
+
+def test_character_bootstrap_resamples_documents():
+    corpus = _char_corpus(*([80] * 6))
+    items = []
+    for i in range(6):
+        items += [(f"d{i}", "x", "a", 0, 20 + i), (f"d{i}", "x", "b", 5, 30)]
+    row = agreement(_char_rows(*items), unit="character", passages=corpus, bootstrap=200).iloc[0]
+    assert row["ci_low"] <= row["krippendorff_alpha"] <= row["ci_high"]
+    assert row["ci_low"] < row["ci_high"]
+
+
+def test_old_span_unit_is_refused_with_the_reason():
+    codings = _char_rows(("d0", "x", "a", 0, 10), ("d0", "x", "b", 0, 10))
+    with pytest.raises(QualkitError, match="by construction"):
+        agreement(codings, unit="span")
+    with pytest.raises(QualkitError, match="needs passages=<Corpus>"):
+        agreement(codings, unit="character")

@@ -12,6 +12,13 @@ is positive when anyone coded that code on that passage; every other fitted pass
 a negative for that code. :meth:`CodeSuggester.explain` lists the n-grams that weigh
 most for a code.
 
+Before anyone has coded, the suggester can learn from the codebook itself
+(``fit(passages, codebook=book)``): each code's name, description, inclusion rule and
+word/phrase cues make one positive *seed* text, each positive example another; a
+negative example is a negative for its code. Seeds join the human codings when there
+are some; with none, only the seeds are labelled (the passages still shape the TF-IDF
+weights). A code with any seed is learned whatever ``min_examples`` says.
+
 Passages come as a :class:`~qualkit.corpus.Corpus`, or a DataFrame with at least
 ``passage_id`` and ``text`` (optional ``language``, ``doc_id``, ``start``, ``end``, as in
 ``Corpus.passages_frame()``).
@@ -50,9 +57,10 @@ from qualkit.coding.tokens import Stemmer, supported_languages, tokenize
 from qualkit.corpus import Corpus
 from qualkit.errors import NotFittedError, QualkitError
 
-__all__ = ["CodeSuggester", "cross_validate_suggester", "evaluate_rankings", "SUGGESTER_CODER"]
+__all__ = ["CodeSuggester", "cross_validate_suggester", "evaluate_rankings", "seed_texts", "SUGGESTER_CODER"]
 
 SUGGESTER_CODER = "suggester"
+SEED_PREFIX = "__seed__/"
 METRIC_COLUMNS = ("code_id", "precision", "recall", "f1", "support", "predicted", "top_k_hit_rate")
 
 
@@ -117,6 +125,49 @@ def _positives(passage_ids: pd.Series, codings: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(index=index, columns=[], dtype=bool)
     cross = pd.crosstab(known["passage_id"], known["code_id"]) > 0
     return cross.reindex(index=index, columns=codes, fill_value=False).astype(bool)
+
+
+def seed_texts(codebook: Any) -> pd.DataFrame:
+    """Seed training texts from a codebook: ``passage_id, text, language, code_id, positive``.
+
+    >>> from qualkit.codebook.model import Code, Codebook, Cue, Example
+    >>> book = Codebook(name="b", languages=("en",), codes=(Code(id="fear", name="Fear",
+    ...     description="being afraid", cues=(Cue("scared", lang="en"),),
+    ...     examples=(Example("I was terrified", lang="en"),)),))
+    >>> seed_texts(book)[["text", "positive"]].values.tolist()
+    [['Fear. being afraid. scared', True], ['I was terrified', True]]
+    """
+    if not hasattr(codebook, "codes"):
+        raise QualkitError(f"The 'codebook' parameter must be a Codebook; got {type(codebook).__name__} instead",
+                           hint="load it with qualkit.load_codebook(path)")
+    default = codebook.languages[0] if codebook.languages else "en"
+    rows = []
+    for code in codebook.codes:
+        words = [c.pattern for c in code.cues if c.kind in ("word", "phrase") and not c.exclude]
+        parts = [code.name, code.description, code.inclusion, " ".join(words)]
+        definition = ". ".join(p.strip() for p in parts if p and p.strip())
+        if definition:
+            rows.append((f"{SEED_PREFIX}{code.id}/0", definition, default, code.id, True))
+        for k, ex in enumerate(code.examples, start=1):
+            rows.append((f"{SEED_PREFIX}{code.id}/{k}", ex.text, ex.lang, code.id, ex.positive))
+    return pd.DataFrame(rows, columns=["passage_id", "text", "language", "code_id", "positive"])
+
+
+def _with_seeds(frame: pd.DataFrame, codings: pd.DataFrame | None,
+                codebook: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, set[str]]:
+    """Passages + seed texts, codings + seed positives, the labelled-row mask, seeded codes."""
+    labelled = np.full(len(frame), codings is not None)
+    if codings is None:
+        codings = pd.DataFrame({"passage_id": pd.Series(dtype=object), "code_id": pd.Series(dtype=object)})
+    if codebook is None:
+        return frame, codings, labelled, set()
+    seeds = seed_texts(codebook)
+    seed_rows = seeds.drop_duplicates("passage_id")[["passage_id", "text", "language"]]
+    frame = pd.concat([frame, seed_rows], ignore_index=True)
+    positive = seeds.loc[seeds["positive"], ["passage_id", "code_id"]]
+    codings = pd.concat([codings[["passage_id", "code_id"]], positive], ignore_index=True)
+    labelled = np.concatenate([labelled, np.ones(len(seed_rows), dtype=bool)])
+    return frame, codings, labelled, set(positive["code_id"])
 
 
 # -- the estimator -------------------------------------------------------------------------------
@@ -222,15 +273,25 @@ class CodeSuggester(BaseEstimator):
         return sp.hstack(blocks, format="csr")
 
     # -- fit / predict ----------------------------------------------------------------
-    def fit(self, passages: Corpus | pd.DataFrame, codings: pd.DataFrame) -> CodeSuggester:
+    def fit(self, passages: Corpus | pd.DataFrame, codings: pd.DataFrame | None = None, *,
+            codebook: Any = None) -> CodeSuggester:
         """Learn one classifier per code coded on at least ``min_examples`` passages.
 
-        Returns ``self``. Codings on passages not in ``passages`` are ignored.
+        Returns ``self``. Codings on passages not in ``passages`` are ignored. With
+        ``codebook``, its definitions and examples are seed texts (module docstring);
+        ``codings`` may then be None (nobody has coded yet).
         """
         self._check_params()
         frame = _passages(passages)
         if frame.empty:
             raise QualkitError("cannot fit the suggester on zero passages", hint="pass coded passages")
+        if codings is None and codebook is None:
+            raise QualkitError("fit needs codings, a codebook to seed from, or both",
+                               hint="pass codings=..., or codebook=qualkit.load_codebook(...)")
+        if codings is not None:
+            _positives(frame["passage_id"].iloc[:0], codings)          # column checks, early
+        given = codings
+        frame, codings, labelled, seeded = _with_seeds(frame, codings, codebook)
         truth = _positives(frame["passage_id"], codings)
         if truth.shape[1] == 0:
             raise QualkitError(
@@ -238,7 +299,7 @@ class CodeSuggester(BaseEstimator):
                 hint="fit on the same corpus (and unit) the codings were made on",
             )
         counts = truth.sum(axis=0).astype("int64")
-        learnable = [c for c in truth.columns if counts[c] >= self.min_examples]
+        learnable = [c for c in truth.columns if counts[c] >= self.min_examples or c in seeded]
         if not learnable:
             raise QualkitError(
                 f"no code is coded on at least {self.min_examples} passages (most: {int(counts.max())})",
@@ -249,9 +310,11 @@ class CodeSuggester(BaseEstimator):
             self.language_ = str(langs.mode().iloc[0]) if len(langs) else "id"
         else:
             self.language_ = self.language if self.language != "auto" else "id"
-        hashes = sorted({h for h in codings.get("codebook_hash", pd.Series(dtype=object)).dropna() if h})
+        source = given if given is not None else pd.DataFrame()
+        hashes = sorted({h for h in source.get("codebook_hash", pd.Series(dtype=object)).dropna() if h})
         self.codebook_hash_ = hashes[0] if len(hashes) == 1 else ""
-        X = self._features(frame, fit=True)
+        X = self._features(frame, fit=True)[labelled]
+        truth = truth.iloc[labelled]
         estimators: list[LogisticRegression | None] = []
         for code in learnable:
             y = truth[code].to_numpy()

@@ -202,3 +202,54 @@ def test_pdpilot_top3_hit_rate_beats_majority_baseline():
         hits.extend(test_truth.loc[coded, top3].any(axis=1).tolist())
     baseline = float(np.mean(hits))
     assert hit > baseline + 0.1, (hit, baseline)
+
+
+# -- seeds from the codebook (synthetic texts) -----------------------------------------------------
+def _seed_book():
+    from qualkit.codebook.model import Code, Codebook, Cue, Example
+
+    return Codebook(name="seeds", languages=("en",), codes=(
+        Code(id="debt", name="Debt bondage", description="owing money to the recruiter or agent",
+             cues=(Cue("debt", lang="en"), Cue("owe", lang="en")),
+             examples=(Example("I had to repay the loan to the agent", lang="en"),
+                       Example("the weather was fine", positive=False, lang="en"))),
+        Code(id="confinement", name="Confinement", description="locked in, not allowed to leave the compound",
+             cues=(Cue("locked", lang="en"), Cue("guard", lang="en")),
+             examples=(Example("guards stopped us at the gate", lang="en"),)),
+    ))
+
+
+def test_seed_texts_come_from_definitions_cues_and_examples():
+    from qualkit.coding.suggest import seed_texts
+
+    seeds = seed_texts(_seed_book())
+    assert seeds["code_id"].tolist() == ["debt", "debt", "debt", "confinement", "confinement"]
+    assert seeds["positive"].tolist() == [True, True, False, True, True]
+    assert seeds.loc[0, "text"] == "Debt bondage. owing money to the recruiter or agent. debt owe"
+    with pytest.raises(QualkitError, match="must be a Codebook"):
+        seed_texts({"debt": "x"})
+
+
+def test_suggester_learns_from_the_codebook_before_anyone_coded():
+    passages = pd.DataFrame({"passage_id": ["a", "b", "c", "d"], "language": "en", "text": [
+        "we still owe the agent money for the visa", "they locked the door and a guard watched us",
+        "the recruiter said the debt would double", "nobody was allowed to leave the compound"]})
+    model = CodeSuggester(language="en").fit(passages, codebook=_seed_book())
+    assert sorted(model.classes_) == ["confinement", "debt"]
+    probs = model.predict_proba(passages)
+    assert (probs.idxmax(axis=1) == ["debt", "confinement", "debt", "confinement"]).all()
+    with pytest.raises(QualkitError, match="codings, a codebook"):
+        CodeSuggester().fit(passages)
+
+
+def test_seeds_join_human_codings_and_rescue_rare_codes():
+    passages = pd.DataFrame({"passage_id": [f"p{i}" for i in range(6)], "language": "en", "text": [
+        "I owe them a lot", "the debt kept growing", "we paid back the loan slowly",
+        "my mother cooked rice", "the bus was late", "a guard locked the gate at night"]})
+    codings = pd.DataFrame({"passage_id": ["p0", "p1", "p2", "p5"],
+                            "code_id": ["debt", "debt", "debt", "confinement"]})
+    plain = CodeSuggester(language="en").fit(passages, codings)
+    seeded = CodeSuggester(language="en").fit(passages, codings, codebook=_seed_book())
+    assert plain.classes_.tolist() == ["debt"] and "confinement" in plain.skipped_codes_
+    assert sorted(seeded.classes_) == ["confinement", "debt"]
+    assert seeded.n_examples_["confinement"] == 3       # 1 coded passage + 2 seed texts
