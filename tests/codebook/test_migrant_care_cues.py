@@ -104,6 +104,7 @@ NEAR_MISSES = [
     ("id", "Saya tidak ingin pulang dulu."),
     ("en", "He gave up and signed the contract."),
     ("en", "The guards spoke loudly at night."),
+    ("id", "Dia sering mimpi buruk setelah pulang."),
 ]
 
 
@@ -120,6 +121,12 @@ def test_variants_code_their_factor(book, lang, text, code):
 @pytest.mark.parametrize(("lang", "text"), NEAR_MISSES, ids=[t[:30] for _, t in NEAR_MISSES])
 def test_near_misses_code_no_factor(book, lang, text):
     assert factor_codes(book, text, lang) == set()
+
+
+def test_family_pressing_a_ministry_is_not_government_involvement(book):
+    found = factor_codes(book, "Her parents kept calling the ministry until someone answered.", "en")
+    assert "org_support_families" in found
+    assert "org_support_government" not in found
 
 
 def test_not_daring_is_fear_not_courage(book):
