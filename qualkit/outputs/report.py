@@ -314,9 +314,11 @@ def shown_sections(analysis: Analysis) -> list[str]:
 # -- charts ------------------------------------------------------------------------------
 def figure_captions(analysis: Analysis) -> dict[str, str]:
     """The report's figures: chart name (a :func:`~qualkit.outputs.charts.standard_charts`
-    name with ``report=True``) -> its caption, for the sections the report shows."""
-    sections = shown_sections(analysis)
-    return {name: _chart_caption(analysis, name)
+    name, as :func:`~qualkit.outputs.write_charts` saves it) -> its caption, for the
+    sections the report shows."""
+    sections, across = shown_sections(analysis), analysis.design.triangulation.across
+    chart = {"triangulation": f"triangulation_{across[0]}" if across else "triangulation"}
+    return {chart.get(name, name): _chart_caption(analysis, name)
             for name in _charts.standard_charts(analysis, report=True) if name in sections}
 
 
