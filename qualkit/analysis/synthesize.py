@@ -426,6 +426,15 @@ def _facet_word(codebook: Codebook, facet: str, value: str, language: str) -> st
     return codebook.label(f"{facet}.{value}", language).lower()
 
 
+def _without_article(word: str, language: str) -> str:
+    """``the practice itself`` -> ``practice itself``: the templates say "at the {level} level".
+
+    >>> _without_article("the practice itself", "en"), _without_article("theory", "en")
+    ('practice itself', 'theory')
+    """
+    return word[4:] if language == "en" and word.startswith("the ") else word
+
+
 def _join_words(items: list[str], and_word: str) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -475,7 +484,7 @@ def conclusions(
         code = codebook.code(r["code_id"])
         name = code_label(codebook, code, language, short=True)
         factor = _facet_word(codebook, factor_facet, r["factor"], language)
-        level = _facet_word(codebook, level_facet, r["level"], language)
+        level = _without_article(_facet_word(codebook, level_facet, r["level"], language), language)
         if r["status"] == "no evidence":
             statement = _capital(text["no evidence"].format(name=name, factor=factor, level=level,
                                                             article=_article(factor)))
