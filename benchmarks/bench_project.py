@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -154,6 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         codings_s = statistics.median(runs)
         print(f"project.codings() with {len(frame):,} codings: median {codings_s:.2f} s "
               f"(runs {', '.join(f'{r:.2f}' for r in runs)}; budget: < 3 s)")
+        if not args.url:  # the floor: the driver alone fetching the same rows as tuples
+            with sqlite3.connect(where) as raw:
+                t = time.perf_counter()
+                raw.execute("SELECT * FROM codings").fetchall()
+                floor = time.perf_counter() - t
+            print(f"  for scale: sqlite3 alone fetches those rows in {floor:.2f} s; "
+                  f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         project.close()
     print(f"summary: add_median_ms={median:.2f} add_p90_ms={p90:.2f} size_ratio={ratio:.2f} "
           f"codings_s={codings_s:.2f} import_per_s={args.codings / took:.0f}")

@@ -278,6 +278,11 @@ def run_project_analysis(where: str, out: Path, args: argparse.Namespace) -> int
         if codings.empty:
             raise QualkitError("the project has no accepted codings to analyse", path=project.where,
                                hint="accept proposed codings (project.set_status) or code by hand first")
+        imported = int((codings["method"] == "imported").sum())
+        if imported:  # the codings table's methods are auto, manual and suggested
+            raise QualkitError(f"{imported} accepted coding(s) have method 'imported', which the analysis "
+                               "does not take yet", path=project.where,
+                               hint="import codings with their own method column (e.g. method='manual')")
     if args.unit != corpus.unit:
         _say(f"qualkit: note: the project's passages are {corpus.unit}s; --unit {args.unit} is ignored")
     result = qualkit.analyze(corpus, book, codings=codings, redact=not args.no_redact,

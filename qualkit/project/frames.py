@@ -50,6 +50,7 @@ class Keys:
     passage_ids: Sequence[str]
     offsets: Mapping[str, Sequence[tuple[int, int, int]]]
     codebooks: Mapping[int, str] = field(default_factory=dict)
+    starts: Mapping[str, Sequence[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc_rows: Iterable[Mapping[str, Any]], passage_rows: Iterable[Mapping[str, Any]]) -> Keys:
@@ -66,8 +67,10 @@ class Keys:
         passage_ids = [""] * (max(passages, default=0) + 1)
         for k, v in passages.items():
             passage_ids[k] = v
+        ordered = {k: tuple(sorted(v)) for k, v in offsets.items()}
         return cls(doc_key={v: k for k, v in docs.items()}, doc_ids=tuple(doc_ids),
-                   passage_ids=tuple(passage_ids), offsets={k: tuple(v) for k, v in offsets.items()})
+                   passage_ids=tuple(passage_ids), offsets=ordered,
+                   starts={k: tuple(s for s, _, _ in v) for k, v in ordered.items()})
 
     def with_codebooks(self, rows: Iterable[tuple[int, str]]) -> Keys:
         """A copy knowing the codebook versions ``(key, hash)``."""
@@ -91,33 +94,32 @@ def _lookup(table: Sequence[str], keys: np.ndarray) -> np.ndarray:
 def codings_frame(rows: Sequence[Sequence[Any]], keys: Keys) -> pd.DataFrame:
     """The codings table of stored rows (``SELECT`` order), sorted by ``doc_id, start,
     code_id, coder, id``."""
-    cols = dict(zip(SELECT, zip(*rows))) if rows else {c: () for c in SELECT}
-    doc = np.fromiter(cols["doc"], dtype=np.int64, count=len(rows))
-    start = np.fromiter(cols["start"], dtype=np.int64, count=len(rows))
-    end = np.fromiter(cols["end"], dtype=np.int64, count=len(rows))
-    ident = np.fromiter(cols["id"], dtype=np.int64, count=len(rows))
+    table = np.array(rows, dtype=object) if len(rows) else np.empty((0, len(SELECT)), dtype=object)
+    table = np.ascontiguousarray(table.T)  # one row per column: gathers below read memory in order
+    col = dict(zip(SELECT, table))
+    ints = {c: col[c].astype(np.int64) for c in ("doc", "passage", "start", "end", "id", "codebook",
+                                                 "created", "modified")}
+    doc_rank = np.argsort(np.argsort(np.asarray(keys.doc_ids, dtype=object), kind="stable"), kind="stable")
+    order = np.lexsort((ints["id"], pd.factorize(col["coder"], sort=True)[0],
+                        pd.factorize(col["code_id"], sort=True)[0], ints["start"], doc_rank[ints["doc"]]))
+    col = {c: v[order] for c, v in col.items()}
+    ints = {c: v[order] for c, v in ints.items()}
+    spans = col["spans"]
+    single = np.equal(spans, None)
+    if single.any():
+        spans = spans.copy()
+        spans[single] = [f"{s}-{e}" for s, e in zip(ints["start"][single].tolist(), ints["end"][single].tolist())]
     book_keys = sorted(keys.codebooks)
     book_of = np.zeros(max(book_keys, default=0) + 1, dtype=np.int64)
     book_of[book_keys] = np.arange(len(book_keys))
-    books = np.fromiter(cols["codebook"], dtype=np.int64, count=len(rows))
-    text = {c: np.array(cols[c], dtype=object) for c in _TEXT}
-    spans = np.array(cols["spans"], dtype=object)
-    single = np.equal(spans, None)
-    if single.any():
-        spans[single] = [f"{s}-{e}" for s, e in zip(start[single].tolist(), end[single].tolist())]
-    frame = pd.DataFrame({
-        "passage_id": _lookup(keys.passage_ids, np.fromiter(cols["passage"], dtype=np.int64, count=len(rows))),
-        "doc_id": _lookup(keys.doc_ids, doc), "code_id": text["code_id"], "start": start, "end": end,
-        "spans": spans, "cue": text["cue"], "coder": text["coder"], "method": text["method"],
-        "confidence": np.array(cols["confidence"], dtype=np.float64),
-        "codebook_hash": _lookup([keys.codebooks[k] for k in book_keys], book_of[books]),
-        "memo": text["memo"], "id": ident, "status": text["status"],
-        "created": pd.to_datetime(np.fromiter(cols["created"], dtype=np.int64, count=len(rows)), unit="us", utc=True),
-        "modified": pd.to_datetime(np.fromiter(cols["modified"], dtype=np.int64, count=len(rows)), unit="us", utc=True),
-    }, columns=list(PROJECT_COLUMNS))
-    for c in ("passage_id", "doc_id", "code_id", "spans", "cue", "coder", "method", "codebook_hash", "memo", "status"):
-        frame[c] = frame[c].astype(object)
-    doc_rank = np.argsort(np.argsort(np.asarray(keys.doc_ids, dtype=object), kind="stable"), kind="stable")
-    order = np.lexsort((ident, pd.factorize(text["coder"], sort=True)[0],
-                        pd.factorize(text["code_id"], sort=True)[0], start, doc_rank[doc]))
-    return frame.take(order).reset_index(drop=True)
+    text = {
+        "passage_id": _lookup(keys.passage_ids, ints["passage"]), "doc_id": _lookup(keys.doc_ids, ints["doc"]),
+        "spans": spans, "codebook_hash": _lookup([keys.codebooks[k] for k in book_keys], book_of[ints["codebook"]]),
+        **{c: col[c] for c in _TEXT},
+    }
+    data: dict[str, Any] = {c: pd.Series(v, dtype=object, copy=False) for c, v in text.items()}
+    data.update(start=ints["start"], end=ints["end"], id=ints["id"],
+                confidence=col["confidence"].astype(np.float64),
+                created=pd.to_datetime(ints["created"], unit="us", utc=True),
+                modified=pd.to_datetime(ints["modified"], unit="us", utc=True))
+    return pd.DataFrame(data, columns=list(PROJECT_COLUMNS))

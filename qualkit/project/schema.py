@@ -57,6 +57,8 @@ from qualkit.errors import QualkitError
 METHODS = ("auto", "manual", "suggested", "imported")
 STATUSES = ("proposed", "accepted", "rejected")
 SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 60.0
+"""How long a SQLite writer waits for another process's write lock before giving up."""
 _PG_LOCK_KEY = 0x71756B  # "quk": the advisory lock that serialises a project's writers
 
 METADATA = sa.MetaData()
@@ -187,7 +189,7 @@ def database_url(path_or_url: str | os.PathLike[str]) -> str:
 def make_engine(url: str) -> sa.Engine:
     """An engine with qualkit's connection settings for SQLite or PostgreSQL."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -197,7 +199,7 @@ def make_engine(url: str) -> sa.Engine:
 def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     dbapi_conn.isolation_level = None  # transactions are begun by _sqlite_begin
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA busy_timeout = 60000")
+    cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     cur.execute("PRAGMA foreign_keys = ON")
     if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
         cur.execute("PRAGMA journal_mode = WAL")
@@ -217,10 +219,18 @@ def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
     Writers of one project are serialised (SQLite ``BEGIN IMMEDIATE``, PostgreSQL
     advisory lock), so read-check-write inside the block sees no concurrent change.
     """
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-        yield conn
+    try:
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+            yield conn
+    except sa.exc.OperationalError as err:
+        if "locked" not in str(err.orig).lower():
+            raise
+        raise QualkitError(
+            f"the project stayed locked by another process for {BUSY_TIMEOUT_S:g} s; nothing was written",
+            hint="repeat the action; if it persists, look for a stuck kernel holding the project",
+        ) from err
 
 
 @contextmanager
@@ -237,6 +247,13 @@ def current_version(conn: sa.Connection) -> int:
     if not sa.inspect(conn).has_table("schema_version"):
         return 0
     return int(conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0)
+
+
+def install(conn: sa.Connection) -> None:
+    """Create the current schema in an empty database, inside the caller's transaction."""
+    for version in range(1, SCHEMA_VERSION + 1):
+        MIGRATIONS[version](conn)
+        conn.execute(sa.insert(schema_version).values(version=version, applied=now_us()))
 
 
 def upgrade(engine: sa.Engine) -> int:

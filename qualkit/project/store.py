@@ -22,6 +22,8 @@ processes (two notebooks, a team on a PostgreSQL server) may code one project at
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -99,26 +101,37 @@ class Project:
             raise ProjectError("Project.create needs a Corpus and a Codebook",
                                hint="load them with qualkit.load_corpus and qualkit.load_codebook")
         where = _label(path_or_url)
-        if not S.is_url(path_or_url) and Path(path_or_url).exists():
-            raise ProjectError("a file already exists here", path=where,
-                               hint="open it with qualkit.open_project, or choose a new path")
+        if not S.is_url(path_or_url):
+            if Path(path_or_url).exists():
+                raise ProjectError("a file already exists here", path=where,
+                                   hint="open it with qualkit.open_project, or choose a new path")
+            if not Path(path_or_url).resolve().parent.is_dir():
+                raise ProjectError("the folder of the project file does not exist", path=where,
+                                   hint="create the folder first, or choose another path")
+        doc_key = {d.id: i for i, d in enumerate(corpus.documents, start=1)}
+        doc_rows = [R.document_row(d, doc_key[d.id]) for d in corpus.documents]  # checked before
+        passage_rows = [R.passage_row(p, i, doc_key[p.doc_id])                   # anything is written
+                        for i, p in enumerate(corpus.passages, start=1)]
         engine = S.make_engine(S.database_url(path_or_url))
-        with _reached(where), S.writing(engine) as conn:
-            if S.current_version(conn):
-                raise ProjectError("the database already holds a qualkit project", path=where,
-                                   hint="open it with qualkit.open_project, or give an empty database")
-        S.upgrade(engine)
-        at = S.now_us()
-        with S.writing(engine) as conn:
-            conn.execute(sa.insert(S.meta), [{"key": "unit", "value": corpus.unit},
-                                              {"key": "created", "value": str(at)}])
-            doc_key = {d.id: i for i, d in enumerate(corpus.documents, start=1)}
-            conn.execute(sa.insert(S.documents),
-                         [R.document_row(d, doc_key[d.id]) for d in corpus.documents])
-            if corpus.passages:
-                conn.execute(sa.insert(S.passages),
-                             [R.passage_row(p, i, doc_key[p.doc_id]) for i, p in enumerate(corpus.passages, start=1)])
-            _store_codebook(conn, codebook, at)
+        try:
+            with _reached(where), S.writing(engine) as conn:  # one transaction: all or nothing
+                if S.current_version(conn):
+                    raise ProjectError("the database already holds a qualkit project", path=where,
+                                       hint="open it with qualkit.open_project, or give an empty database")
+                S.install(conn)
+                at = S.now_us()
+                conn.execute(sa.insert(S.meta), [{"key": "unit", "value": corpus.unit},
+                                                  {"key": "created", "value": str(at)}])
+                conn.execute(sa.insert(S.documents), doc_rows)
+                if passage_rows:
+                    conn.execute(sa.insert(S.passages), passage_rows)
+                _store_codebook(conn, codebook, at)
+        except BaseException:
+            engine.dispose()
+            if not S.is_url(path_or_url):  # the file is ours: leave no empty project behind
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{path_or_url}{suffix}").unlink(missing_ok=True)
+            raise
         return cls(engine, where=where)
 
     @classmethod
@@ -258,6 +271,14 @@ class Project:
                     coder=str(rec.get("coder") or coder), memo=_text(rec.get("memo")),
                     method=method or str(rec.get("method") or "imported"), status=status,
                     confidence=_number(rec.get("confidence")), book=book, at=at)
+                made_with = _text(rec.get("codebook_hash"))
+                if made_with and made_with != book[0]:
+                    raise ProjectError(
+                        f"it was made with codebook {made_with}, the project's is {book[0]}",
+                        hint="code again with project.codebook(), or store that codebook first "
+                             "with project.set_codebook")
+                row["spans"] = _extra_spans(_text(rec.get("spans")), row["start"], row["end"],
+                                            len(self.document(rec["doc_id"]).text))
             except QualkitError as err:
                 raise ProjectError(f"codings row {i}: {err.message}", path=self.where, hint=err.hint) from err
             row["cue"] = _text(rec.get("cue"))
@@ -286,8 +307,9 @@ class Project:
         _check_name(coder, "change_coding")
         changes: dict[str, Any] = {}
         if code_id is not None:
-            self._check_code(code_id, self.codebook())
-            changes["code_id"] = code_id
+            _, book, key = self._book()
+            self._check_code(code_id, book)
+            changes.update(code_id=code_id, codebook=key)  # judged with the current codebook
         if memo is not None:
             changes["memo"] = _check_memo(memo)
         self._update(coding_id, coder, "change", changes, span=(start, end))
@@ -342,13 +364,16 @@ class Project:
         return frame
 
     # -- reading ---------------------------------------------------------------------------
-    def codings(self, coders: str | list[str] | None = None, status: str | list[str] | None = None) -> pd.DataFrame:
+    def codings(self, coders: str | list[str] | None = None, status: str | list[str] | None = None,
+                *, documents: str | list[str] | None = None) -> pd.DataFrame:
         """The codings as a codings table (see :data:`PROJECT_COLUMNS`), sorted by
         ``doc_id, start, code_id, coder, id``.
 
-        ``coders`` and ``status`` keep only those coders / statuses (one or a list);
-        ``status="accepted"`` is what an analysis should use.
+        ``coders``, ``status`` and ``documents`` keep only those coders / statuses /
+        doc_ids (one or a list); ``status="accepted"`` is what an analysis should use, and
+        ``documents=doc_id`` what a view of one transcript needs (read through an index).
         """
+        codec = self._codec()
         query = sa.select(*(S.codings.c[c] for c in F.SELECT))
         if coders is not None:
             query = query.where(S.codings.c.coder.in_(_as_list(coders)))
@@ -357,11 +382,20 @@ class Project:
             for s in wanted:
                 check_param("Project.codings", "status", s, options=S.STATUSES)
             query = query.where(S.codings.c.status.in_(wanted))
-        codec = self._codec()
+        if documents is not None:
+            for doc_id in _as_list(documents):
+                self.document(doc_id)
+            query = query.where(S.codings.c.doc.in_([codec.doc_key[d] for d in _as_list(documents)]))
         with S.reading(self._engine) as conn:
             result = conn.execute(query)
             data = result.cursor.fetchall()  # plain tuples: no per-row Row objects
         return F.codings_frame(data, codec)
+
+    def last_change(self) -> int:
+        """The id of the newest log row (0 for none): poll it to see changes made by other
+        kernels or machines, e.g. to refresh a view."""
+        with S.reading(self._engine) as conn:
+            return int(conn.execute(sa.select(sa.func.max(S.log.c.id))).scalar() or 0)
 
     def history(self, coding_id: int | None = None) -> pd.DataFrame:
         """The change log (oldest first): ``id, action_id, at, coder, action, coding_id,
@@ -416,7 +450,10 @@ class Project:
 
     def _passage_of(self, doc_id: str, start: int, end: int) -> int:
         assert self._keys is not None
-        for p_start, p_end, key in self._keys.offsets.get(doc_id, ()):
+        spans = self._keys.offsets.get(doc_id, ())
+        # passages are in text order: look at the one starting at or before ``start`` first
+        i = max(bisect.bisect_right(self._keys.starts.get(doc_id, ()), start) - 1, 0)
+        for p_start, p_end, key in itertools.chain(spans[i:i + 1], spans):
             if p_start <= start < p_end or (start < p_start < end):
                 return key
         raise ProjectError(f"span {start}-{end} lies in no passage of the document", path=doc_id,
@@ -477,6 +514,20 @@ def _check_codebook_current(conn: sa.Connection, book_hash: str) -> None:
     if latest != book_hash:
         raise ProjectError(f"the codebook changed while coding (now {latest}, was {book_hash})",
                            hint="repeat the action: it will be checked against the new codebook")
+
+
+def _extra_spans(spans: str, start: int, end: int, length: int) -> str | None:
+    """Stored ``spans`` of an imported coding: None for the one span ``start-end``."""
+    if not spans or spans == f"{start}-{end}":
+        return None
+    try:
+        pairs = [tuple(int(x) for x in item.split("-")) for item in spans.split(";")]
+    except ValueError:
+        pairs = [()]
+    if any(len(p) != 2 or not 0 <= p[0] < p[1] <= length for p in pairs):
+        raise ProjectError(f"spans {spans!r} are not start-end offsets inside the text (0-{length})",
+                           hint="write spans as 'start-end;start-end' with start < end")
+    return spans
 
 
 def _check_name(coder: Any, where: str) -> None:

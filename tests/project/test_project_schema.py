@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from project_fixtures import make_codebook, make_corpus
 
 from qualkit.corpus import Corpus, Document, Passage
+from qualkit.errors import QualkitError
 from qualkit.project import Project, ProjectError, open_project
 from qualkit.project import rows as R
 from qualkit.project import schema as S
@@ -66,6 +67,23 @@ def test_create_reports_unstorable_metadata(tmp_path, book):
     corpus = Corpus(documents=(doc,), passages=(Passage("a.txt", "a.txt#p1", 0, 4).with_text(doc),))
     with pytest.raises(Exception, match="a.txt metadata"):
         Project.create(tmp_path / "p.qkproj", corpus, book)
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_failed_create_leaves_nothing_behind(where, corpus, book, monkeypatch):
+    def broken(conn, book, at):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("qualkit.project.store._store_codebook", broken)
+    with pytest.raises(RuntimeError):
+        Project.create(where, corpus, book)
+    monkeypatch.undo()
+    Project.create(where, corpus, book).close()  # the same place is free: no empty project left
+
+
+def test_create_in_a_missing_folder_says_so(tmp_path, corpus, book):
+    with pytest.raises(ProjectError, match="folder .* does not exist"):
+        Project.create(tmp_path / "no" / "p.qkproj", corpus, book)
 
 
 def test_url_of_a_password_is_not_shown(tmp_path):
@@ -112,3 +130,21 @@ def test_stored_coding_text_is_the_document_slice(text, data):
 
 def test_fixture_corpus_is_valid():
     assert len(make_corpus().passages) == 6
+
+
+def test_a_writer_that_cannot_get_the_lock_gets_a_clear_error(tmp_path, corpus, book, monkeypatch):
+    path = tmp_path / "p.qkproj"
+    Project.create(path, corpus, book).close()
+    monkeypatch.setattr(S, "BUSY_TIMEOUT_S", 0.2)
+    project = open_project(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(QualkitError, match="locked by another process for 0.2 s; nothing was written"):
+            project.add_coding("interviews/a.txt", 3, 9, "fear", coder="rina")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    project.add_coding("interviews/a.txt", 3, 9, "fear", coder="rina")
+    assert len(project.codings()) == 1
+    project.close()

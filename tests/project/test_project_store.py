@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 import pytest
 
 import qualkit
 from qualkit.agreement import agreement
 from qualkit.codebook.model import Code, Codebook, Cue
+from qualkit.coding.frame import CODING_COLUMNS, validate_codings
 from qualkit.errors import ParameterError, QualkitError
 from qualkit.project import PROJECT_COLUMNS, Project, ProjectConflictError, ProjectError, open_project
 
@@ -190,6 +193,9 @@ def test_history_is_append_only_and_complete(project):
 def test_add_codings_imports_auto_coding_as_proposed_and_one_undo_removes_it(project, corpus, book):
     cued = Codebook(name="synthetic", codes=(Code(id="fear", name="Fear", cues=(Cue("takut"),)),))
     auto = qualkit.code(corpus, cued)
+    with pytest.raises(ProjectError, match="made with codebook"):
+        project.add_codings(auto, coder="rina")
+    project.set_codebook(cued)
     assert len(auto) >= 1
     ids = project.add_codings(auto, coder="rina")
     got = project.codings(status="proposed")
@@ -211,6 +217,20 @@ def test_add_codings_stores_nothing_when_one_row_is_bad(project):
     assert project.codings().empty and project.history().empty
     with pytest.raises(ProjectError, match="lacks column"):
         project.add_codings(frame.drop(columns=["code_id"]), coder="rina")
+    other = frame.iloc[:1].assign(codebook_hash="0123456789ab")
+    with pytest.raises(ProjectError, match="made with codebook 0123456789ab"):
+        project.add_codings(other, coder="rina")
+    with pytest.raises(ProjectError, match="spans"):
+        project.add_codings(frame.iloc[:1].assign(spans="3-9;9-2"), coder="rina")
+    assert project.codings().empty and project.history().empty
+
+
+def test_add_codings_keeps_several_spans_and_marks_imports(project, book):
+    frame = pd.DataFrame({"doc_id": [DOC], "start": [3], "end": [9], "spans": ["3-9;40-45"],
+                          "code_id": ["fear"], "coder": ["ana"], "codebook_hash": [book.hash]})
+    project.add_codings(frame, coder="rina", status="accepted")
+    row = project.codings().iloc[0]
+    assert (row["spans"], row["coder"], row["method"], row["status"]) == ("3-9;40-45", "ana", "imported", "accepted")
 
 
 def test_codings_filters_by_coder_and_status(project):
@@ -222,6 +242,18 @@ def test_codings_filters_by_coder_and_status(project):
     assert project.codings(coders="rina", status="proposed").empty
     with pytest.raises(ParameterError):
         project.codings(status="done")
+    assert project.codings(documents="notes/b.txt")["coder"].tolist() == ["sari"]
+    assert len(project.codings(documents=[DOC, "notes/b.txt"], status="accepted")) == 1
+    with pytest.raises(ProjectError, match="no document"):
+        project.codings(documents="nope.txt")
+
+
+def test_last_change_moves_with_every_action(project):
+    assert project.last_change() == 0
+    cid = project.add_coding(DOC, 3, 9, "fear", coder="rina")
+    first = project.last_change()
+    project.undo("rina")
+    assert project.last_change() > first > 0 and project.history()["coding_id"].tolist() == [cid, cid]
 
 
 def test_codings_table_feeds_agreement_and_analysis(project, corpus, book):
@@ -264,3 +296,21 @@ def test_open_rejects_what_is_not_a_project(tmp_path):
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(ProjectError, match="not a readable project"):
         open_project(junk)
+
+
+def test_codings_table_matches_what_was_stored_in_pandas_order(project, corpus):
+    rng = random.Random(3)
+    added = {}
+    for _ in range(60):
+        p = rng.choice(corpus.passages)
+        start = rng.randrange(p.start, p.end)
+        end = rng.randrange(start + 1, p.end + 1)
+        code, coder = rng.choice(["fear", "documents", "support"]), rng.choice(["rina", "budi", "ana"])
+        cid = project.add_coding(p.doc_id, start, end, code, coder=coder, status=rng.choice(["accepted", "proposed"]))
+        added[cid] = (p.doc_id, p.id, start, end, code, coder, f"{start}-{end}")
+    frame = project.codings()
+    got = {r.id: (r.doc_id, r.passage_id, r.start, r.end, r.code_id, r.coder, r.spans) for r in frame.itertuples()}
+    assert got == added
+    expected = frame.sort_values(["doc_id", "start", "code_id", "coder", "id"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(frame, expected)
+    assert validate_codings(frame[list(CODING_COLUMNS)]).shape == (60, len(CODING_COLUMNS))
