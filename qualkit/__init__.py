@@ -37,6 +37,8 @@ _LAZY = {
     "open_project": "qualkit.project",
     "import_codings": "qualkit.exchange",
     "ImportResult": "qualkit.exchange",
+    "CodingView": "qualkit.widgets",
+    "ReviewQueue": "qualkit.widgets",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]

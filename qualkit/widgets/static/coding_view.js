@@ -1,0 +1,279 @@
+// qualkit coding view (anywidget ESM, no build step). Offsets sent to Python are UTF-16
+// code units of the shown text (JavaScript's own); Python converts them.
+const ORDER = { own: 0, other: 2, auto: 3, suggested: 4 };
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function tint(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+// Offset (shown text, UTF-16) of a DOM point inside the transcript, or null.
+export function pointOffset(node, offset, atEnd) {
+  if (node.nodeType === Node.TEXT_NODE) {
+    const seg = node.parentElement && node.parentElement.closest("[data-o]");
+    return seg ? Number(seg.dataset.o) + offset : null;
+  }
+  if (node.dataset && node.dataset.o !== undefined) {
+    return Number(node.dataset.o) + (offset > 0 ? node.textContent.length : 0);
+  }
+  const segs = node.querySelectorAll ? node.querySelectorAll("[data-o]") : [];
+  if (!segs.length) return null;
+  const child = node.childNodes[offset];
+  for (const s of segs) {
+    if (child && (child === s || child.contains(s) || (child.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING))) {
+      return Number(s.dataset.o);
+    }
+  }
+  const last = segs[segs.length - 1];
+  return atEnd ? Number(last.dataset.o) + last.textContent.length : Number(last.dataset.o);
+}
+
+function renderSegments(container, text, from, to, hls, colors, selected) {
+  // hls: highlights overlapping [from, to), sorted by start
+  const cuts = new Set([from, to]);
+  for (const h of hls) {
+    if (h[1] > from && h[1] < to) cuts.add(h[1]);
+    if (h[2] > from && h[2] < to) cuts.add(h[2]);
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  for (let i = 0; i + 1 < points.length; i++) {
+    const a = points[i], b = points[i + 1];
+    const span = el("span", "seg", text.slice(a, b));
+    span.dataset.o = a;
+    const over = hls.filter((h) => h[1] < b && h[2] > a);
+    if (over.length) {
+      const rank = (h) => (h[0] === selected ? -1 : ORDER[h[4]]);
+      over.sort((x, y) => rank(x) - rank(y));
+      const top = over[0];
+      const color = colors[top[3]] || "#888";
+      span.classList.add("hl", `k-${top[4]}`, `s-${top[5]}`);
+      if (over.length > 1) span.classList.add("multi");
+      if (over.some((h) => h[0] === selected)) span.classList.add("sel");
+      span.style.setProperty("--c", color);
+      span.style.setProperty("--bg", tint(color, top[4] === "own" ? 0.28 : 0.14));
+      span.dataset.ids = over.map((h) => h[0]).join(" ");
+      span.title = over.map((h) => `${h[3]} · ${h[6]} (${h[4]}, ${h[5]})${h[7] ? " — " + h[7] : ""}`).join("\n");
+    }
+    container.appendChild(span);
+  }
+}
+
+function render({ model, el: root }) {
+  root.classList.add("qk-view");
+  root.tabIndex = 0;
+  const head = el("div", "qk-head");
+  const docs = el("div", "qk-docs");
+  const main = el("div", "qk-text");
+  const side = el("div", "qk-side");
+  const status = el("div", "qk-status");
+  const body = el("div", "qk-body");
+  body.append(docs, main, side);
+  root.append(head, body, status);
+
+  const search = el("input", "qk-search");
+  search.placeholder = "Search codes  ( / )";
+  const tree = el("div", "qk-tree");
+  const detail = el("div", "qk-detail");
+  side.append(search, tree, detail);
+
+  let pending = null; // the last text selection inside the transcript: [start, end]
+
+  const byId = () => new Map(model.get("highlights").map((h) => [h[0], h]));
+  const codeMap = () => new Map(model.get("codes").map((c) => [c.id, c]));
+
+  function send(msg) { model.send(msg); }
+
+  function drawHead() {
+    head.replaceChildren();
+    const d = model.get("documents")[model.get("doc")] || {};
+    head.append(el("span", "qk-brand", "qualkit"), el("span", "qk-doc", d.title || d.label || ""));
+    head.append(el("span", "qk-badge coder", `coder: ${model.get("coder")}`));
+    if (model.get("redacted")) head.append(el("span", "qk-badge red", "redacted"));
+    if (model.get("blind")) head.append(el("span", "qk-badge blind", "blind"));
+    const hs = model.get("highlights");
+    const proposed = hs.filter((h) => h[5] === "proposed").length;
+    head.append(el("span", "qk-count", `${hs.length} codings · ${proposed} proposed`));
+  }
+
+  function drawDocs() {
+    docs.replaceChildren();
+    model.get("documents").forEach((d, k) => {
+      const item = el("div", "qk-docitem" + (k === model.get("doc") ? " on" : ""));
+      item.append(el("div", "t", d.title || d.label), el("div", "id", `${d.kind} · ${d.label}`));
+      item.onclick = () => send({ type: "open", doc: k });
+      docs.append(item);
+    });
+  }
+
+  function drawText() {
+    const scroll = main.scrollTop;
+    main.replaceChildren();
+    const text = model.get("text");
+    const colors = Object.fromEntries(model.get("codes").map((c) => [c.id, c.color]));
+    const hls = [...model.get("highlights")].sort((a, b) => a[1] - b[1]);
+    const selected = model.get("selected");
+    let j = 0;
+    const active = [];
+    for (const [lead, start, end, speaker, role] of model.get("blocks")) {
+      const block = el("div", "turn" + (role ? ` role-${role}` : "") + (speaker ? "" : " plain"));
+      if (role) block.dataset.role = role;
+      if (lead < start) {
+        const l = el("span", speaker ? "lead speaker" : "lead");
+        renderSegments(l, text, lead, start, [], colors, selected);
+        block.append(l);
+      }
+      while (j < hls.length && hls[j][1] < end) active.push(hls[j++]);
+      const here = active.filter((h) => h[2] > start && h[1] < end);
+      const body = el("span", "utt");
+      renderSegments(body, text, start, end, here, colors, selected);
+      block.append(body);
+      main.append(block);
+      for (let i = active.length - 1; i >= 0; i--) if (active[i][2] <= end) active.splice(i, 1);
+    }
+    main.scrollTop = scroll;
+  }
+
+  function drawTree() {
+    tree.replaceChildren();
+    const q = search.value.trim().toLowerCase();
+    for (const c of model.get("codes")) {
+      if (q && !(c.id + " " + c.name + " " + c.description).toLowerCase().includes(q)) continue;
+      const row = el("div", "qk-code");
+      row.style.paddingLeft = `${6 + 14 * (q ? 0 : c.depth)}px`;
+      const sw = el("span", "sw");
+      sw.style.background = c.color;
+      row.append(sw, el("span", "key", c.key || ""), el("span", "name", c.name));
+      row.title = `${c.id}\n${c.description}`;
+      row.onmousedown = (e) => e.preventDefault(); // keep the text selection
+      row.onclick = () => applyCode(c.id);
+      tree.append(row);
+    }
+  }
+
+  function drawDetail() {
+    detail.replaceChildren();
+    const h = byId().get(model.get("selected"));
+    if (!h) {
+      detail.append(el("div", "hint", "Select text, then press a code's key or click a code. Click a highlight to edit it."));
+      return;
+    }
+    const c = codeMap().get(h[3]) || { name: h[3], color: "#888" };
+    const card = el("div", "card");
+    card.style.borderColor = c.color;
+    card.append(el("div", "cname", c.name), el("div", "meta", `${h[6]} · ${h[4]} · ${h[5]}`));
+    card.append(el("blockquote", "", model.get("text").slice(h[1], h[2]).slice(0, 300)));
+    if (h[7]) card.append(el("div", "memo", h[7]));
+    const buttons = el("div", "buttons");
+    const button = (label, fn) => { const b = el("button", "", label); b.onclick = fn; buttons.append(b); };
+    if (h[5] === "proposed") {
+      button("Accept (a)", () => send({ type: "status", id: h[0], status: "accepted" }));
+      button("Reject (r)", () => send({ type: "status", id: h[0], status: "rejected" }));
+    }
+    button("Memo (m)", () => memo(h));
+    button("Remove (x)", () => send({ type: "remove", id: h[0] }));
+    card.append(buttons, el("div", "hint", "press a code's key to change the code"));
+    detail.append(card);
+  }
+
+  function memo(h) {
+    const text = window.prompt("Memo for this coding", h[7] || "");
+    if (text !== null) send({ type: "memo", id: h[0], memo: text });
+  }
+
+  function currentSelection() {
+    const sel = window.getSelection();
+    if (!sel || sel.isCollapsed || !sel.rangeCount) return pending;
+    const r = sel.getRangeAt(0);
+    if (!main.contains(r.commonAncestorContainer)) return pending;
+    const a = pointOffset(r.startContainer, r.startOffset, false);
+    const b = pointOffset(r.endContainer, r.endOffset, true);
+    return a === null || b === null || a === b ? pending : [Math.min(a, b), Math.max(a, b)];
+  }
+
+  function applyCode(code) {
+    const span = currentSelection();
+    if (span) {
+      send({ type: "add", start: span[0], end: span[1], code });
+      pending = null;
+      window.getSelection().removeAllRanges();
+    } else if (model.get("selected") >= 0) {
+      send({ type: "recode", id: model.get("selected"), code });
+    } else {
+      model.set("message", "select some text first, then press a code's key");
+      model.save_changes();
+    }
+  }
+
+  main.addEventListener("mouseup", () => {
+    const span = currentSelection();
+    pending = span;
+  });
+  main.addEventListener("click", (e) => {
+    if (!window.getSelection().isCollapsed) return;
+    const seg = e.target.closest(".hl");
+    const ids = seg ? seg.dataset.ids.split(" ").map(Number) : [];
+    const now = model.get("selected");
+    const next = ids.length ? ids[(ids.indexOf(now) + 1) % ids.length] : -1;
+    pending = null;
+    model.set("selected", next);
+    model.save_changes();
+  });
+
+  root.addEventListener("keydown", (e) => {
+    if (e.target === search) {
+      if (e.key === "Escape" || e.key === "Enter") { root.focus(); e.preventDefault(); }
+      return;
+    }
+    if (e.ctrlKey && e.key === "z") { send({ type: "undo" }); e.preventDefault(); return; }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const sel = byId().get(model.get("selected"));
+    const k = e.key.toLowerCase();
+    const code = model.get("codes").find((c) => c.key && c.key === k);
+    let done = true;
+    if (k === "/") search.focus();
+    else if (code && (currentSelection() || sel)) applyCode(code.id);
+    else if (k === "z") send({ type: "undo" });
+    else if (k === "n") nextProposal();
+    else if (sel && (k === "x" || e.key === "Delete" || e.key === "Backspace")) send({ type: "remove", id: sel[0] });
+    else if (sel && k === "m") memo(sel);
+    else if (sel && sel[5] === "proposed" && (k === "a" || k === "r")) {
+      send({ type: "status", id: sel[0], status: k === "a" ? "accepted" : "rejected" });
+    } else if (e.key === "Escape") { model.set("selected", -1); model.save_changes(); }
+    else done = false;
+    if (done) e.preventDefault();
+  });
+
+  function nextProposal() {
+    const hs = [...model.get("highlights")].filter((h) => h[5] === "proposed").sort((a, b) => a[1] - b[1]);
+    if (!hs.length) return;
+    const cur = byId().get(model.get("selected"));
+    const next = hs.find((h) => !cur || h[1] > cur[1]) || hs[0];
+    model.set("selected", next[0]);
+    model.save_changes();
+    const seg = main.querySelector(`[data-ids~="${next[0]}"]`);
+    if (seg) seg.scrollIntoView({ block: "center" });
+  }
+
+  search.addEventListener("input", drawTree);
+  model.on("change:highlights", () => { drawText(); drawDetail(); drawHead(); });
+  model.on("change:text", () => { main.scrollTop = 0; });
+  model.on("change:blocks", drawText);
+  model.on("change:selected", () => { drawText(); drawDetail(); });
+  model.on("change:doc", () => { drawDocs(); drawHead(); });
+  model.on("change:codes", drawTree);
+  model.on("change:message", () => { status.textContent = model.get("message"); });
+
+  drawHead(); drawDocs(); drawText(); drawTree(); drawDetail();
+  status.textContent = model.get("message");
+  const timer = setInterval(() => send({ type: "poll" }), 5000); // other kernels' changes
+  return () => clearInterval(timer);
+}
+
+export default { render };
