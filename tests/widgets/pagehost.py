@@ -67,8 +67,10 @@ class PageHost:
         self.page.route("**/*", self._serve)
 
     def _state(self) -> str:
-        names = [n for n in self.widget.class_own_traits(sync=True)]
-        return json.dumps({n: self.widget.get_state(n)[n] for n in names})
+        names = [n for cls in type(self.widget).__mro__ if cls.__module__.startswith("qualkit.")
+                 for n in cls.class_own_traits(sync=True)]  # the widget's own state
+        state = self.widget.get_state()
+        return json.dumps({n: state[n] for n in names})
 
     def _send(self, text: str) -> str:
         self.widget._handle_custom_msg(json.loads(text), [])  # what the comm does

@@ -99,7 +99,14 @@ function render({ model, el: root }) {
     if (model.get("blind")) head.append(el("span", "qk-badge blind", "blind"));
     const hs = model.get("highlights");
     const proposed = hs.filter((h) => h[5] === "proposed").length;
-    head.append(el("span", "qk-count", `${hs.length} codings · ${proposed} proposed`));
+    const legend = el("span", "qk-legend");
+    for (const k of model.get("blind") ? ["own"] : ["own", "other", "auto", "suggested"]) {
+      const s = el("span", `hl k-${k}`, k);
+      s.style.setProperty("--c", "#5c6bc0");
+      s.style.setProperty("--bg", tint("#5c6bc0", k === "own" ? 0.28 : 0.14));
+      legend.append(s);
+    }
+    head.append(legend, el("span", "qk-count", `${hs.length} codings · ${proposed} proposed`));
   }
 
   function drawDocs() {
@@ -271,6 +278,10 @@ function render({ model, el: root }) {
   model.on("change:message", () => { status.textContent = model.get("message"); });
 
   drawHead(); drawDocs(); drawText(); drawTree(); drawDetail();
+  const first = main.querySelector(".hl.sel");
+  if (first) requestAnimationFrame(() => {
+    main.scrollTop += first.getBoundingClientRect().top - main.getBoundingClientRect().top - main.clientHeight / 3;
+  });
   status.textContent = model.get("message");
   const timer = setInterval(() => send({ type: "poll" }), 5000); // other kernels' changes
   return () => clearInterval(timer);
