@@ -73,8 +73,8 @@ def test_mouse_selection_and_a_key_store_an_exact_coding(browser, project, tmp_p
     assert (start, end) == (TEXT_A.index("takut"), TEXT_A.index("😟") + 1)
     assert project.document("interviews/a.txt").text[start:end] == "takut sekali 😟"
     assert rows["code_id"].iloc[0] == "fear"
-    page.wait_for_selector(".hl.k-own")
-    assert page.inner_text(".hl.k-own") == "takut sekali 😟"
+    page.wait_for_selector(".qk-text .hl.k-own")
+    assert page.inner_text(".qk-text .hl.k-own") == "takut sekali 😟"
 
     # a second one with a combining accent, applied by clicking a code in the tree
     drag_select(page, "café e\u0301tait")
@@ -89,7 +89,7 @@ def test_mouse_selection_and_a_key_store_an_exact_coding(browser, project, tmp_p
     project.close()
     again = PageHost(browser, CodingView(open_project(tmp_path / "study.qkproj"), coder="rina"))
     again.open()
-    shown = sorted(again.page.eval_on_selector_all(".hl.k-own", "els => els.map(e => e.textContent)"))
+    shown = sorted(again.page.eval_on_selector_all(".qk-text .hl.k-own", "els => els.map(e => e.textContent)"))
     assert shown == ["café e\u0301tait", "takut sekali 😟"]
     again.page.close()
 
@@ -101,7 +101,7 @@ def test_click_a_highlight_then_keys_accept_and_remove(browser, project):
     host = PageHost(browser, CodingView(project, coder="rina"))
     host.open()
     page = host.page
-    page.click(".hl.k-auto")
+    page.click(".qk-text .hl.k-auto")
     page.wait_for_selector(".qk-detail .card")
     page.keyboard.press("a")
     host.settle()
