@@ -44,6 +44,7 @@ const model = {
   on: (ev, cb) => (listeners[ev] ||= []).push(cb),
   off: (ev, cb) => { listeners[ev] = (listeners[ev] || []).filter((f) => f !== cb); },
 };
+window.qkModel = model;
 const t0 = performance.now();
 widget.render({ model, el: document.getElementById("root") });
 requestAnimationFrame(() => requestAnimationFrame(() => {
@@ -61,24 +62,30 @@ class PageHost:
 
     def __init__(self, browser: Any, widget: Any, *, width: int = 1280, height: int = 720) -> None:
         self.widget = widget
+        self._sent: dict[str, str] = {}
         self.page = browser.new_page(viewport={"width": width, "height": height})
         self.page.expose_function("qkSend", self._send)
         self.page.expose_function("qkSave", self._save)
         self.page.route("**/*", self._serve)
 
-    def _state(self) -> str:
+    def _state(self, *, changed: bool = False) -> str:
+        """The widget's own synced state as JSON (``changed``: only what changed since
+        the last call, as the comm sends only changed traits)."""
         names = [n for cls in type(self.widget).__mro__ if cls.__module__.startswith("qualkit.")
-                 for n in cls.class_own_traits(sync=True)]  # the widget's own state
+                 for n in cls.class_own_traits(sync=True)]
         state = self.widget.get_state()
-        return json.dumps({n: state[n] for n in names})
+        parts = {n: json.dumps(state[n]) for n in names}
+        out = {n: v for n, v in parts.items() if not changed or self._sent.get(n) != v}
+        self._sent.update(out)
+        return "{" + ",".join(f"{json.dumps(n)}:{v}" for n, v in out.items()) + "}"
 
     def _send(self, text: str) -> str:
         self.widget._handle_custom_msg(json.loads(text), [])  # what the comm does
-        return self._state()
+        return self._state(changed=True)
 
     def _save(self, text: str) -> str:
         self.widget.set_state(json.loads(text))  # what the comm does on save_changes
-        return self._state()
+        return self._state(changed=True)
 
     def _serve(self, route: Any) -> None:
         path = route.request.url.removeprefix(ORIGIN)

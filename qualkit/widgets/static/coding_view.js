@@ -35,8 +35,8 @@ export function pointOffset(node, offset, atEnd) {
   return atEnd ? Number(last.dataset.o) + last.textContent.length : Number(last.dataset.o);
 }
 
-function renderSegments(container, text, from, to, hls, colors, selected) {
-  // hls: highlights overlapping [from, to), sorted by start
+function renderSegments(container, text, from, to, hls, codeIndex, selected) {
+  // hls: highlights overlapping [from, to)
   const cuts = new Set([from, to]);
   for (const h of hls) {
     if (h[1] > from && h[1] < to) cuts.add(h[1]);
@@ -45,24 +45,28 @@ function renderSegments(container, text, from, to, hls, colors, selected) {
   const points = [...cuts].sort((a, b) => a - b);
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i], b = points[i + 1];
-    const span = el("span", "seg", text.slice(a, b));
+    const span = document.createElement("span");
+    span.textContent = text.slice(a, b);
     span.dataset.o = a;
-    const over = hls.filter((h) => h[1] < b && h[2] > a);
+    const over = hls.length ? hls.filter((h) => h[1] < b && h[2] > a) : hls;
     if (over.length) {
       const rank = (h) => (h[0] === selected ? -1 : ORDER[h[4]]);
       over.sort((x, y) => rank(x) - rank(y));
       const top = over[0];
-      const color = colors[top[3]] || "#888";
-      span.classList.add("hl", `k-${top[4]}`, `s-${top[5]}`);
-      if (over.length > 1) span.classList.add("multi");
-      if (over.some((h) => h[0] === selected)) span.classList.add("sel");
-      span.style.setProperty("--c", color);
-      span.style.setProperty("--bg", tint(color, top[4] === "own" ? 0.28 : 0.14));
+      let cls = `hl k-${top[4]} s-${top[5]} c${codeIndex[top[3]] ?? "x"}`;
+      if (over.length > 1) cls += " multi";
+      if (over.some((h) => h[0] === selected)) cls += " sel";
+      span.className = cls;
       span.dataset.ids = over.map((h) => h[0]).join(" ");
-      span.title = over.map((h) => `${h[3]} · ${h[6]} (${h[4]}, ${h[5]})${h[7] ? " — " + h[7] : ""}`).join("\n");
     }
     container.appendChild(span);
   }
+}
+
+// One CSS rule per code (colour and tints) instead of a style on every highlighted span.
+function codeStyles(codes) {
+  return codes.map((c, i) => `.qk-view .c${i} { --c: ${c.color}; --bg: ${tint(c.color, 0.14)}; `
+    + `--bg-own: ${tint(c.color, 0.3)}; }`).join("\n");
 }
 
 function render({ model, el: root }) {
@@ -77,6 +81,8 @@ function render({ model, el: root }) {
   body.append(docs, main, side);
   root.append(head, body, status);
 
+  const styles = el("style");
+  root.append(styles);
   const search = el("input", "qk-search");
   search.placeholder = "Search codes  ( / )";
   const tree = el("div", "qk-tree");
@@ -103,7 +109,8 @@ function render({ model, el: root }) {
     for (const k of model.get("blind") ? ["own"] : ["own", "other", "auto", "suggested"]) {
       const s = el("span", `hl k-${k}`, k);
       s.style.setProperty("--c", "#5c6bc0");
-      s.style.setProperty("--bg", tint("#5c6bc0", k === "own" ? 0.28 : 0.14));
+      s.style.setProperty("--bg", tint("#5c6bc0", 0.14));
+      s.style.setProperty("--bg-own", tint("#5c6bc0", 0.3));
       legend.append(s);
     }
     head.append(legend, el("span", "qk-count", `${hs.length} codings · ${proposed} proposed`));
@@ -119,32 +126,79 @@ function render({ model, el: root }) {
     });
   }
 
-  function drawText() {
-    const scroll = main.scrollTop;
-    main.replaceChildren();
-    const text = model.get("text");
-    const colors = Object.fromEntries(model.get("codes").map((c) => [c.id, c.color]));
-    const hls = [...model.get("highlights")].sort((a, b) => a[1] - b[1]);
-    const selected = model.get("selected");
+  // The transcript: one element per block. A full draw renders the first screenful at
+  // once and the rest in chunks (fast first paint); a change of highlights rebuilds only
+  // the blocks whose highlights changed.
+  let blockEls = [], blockSigs = [], generation = 0, whenDrawn = null;
+
+  function perBlock(blocks, hls) {
+    const per = [];
     let j = 0;
     const active = [];
-    for (const [lead, start, end, speaker, role] of model.get("blocks")) {
+    for (const [, start, end] of blocks) {
+      while (j < hls.length && hls[j][1] < end) active.push(hls[j++]);
+      per.push(active.filter((h) => h[2] > start && h[1] < end));
+      for (let i = active.length - 1; i >= 0; i--) if (active[i][2] <= end) active.splice(i, 1);
+    }
+    return per;
+  }
+
+  function drawText(full = true) {
+    const mine = ++generation;
+    const text = model.get("text");
+    const blocks = model.get("blocks");
+    const codeIndex = Object.fromEntries(model.get("codes").map((c, i) => [c.id, i]));
+    const per = perBlock(blocks, [...model.get("highlights")].sort((a, b) => a[1] - b[1]));
+    const selected = model.get("selected");
+    const sig = (k) => per[k].map((h) => h.join("|")).join(";");
+    const build = (k) => {
+      const [lead, start, end, speaker, role] = blocks[k];
       const block = el("div", "turn" + (role ? ` role-${role}` : "") + (speaker ? "" : " plain"));
       if (role) block.dataset.role = role;
       if (lead < start) {
         const l = el("span", speaker ? "lead speaker" : "lead");
-        renderSegments(l, text, lead, start, [], colors, selected);
+        renderSegments(l, text, lead, start, [], codeIndex, selected);
         block.append(l);
       }
-      while (j < hls.length && hls[j][1] < end) active.push(hls[j++]);
-      const here = active.filter((h) => h[2] > start && h[1] < end);
       const body = el("span", "utt");
-      renderSegments(body, text, start, end, here, colors, selected);
+      renderSegments(body, text, start, end, per[k], codeIndex, selected);
       block.append(body);
-      main.append(block);
-      for (let i = active.length - 1; i >= 0; i--) if (active[i][2] <= end) active.splice(i, 1);
+      return block;
+    };
+    if (!full && blockEls.length === blocks.length) {
+      for (let k = 0; k < blocks.length; k++) {
+        const s = sig(k);
+        if (s === blockSigs[k]) continue;
+        const e = build(k);
+        blockEls[k].replaceWith(e);
+        blockEls[k] = e;
+        blockSigs[k] = s;
+      }
+      return;
     }
-    main.scrollTop = scroll;
+    main.replaceChildren();
+    blockEls = [];
+    blockSigs = [];
+    let k = 0;
+    const step = (n) => {
+      if (mine !== generation) return; // a newer draw has started
+      const frag = document.createDocumentFragment();
+      for (; k < blocks.length && n-- > 0; k++) {
+        blockEls[k] = build(k);
+        blockSigs[k] = sig(k);
+        frag.append(blockEls[k]);
+      }
+      main.append(frag);
+      if (k < blocks.length) setTimeout(() => step(400), 0);
+      else if (whenDrawn) { const f = whenDrawn; whenDrawn = null; f(); }
+    };
+    step(60);
+  }
+
+  function markSelected() {
+    const id = String(model.get("selected"));
+    for (const e of main.querySelectorAll(".hl.sel")) e.classList.remove("sel");
+    for (const e of main.querySelectorAll(`[data-ids~="${id}"]`)) e.classList.add("sel");
   }
 
   function drawTree() {
@@ -218,6 +272,13 @@ function render({ model, el: root }) {
     }
   }
 
+  main.addEventListener("mouseover", (e) => {
+    const seg = e.target.closest && e.target.closest(".hl");
+    if (!seg || seg.title) return;
+    const hs = byId();
+    seg.title = seg.dataset.ids.split(" ").map((i) => hs.get(Number(i))).filter(Boolean)
+      .map((h) => `${h[3]} · ${h[6]} (${h[4]}, ${h[5]})${h[7] ? " — " + h[7] : ""}`).join("\n");
+  });
   main.addEventListener("mouseup", () => {
     const span = currentSelection();
     pending = span;
@@ -269,19 +330,25 @@ function render({ model, el: root }) {
   }
 
   search.addEventListener("input", drawTree);
-  model.on("change:highlights", () => { drawText(); drawDetail(); drawHead(); });
+  model.on("change:highlights", () => { drawText(false); drawDetail(); drawHead(); });
   model.on("change:text", () => { main.scrollTop = 0; });
-  model.on("change:blocks", drawText);
-  model.on("change:selected", () => { drawText(); drawDetail(); });
+  model.on("change:blocks", () => drawText(true));
+  model.on("change:selected", () => { markSelected(); drawDetail(); });
   model.on("change:doc", () => { drawDocs(); drawHead(); });
-  model.on("change:codes", drawTree);
+  model.on("change:codes", () => { styles.textContent = codeStyles(model.get("codes")); drawTree(); drawText(); });
   model.on("change:message", () => { status.textContent = model.get("message"); });
 
-  drawHead(); drawDocs(); drawText(); drawTree(); drawDetail();
-  const first = main.querySelector(".hl.sel");
-  if (first) requestAnimationFrame(() => {
-    main.scrollTop += first.getBoundingClientRect().top - main.getBoundingClientRect().top - main.clientHeight / 3;
-  });
+  styles.textContent = codeStyles(model.get("codes"));
+  drawHead(); drawDocs(); drawTree(); drawDetail();
+  whenDrawn = () => {
+    const first = main.querySelector(".hl.sel");
+    if (first) {
+      main.scrollTop += first.getBoundingClientRect().top - main.getBoundingClientRect().top - main.clientHeight / 3;
+    }
+    root.dataset.drawn = "1";
+  };
+  drawText();
+
   status.textContent = model.get("message");
   const timer = setInterval(() => send({ type: "poll" }), 5000); // other kernels' changes
   return () => clearInterval(timer);
