@@ -14,13 +14,13 @@ codings so that the order of what is left follows what was learnt.
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import Any
 
 import anywidget
 import numpy as np
 import pandas as pd
 import traitlets
-from scipy.stats import norm
 
 from qualkit.coding.suggest import CodeSuggester
 from qualkit.errors import QualkitError, check_param
@@ -40,11 +40,13 @@ def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tupl
     """
     if n <= 0:
         return (math.nan, math.nan)
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    low = 0.0 if successes == 0 else max(0.0, centre - half)   # exact at the bounds
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return (low, high)
 
 
 def precision_of(codings: pd.DataFrame, code_id: str) -> dict[str, Any]:
