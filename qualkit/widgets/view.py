@@ -183,3 +183,24 @@ class CodingView(anywidget.AnyWidget):
             raise QualkitError("select some text first, then press a code's key")
         self.selected = self.project.add_coding(self.doc_id, a, b, code_id, coder=self.coder)
         return f"coded {b - a} characters as {code_id}"
+
+    def code_phrase(self, phrase: str, code_id: str, *, occurrence: int = 1) -> int:
+        """Code the ``occurrence``-th ``phrase`` in the open document's shown text, exactly
+        as selecting it with the mouse and pressing the code's key does; return the id.
+
+        For scripts and notebooks that must run unattended (and for keyboard-only use).
+        """
+        check_param("CodingView.code_phrase", "occurrence", occurrence, rule="an int >= 1",
+                    ok=isinstance(occurrence, int) and occurrence >= 1)
+        i = -1
+        for _ in range(occurrence):
+            i = self.text.find(phrase, i + 1) if phrase else -1
+            if i < 0:
+                raise QualkitError(f"{phrase!r} is not shown {occurrence} time(s) in {self._label(self.doc_id)}",
+                                   hint="phrases are matched in the shown (redacted) text")
+        units = self.screen().units
+        self.handle({"type": "add", "start": units.units(i), "end": units.units(i + len(phrase)), "code": code_id})
+        if self.message.startswith("⚠"):
+            raise QualkitError(self.message[2:])
+        return self.selected
+

@@ -166,3 +166,16 @@ def test_parameters_are_checked(project):
         CodingView("study.qkproj", coder="rina")
     with pytest.raises(QualkitError, match="no document"):
         CodingView(project, coder="rina", document="nope.txt")
+
+
+def test_code_phrase_takes_the_browser_path(project):
+    view = CodingView(project, coder="rina")
+    cid = view.code_phrase("[TELEPON]", "fear")
+    row = project.codings().set_index("id").loc[cid]
+    assert TEXT_A[row["start"]:row["end"]] == "081234567890"
+    with pytest.raises(QualkitError, match="no passage"):
+        view.code_phrase("Informan 1", "fear", occurrence=2)  # a speaker label, not a turn
+    with pytest.raises(QualkitError, match="not shown"):
+        view.code_phrase("Sari Dewi", "fear")  # the original name is not on screen
+    with pytest.raises(QualkitError, match="no_such"):
+        view.code_phrase("takut", "no_such")
