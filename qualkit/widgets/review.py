@@ -64,6 +64,23 @@ def precision_of(codings: pd.DataFrame, code_id: str) -> dict[str, Any]:
             "low": None if math.isnan(low) else low, "high": None if math.isnan(high) else high}
 
 
+class _RefitSuggester(CodeSuggester):
+    """A CodeSuggester that refits on the same passages without recomputing their features.
+
+    The queue refits after every decision on the same corpus: only the labels change, so
+    the TF-IDF features (stemming is most of a fit's time) are computed once per set of
+    passages and reused. Predictions are those of a plain CodeSuggester fitted afresh
+    (tested against one).
+    """
+
+    def _features(self, frame: pd.DataFrame, *, fit: bool) -> Any:
+        cache = self.__dict__.setdefault("_feature_cache", {})
+        key = (fit, tuple(frame["passage_id"]), tuple(frame["text"]))
+        if key not in cache:
+            cache[key] = super()._features(frame, fit=fit)
+        return cache[key]
+
+
 class ReviewQueue(anywidget.AnyWidget):
     """Review the auto-coded and suggested codings of one code, one key per decision.
 
@@ -110,9 +127,9 @@ class ReviewQueue(anywidget.AnyWidget):
         self.project = project
         self.context, self.auto_refit, self.min_examples = context, bool(refit), min_examples
         self._redactor = prepare_redactor(project, redact)
-        self._passages = {p.id: p for p in project.corpus().passages}
         self._screens: dict[str, Screen] = {}
         self.suggester_: CodeSuggester | None = None
+        self._learner = _RefitSuggester()
         self.on_msg(lambda _widget, content, _buffers: self.handle(content))
         self.refit()
 
@@ -123,15 +140,14 @@ class ReviewQueue(anywidget.AnyWidget):
         accepted = accepted[accepted["code_id"] == self.code]
         self.suggester_ = None
         if accepted["passage_id"].nunique() >= self.min_examples:
-            self.suggester_ = CodeSuggester(min_examples=self.min_examples).fit(self.project.corpus(), accepted)
+            self._learner.min_examples = self.min_examples
+            self.suggester_ = self._learner.fit(self.project.corpus(), accepted)
         self._rank()
 
     def _probabilities(self, pending: pd.DataFrame) -> np.ndarray:
         if self.suggester_ is None or self.code not in set(self.suggester_.classes_):
             return pending["confidence"].where(pending["method"] == "suggested").to_numpy(dtype=float)
-        ids = list(dict.fromkeys(pending["passage_id"]))
-        frame = pd.DataFrame({"passage_id": ids, "text": [self._passages[i].text for i in ids]})
-        probs = self.suggester_.predict_proba(frame)[self.code]
+        probs = self.suggester_.predict_proba(self.project.corpus())[self.code]  # features cached
         return pending["passage_id"].map(probs).to_numpy(dtype=float)
 
     def _rank(self) -> None:

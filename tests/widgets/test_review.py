@@ -84,3 +84,18 @@ def test_redacted_by_default_and_bad_input(project):
         ReviewQueue(project, code="nope", coder="rina")
     with pytest.raises(QualkitError, match="'context' parameter"):
         ReviewQueue(project, code="fear", coder="rina", context=-1)
+
+
+def test_refitting_reuses_features_and_predicts_as_a_fresh_suggester(project):
+    from qualkit.coding.suggest import CodeSuggester
+
+    for phrase in ("takut", "Paspor", "agen", "bandara", "Apa yang", "Lalu bagaimana"):
+        _auto(project, phrase)
+    queue = ReviewQueue(project, code="fear", coder="rina", min_examples=2)
+    queue.decide(0, "accepted")
+    queue.decide(0, "accepted")
+    queue.decide(0, "rejected")
+    fresh = CodeSuggester(min_examples=2).fit(project.corpus(), project.codings(status="accepted"))
+    texts = [project.corpus().passages[i].text for i in range(len(project.corpus().passages))]
+    ours = queue.suggester_.predict_proba(texts)[:, 0]
+    assert list(ours) == pytest.approx(list(fresh.predict_proba(texts)[:, 0]))
