@@ -4,9 +4,9 @@ Generates a deterministic synthetic corpus of transcripts (Indonesian and Englis
 turns) and a codebook of about 300 cues (1-3 words; stem-matched and plain), then times
 on the same data:
 
-1. qualkit auto-coding, cold (empty stem cache on disk, fresh matcher), warm in a new
-   session (fresh matcher, stems from the disk cache) and warm (the second run in the
-   session: the matcher also keeps the texts' token arrays);
+1. qualkit auto-coding, cold (empty stem cache on disk, new :class:`qualkit.Coder`), warm
+   in a new session (a new Coder, Indonesian stems from the disk cache) and warm (the
+   second run of the same Coder: it also keeps the texts' token arrays);
 2. the naive approach: for each cue, ``Series.str.contains(r"\\bcue\\b", case=False)``
    over the passages of the cue's language;
 3. ``grep -F -i -o -w -f cues.txt`` with ``LC_ALL=C`` over the same text;
@@ -49,8 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import qualkit  # noqa: E402
 from qualkit.codebook.io import save_codebook  # noqa: E402
 from qualkit.codebook.model import Code, Codebook, Cue  # noqa: E402
-from qualkit.coding.auto import forget_session  # noqa: E402
-from qualkit.coding.matcher import compile_codebook  # noqa: E402
+from qualkit.coding.auto import Coder  # noqa: E402
 from qualkit.corpus import Corpus, Document, Passage  # noqa: E402
 from synthetic import generate_cues, generate_documents  # noqa: E402
 
@@ -170,15 +169,14 @@ def main(argv: list[str] | None = None) -> int:
               f"{sum(c['match'] == 'stem' for c in cues)} stem-matched)  [generated in {t_gen + t_build:.1f}s]")
 
         cache = work / "cache"
-        # cold: empty stem cache on disk, new matcher (nothing tokenised or stemmed yet)
-        forget_session()
-        cold, t_cold = timed(qualkit.code, corpus, book, cache_dir=cache)
-        # warm, new session: a new matcher, so texts are tokenised again; stems come from disk
-        matcher = compile_codebook(book, cache_dir=cache)
-        fresh, t_fresh = timed(qualkit.code, corpus, book, cache_dir=cache, matcher=matcher)
-        # warm: the second run in the session (the matcher keeps the texts' token arrays)
-        warm, t_warm = timed(qualkit.code, corpus, book, cache_dir=cache, matcher=matcher)
-        warm, t_warm2 = timed(qualkit.code, corpus, book, cache_dir=cache, matcher=matcher)
+        # cold: empty stem cache on disk, new Coder (nothing tokenised or stemmed yet)
+        cold, t_cold = timed(lambda: Coder(book, cache_dir=cache).code(corpus))
+        # warm, new session: a new Coder, so texts are tokenised again; stems come from disk
+        coder = Coder(book, cache_dir=cache)
+        fresh, t_fresh = timed(coder.code, corpus)
+        # warm: the second run with the same Coder (it keeps the texts' token arrays)
+        warm, t_warm = timed(coder.code, corpus)
+        warm, t_warm2 = timed(coder.code, corpus)
         t_warm = min(t_warm, t_warm2)
         for name, other in (("warm (new session)", fresh), ("warm", warm)):
             if not cold.equals(other):
@@ -188,12 +186,12 @@ def main(argv: list[str] | None = None) -> int:
         first = book.codes[0]
         changed = replace(book, codes=(replace(first, cues=first.cues + (Cue(pattern="kabar", lang="id"),)),)
                           + book.codes[1:])
-        _, t_incr = timed(qualkit.code, corpus, changed, cache_dir=cache, matcher=matcher)
+        _, t_incr = timed(lambda: coder.with_codebook(changed).code(corpus))
 
         # agreement with the naive loop on the plain cues
         plain = [c for c in cues if c["match"] == "exact"]
         frame = corpus.passages_frame()
-        q_plain = qualkit.code(corpus, build_codebook(cues, plain_only=True), cache_dir=cache)
+        q_plain = coder.with_codebook(build_codebook(cues, plain_only=True)).code(corpus)
         q_pairs = set(zip(q_plain["passage_id"], q_plain["code_id"]))
         n_pairs = set(naive_pairs(frame, plain))
         agree = len(q_pairs & n_pairs)

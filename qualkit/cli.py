@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     cb_sub.required = True
     check = cb_sub.add_parser("check", help="validate a codebook and run its examples (exit 1 when not ok)")
     check.add_argument("file", metavar="FILE", help="codebook YAML file")
+    check.add_argument("--corpus", metavar="DATA", help="also check the cues against this corpus (folder or "
+                       "file): regex cues matching nothing, stems shared with unrelated frequent words")
 
     _add_import_parser(sub)
     _add_codings_options(analyze)
@@ -155,6 +157,46 @@ def _add_analysis_options(p: argparse.ArgumentParser, *, codebook_required: bool
                    help="keep personal data in the outputs (the report will carry a warning)")
     p.add_argument("--include-interviewer", action="store_true",
                    help="also count what interviewers say as evidence")
+    _add_loading_options(p)
+
+
+def _add_loading_options(p: argparse.ArgumentParser) -> None:
+    """Options of :func:`qualkit.load_corpus`: speaker roles and what in the folder is data."""
+    p.add_argument("--interviewer", metavar="LABELS",
+                   help="';'-separated speaker labels that are the interviewer/moderator, for every "
+                        "file (a manifest 'interviewer' column wins)")
+    p.add_argument("--unlabelled-role", choices=("interviewer", "informant", "none"),
+                   help="role of unlabelled paragraphs in transcripts with labelled turns "
+                        "(default: informant when only interviewer labels occur)")
+    p.add_argument("--prompts", metavar="REGEX|@FILE",
+                   help="task-sheet/questionnaire prompts: a regular expression or @file of lines; "
+                        "matching passages get role 'prompt' and are never evidence")
+    p.add_argument("--all-files", action="store_true",
+                   help="also load files the manifest does not list (with defaults)")
+    p.add_argument("--follow-links", action="store_true",
+                   help="read symbolic links and manifest rows that lead outside the data folder")
+
+
+def _load_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments for :func:`qualkit.load_corpus` from the loading options."""
+    return {"unit": args.unit, "interviewer": args.interviewer, "unlabelled_role": args.unlabelled_role,
+            "prompts": args.prompts, "include_unlisted": args.all_files,
+            "follow_links": args.follow_links}
+
+
+def _role_warnings(corpus: Any) -> list[str]:
+    """A line per transcript (a document with labelled turns, or an interview) that has no
+    informant passage: its participant's speech would be missing from every table."""
+    roles = corpus.roles_frame()
+    with_informant = set(roles.loc[roles["role"] == "informant", "doc_id"])
+    lines = []
+    for doc in corpus.documents:
+        labelled = any(p.speaker for p in corpus.passages_of(doc.id))
+        if (labelled or doc.source_type == "interview") and doc.id not in with_informant:
+            lines.append(f"{doc.id}: no informant passages (only interviewer, prompt or unlabelled "
+                         "text); set the manifest's interviewer / unlabelled_role columns or "
+                         "--interviewer / --unlabelled-role")
+    return lines
 
 
 def _add_project_option(p: argparse.ArgumentParser) -> None:
@@ -225,7 +267,7 @@ def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace
         book = qualkit.load_codebook(codebook)
         bar.update()
         bar.set_description("loading corpus")
-        corpus = qualkit.load_corpus(data, unit=args.unit)
+        corpus = qualkit.load_corpus(data, **_load_options(args))
         bar.update()
         bar.set_description("coding and analysing")
         options: dict[str, Any] = {"redact": not args.no_redact, "language": args.language}
@@ -255,8 +297,14 @@ def run_analysis(data: Path, codebook: Path, out: Path, args: argparse.Namespace
         _say("qualkit: warning: outputs were NOT redacted and contain personal data")
     skipped = [pr for pr in getattr(corpus, "problems", ()) if getattr(pr, "skipped", True)]
     notes = [pr for pr in getattr(corpus, "problems", ()) if not getattr(pr, "skipped", True)]
+    left_out = [pr for pr in skipped if pr.by_rule]
+    skipped = [pr for pr in skipped if not pr.by_rule]
     for pr in notes:
         _say(f"qualkit: note: {pr.path}: {pr.message}")
+    for pr in left_out:
+        _say(f"qualkit: note: {pr.path}: {pr.message}")
+    for line in _role_warnings(corpus):
+        _say(f"qualkit: warning: {line}")
     for pr in skipped:
         _say(f"qualkit: warning: skipped {pr.path}: {pr.message}")
     if skipped:
@@ -331,8 +379,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_codebook(args: argparse.Namespace) -> int:
     import qualkit
 
-    check_codebook = import_module("qualkit.codebook.check").check_codebook
-    report = check_codebook(qualkit.load_codebook(_existing(args.file, "codebook file")))
+    check_codebook = import_module("qualkit.coding.check").check_codebook
+    corpus = qualkit.load_corpus(_existing(args.corpus, "corpus")) if args.corpus else None
+    report = check_codebook(qualkit.load_codebook(_existing(args.file, "codebook file")), corpus=corpus)
     print(report)
     return EXIT_OK if report.ok else EXIT_WARNINGS
 
@@ -443,6 +492,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("qualkit: interrupted")
         return 130
+    except BrokenPipeError:  # the reader closed stdout early (``qualkit ... | head``)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes at exit
+        return EXIT_OK
     except Exception as err:  # noqa: BLE001 - the last line of defence
         if os.environ.get("QUALKIT_DEBUG"):
             traceback.print_exc()

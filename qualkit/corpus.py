@@ -22,7 +22,7 @@ Example
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from qualkit.errors import LoadError, PassageError
+from qualkit.segment import split_sentences
 
 SOURCE_TYPES = ("interview", "observation", "document")
 """The study's three source types (METHOD.md): triangulation is across these."""
@@ -38,8 +39,11 @@ UNITS = ("turn", "sentence")
 """Passage granularities: a speaker turn (a paragraph where there are no speakers), or a
 sentence inside it."""
 
-ROLES = ("interviewer", "informant")
-"""Speaker roles. ``None`` where a passage has no speaker (field notes, documents)."""
+ROLES = ("interviewer", "informant", "prompt")
+"""Passage roles. ``interviewer`` and ``informant`` are who speaks; ``prompt`` marks
+task-sheet or questionnaire text read out or shown to the informant (the manifest's
+``prompts``): shown in transcripts, never evidence, never coded by default, never
+quoted. ``None`` where a passage has no speaker (field notes, documents)."""
 
 
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -136,7 +140,8 @@ class Passage:
     start, end : 0-based code-point offsets into the document text, end exclusive.
     text : ``document.text[start:end]``.
     speaker : speaker label as written (``Pewawancara``, ``P1``), or None.
-    role : ``interviewer``, ``informant`` or None (no speaker).
+    role : ``interviewer``, ``informant``, ``prompt`` (task-sheet or questionnaire text)
+        or None (no speaker).
     unit : ``turn``, ``paragraph``, ``sentence`` or ``field`` (a form value).
     parent_id : for a sentence, the id of its turn or paragraph.
     section : form section or document heading the passage falls under, or None.
@@ -196,11 +201,16 @@ DOCUMENT_COLUMNS = (
 
 @dataclass(frozen=True)
 class LoadProblem:
-    """A file that was skipped (or loaded with a warning) and why."""
+    """A file that was skipped (or loaded with a warning) and why.
+
+    ``by_rule`` marks a file left out on purpose (not in the manifest, hidden, a system
+    folder), as opposed to one that could not be read.
+    """
 
     path: str
     message: str
     skipped: bool = True
+    by_rule: bool = False
 
 
 @dataclass(frozen=True)
@@ -272,8 +282,6 @@ class Corpus:
 
     def segment(self, unit: str) -> Corpus:
         """Return the corpus re-cut into ``unit`` passages (``turn`` or ``sentence``)."""
-        from qualkit.segment import segment_corpus
-
         return segment_corpus(self, unit)
 
     def replace(self, **changes: Any) -> Corpus:
@@ -332,6 +340,27 @@ class Corpus:
         frame = pd.DataFrame(rows, columns=list(PASSAGE_COLUMNS))
         return frame.astype({"start": "int64", "end": "int64"})
 
+    def roles_frame(self) -> pd.DataFrame:
+        """Passages and words per document and role: ``doc_id, role, passages, words``.
+
+        ``role`` is ``interviewer``, ``informant``, ``prompt`` or None (no speaker), one
+        row per role a document has, documents in corpus order. A transcript with no
+        ``informant`` row has no participant speech: check its ``interviewer`` labels.
+
+        >>> doc = Document(id="a", text="P: Halo?\\nI: Saya takut.")
+        >>> c = Corpus((doc,), (Passage("a", "a#p1", 3, 8, "Halo?", "P", "interviewer"),
+        ...                     Passage("a", "a#p2", 12, 23, "Saya takut.", "I", "informant")))
+        >>> c.roles_frame().to_dict("records")[1]
+        {'doc_id': 'a', 'role': 'informant', 'passages': 1, 'words': 2}
+        """
+        counts: dict[tuple[str, str | None], list[int]] = {}
+        for p in self.passages:
+            row = counts.setdefault((p.doc_id, p.role), [0, 0])
+            row[0] += 1
+            row[1] += len(p.text.split())
+        rows = [(doc, role, n, words) for (doc, role), (n, words) in counts.items()]
+        return pd.DataFrame(rows, columns=["doc_id", "role", "passages", "words"])
+
     def fields_frame(self) -> pd.DataFrame:
         """Form fields of every document: ``doc_id, section, label, value, start, end``."""
         rows = [
@@ -349,3 +378,91 @@ class Corpus:
         )
         cols = ["doc_id", "source_type", "informant_group", "case_id", "language", "n_passages"]
         return summary + frame[cols].to_html(index=False) if len(frame) else summary
+
+
+# --------------------------------------------------------------------------------------
+# re-cutting: turns <-> sentences
+# --------------------------------------------------------------------------------------
+
+
+def sentence_passages(passage: Passage, language: str = "id", *, page_starts: Sequence[int] = ()) -> list[Passage]:
+    """Split one turn/paragraph/field passage into sentence passages ``<id>.s<m>``.
+
+    The sentences keep the speaker, role, section and times of their parent; with
+    ``page_starts`` (offsets where each PDF page begins) each gets its own page.
+
+    >>> p = Passage("a", "a#p1", 0, 11, "Satu. Dua.")
+    >>> [(s.id, s.text) for s in sentence_passages(p)]
+    [('a#p1.s1', 'Satu.'), ('a#p1.s2', 'Dua.')]
+    """
+    out = []
+    base, text, pid = passage.start, passage.text, passage.id
+    for m, (s, e) in enumerate(split_sentences(text, language), start=1):
+        start = base + s
+        page = (bisect.bisect_right(page_starts, start) or passage.page) if page_starts else passage.page
+        out.append(Passage(
+            doc_id=passage.doc_id, id=f"{pid}.s{m}", start=start, end=base + e, text=text[s:e],
+            speaker=passage.speaker, role=passage.role, unit="sentence", parent_id=pid,
+            section=passage.section, page=page, time_start=passage.time_start,
+            time_end=passage.time_end,
+        ))
+    return out
+
+
+def segment_corpus(corpus: Corpus, unit: str) -> Corpus:
+    """Re-cut ``corpus`` into ``unit`` passages: ``sentence`` or ``turn``.
+
+    Turns (and paragraphs, form fields) become sentences ``<id>.s<m>`` with
+    ``parent_id``; sentences are merged back into their parent turns.
+
+    >>> doc = Document(id="a", text="Satu. Dua.")
+    >>> c = Corpus((doc,), (Passage("a", "a#p1", 0, 10, "Satu. Dua.", unit="paragraph"),))
+    >>> [p.text for p in segment_corpus(c, "sentence")]
+    ['Satu.', 'Dua.']
+    """
+    if unit not in UNITS:
+        raise ValueError(
+            f"The 'unit' parameter of segment_corpus must be one of {UNITS}; got {unit!r} instead."
+        )
+    if unit == corpus.unit:
+        return corpus
+    docs = {d.id: d for d in corpus.documents}
+    passages: list[Passage] = []
+    if unit == "sentence":
+        for p in corpus.passages:
+            if p.unit == "sentence":
+                passages.append(p)
+                continue
+            doc = docs[p.doc_id]
+            passages.extend(sentence_passages(p, doc.language,
+                                              page_starts=doc.metadata.get("page_starts", ())))
+    else:
+        passages = _merge_sentences(corpus.passages, docs)
+    return corpus.replace(passages=tuple(passages), unit=unit)
+
+
+def _merge_sentences(sentences: Sequence[Passage], docs: Mapping[str, Document]) -> list[Passage]:
+    groups: dict[str, list[Passage]] = {}
+    for p in sentences:
+        key = p.parent_id if (p.unit == "sentence" and p.parent_id) else p.id
+        groups.setdefault(key, []).append(p)
+    merged = []
+    for key, group in groups.items():
+        first = group[0]
+        if first.unit != "sentence":
+            merged.append(first)
+            continue
+        doc = docs[first.doc_id]
+        start = min(p.start for p in group)
+        end = max(p.end for p in group)
+        field_spans = {(f.start, f.end) for f in doc.fields}
+        kind = "field" if (start, end) in field_spans else ("turn" if first.speaker else "paragraph")
+        merged.append(replace(first, id=key, start=start, end=end, text=doc.text[start:end],
+                              unit=kind, parent_id=None,
+                              page=_page_at(doc, start, first.page)))
+    return merged
+
+
+def _page_at(doc: Document, offset: int, default: int | None) -> int | None:
+    starts = doc.metadata.get("page_starts", ())
+    return bisect.bisect_right(starts, offset) if starts else default

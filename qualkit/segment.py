@@ -2,8 +2,9 @@
 
 Everything here works on a plain string and returns code-point offsets into it, so it can
 be used on any text, whatever file it came from. Loaders use :func:`text_passages` to
-cut a document into turns (transcripts) or paragraphs (everything else), and
-:func:`segment_corpus` re-cuts a :class:`~qualkit.corpus.Corpus` into sentences and back.
+cut a document into turns (transcripts) or paragraphs (everything else) with
+:func:`qualkit.loading.text_passages`; :meth:`qualkit.corpus.Corpus.segment` re-cuts a
+corpus into sentences and back. This module imports nothing else from qualkit.
 
 Speaker labels are recognised in the styles real transcripts use: ``Name:``, ``NAME:``,
 ``[Name]:``, ``[id1]`` (QualCoder), ``**K (Kiki):**``, ``Q -`` / ``A -``, ``P1:``,
@@ -25,21 +26,13 @@ Example
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING, NamedTuple
-
-from qualkit.corpus import Passage
-
-if TYPE_CHECKING:  # pragma: no cover
-    from qualkit.corpus import Corpus, Document
+from collections.abc import Iterable
+from typing import NamedTuple
 
 __all__ = [
     "Turn", "Heading", "find_turns", "label_at", "split_paragraphs", "uses_line_paragraphs", "split_sentences",
-    "speaker_roles", "text_passages", "sentence_passages", "segment_corpus",
-    "NON_SPEAKER_WORDS", "INTERVIEWER_LABELS",
+    "speaker_roles", "role_key", "NON_SPEAKER_WORDS", "INTERVIEWER_LABELS",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -196,7 +189,7 @@ def _accepted(cands: list[_Candidate], text: str) -> list[_Candidate]:
     def keep(c: _Candidate) -> bool:
         n = counts[c.label.casefold()]
         if c.style == "own":
-            return n >= 2 and (c.label.isupper() or _role_key(c.label) in INTERVIEWER_LABELS)
+            return n >= 2 and (c.label.isupper() or role_key(c.label) in INTERVIEWER_LABELS)
         return n >= 2 or len(_words(c.label)) <= 2
 
     kept = [c for c in cands if keep(c)]
@@ -212,17 +205,30 @@ def _accepted(cands: list[_Candidate], text: str) -> list[_Candidate]:
     return []
 
 
-def find_turns(text: str) -> list[Turn]:
+def find_turns(text: str, *, labels: Iterable[str] = ()) -> list[Turn]:
     """Speaker turns of ``text`` in order, or ``[]`` when it is not a transcript.
 
     A text counts as a transcript when at least two speaker labels recur (or one label
     makes up a large share of its lines). Each turn's utterance runs to the next turn.
+    ``labels`` are speaker labels known to be speakers (e.g. the manifest's
+    ``interviewer``): their turns are found even when they occur once and no other
+    speaker is labelled.
 
     >>> t = find_turns("[id1] hello\\n\\n[id2] hi\\n\\n[id1] bye\\n\\n[id2] ok")
     >>> [x.label for x in t]
     ['id1', 'id2', 'id1', 'id2']
+    >>> [x.label for x in find_turns("Intro.\\n\\nMODERATOR: Go on.\\n\\nI think so.", labels=["moderator"])]
+    ['MODERATOR']
     """
-    kept = _accepted(_candidates(text), text)
+    cands = _candidates(text)
+    kept = _accepted(cands, text)
+    listed = {label.strip().casefold() for label in labels if label and label.strip()}
+    if listed:
+        known = {c.line_start for c in kept}
+        extra = [c for c in cands if c.line_start not in known
+                 and (c.label.casefold() in listed or role_key(c.label) in listed)]
+        if extra:
+            kept = sorted(kept + extra, key=lambda c: c.line_start)
     turns = []
     for i, c in enumerate(kept):
         limit = kept[i + 1].line_start if i + 1 < len(kept) else len(text)
@@ -303,9 +309,14 @@ def uses_line_paragraphs(text: str) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-def _role_key(label: str) -> str:
-    key = re.sub(r"[\s_-]*\d+$", "", label.casefold()).strip(" .()")
-    return key
+def role_key(label: str) -> str:
+    """A speaker label casefolded, without a trailing number: ``Interviewer 2`` -> ``interviewer``.
+
+    >>> role_key("Pewawancara_1")
+    'pewawancara'
+    """
+    return re.sub(r"[\s_-]*\d+$", "", label.casefold()).strip(" .()")
+
 
 
 def speaker_roles(labels: Iterable[str], *, interviewers: Iterable[str] = ()) -> dict[str, str]:
@@ -323,7 +334,7 @@ def speaker_roles(labels: Iterable[str], *, interviewers: Iterable[str] = ()) ->
     """
     labels = list(dict.fromkeys(labels))
     listed = {i.strip().casefold() for i in interviewers if i and i.strip()}
-    keys = {label: _role_key(label) for label in labels}
+    keys = {label: role_key(label) for label in labels}
     present = set(keys.values())
     p_paired = "p" in present and bool(_P_PARTNERS & present)
     t_paired = "t" in present and "j" in present  # Tanya / Jawab
@@ -411,158 +422,3 @@ def split_sentences(text: str, lang: str = "id") -> list[tuple[int, int]]:
         if s < e:
             spans.append((s, e))
     return spans
-
-
-# --------------------------------------------------------------------------------------
-# passages
-# --------------------------------------------------------------------------------------
-
-
-def text_passages(
-    doc_id: str,
-    text: str,
-    *,
-    headings: Sequence[Heading] = (),
-    interviewers: Iterable[str] = (),
-    turns: bool = True,
-) -> tuple[Passage, ...]:
-    """Cut ``text`` into speaker turns (a transcript) or paragraphs, with ids ``#p<n>``.
-
-    ``headings`` are heading lines: they are not passages themselves but become the
-    ``section`` of the passages under them. Text before the first turn, and after a
-    heading until the next turn, is cut into paragraphs (``speaker=None``).
-    Set ``turns=False`` to cut paragraphs only.
-
-    >>> ps = text_passages("a.txt", "P: Halo?\\nI: Saya takut.\\nP: Kenapa?\\nI: Diancam.")
-    >>> [(p.id, p.speaker, p.role, p.text) for p in ps][:2]
-    [('a.txt#p1', 'P', 'interviewer', 'Halo?'), ('a.txt#p2', 'I', 'informant', 'Saya takut.')]
-    """
-    found = find_turns(text) if turns else []
-    if headings and found:
-        found = [t for t in found if not _inside_heading(t.line_start, headings)]
-    roles = speaker_roles((t.label for t in found), interviewers=interviewers)
-    # events: ("h", start, end, title) and ("t", line_start, turn)
-    events: list[tuple[int, int, object]] = [(h.start, 0, h) for h in headings]
-    events += [(t.line_start, 1, t) for t in found]
-    events.sort(key=lambda e: (e[0], e[1]))
-    by_line = uses_line_paragraphs(text) if not found else False
-    spans: list[tuple[int, int, str | None, str | None]] = []  # start, end, speaker, section
-    section: str | None = None
-    pos = 0
-    for i, (at, _, ev) in enumerate(events):
-        if pos < at:
-            spans.extend((s, e, None, section) for s, e in split_paragraphs(text, pos, at, by_line=by_line))
-        nxt = events[i + 1][0] if i + 1 < len(events) else len(text)
-        if isinstance(ev, Heading):
-            section = ev.title
-            pos = max(pos, ev.end)
-        else:
-            t = ev  # type: ignore[assignment]
-            s, e = _strip_span(text, t.start, min(t.end, nxt))  # type: ignore[attr-defined]
-            if s < e:
-                spans.append((s, e, t.label, section))  # type: ignore[attr-defined]
-            pos = max(pos, nxt)
-    if pos < len(text):
-        spans.extend((s, e, None, section)
-                     for s, e in split_paragraphs(text, pos, len(text), by_line=by_line))
-    return tuple(
-        Passage(
-            doc_id=doc_id, id=f"{doc_id}#p{n}", start=s, end=e, text=text[s:e],
-            speaker=spk, role=roles.get(spk) if spk else None,
-            unit="turn" if spk else "paragraph", section=sec,
-        )
-        for n, (s, e, spk, sec) in enumerate(spans, start=1)
-    )
-
-
-def _inside_heading(offset: int, headings: Sequence[Heading]) -> bool:
-    return any(h.start <= offset < h.end for h in headings)
-
-
-def sentence_passages(passage: Passage, language: str = "id", *, page_starts: Sequence[int] = ()) -> list[Passage]:
-    """Split one turn/paragraph/field passage into sentence passages ``<id>.s<m>``.
-
-    The sentences keep the speaker, role, section and times of their parent; with
-    ``page_starts`` (offsets where each PDF page begins) each gets its own page.
-
-    >>> p = Passage("a", "a#p1", 0, 11, "Satu. Dua.")
-    >>> [(s.id, s.text) for s in sentence_passages(p)]
-    [('a#p1.s1', 'Satu.'), ('a#p1.s2', 'Dua.')]
-    """
-    out = []
-    base, text, pid = passage.start, passage.text, passage.id
-    for m, (s, e) in enumerate(split_sentences(text, language), start=1):
-        start = base + s
-        page = (bisect.bisect_right(page_starts, start) or passage.page) if page_starts else passage.page
-        out.append(Passage(
-            doc_id=passage.doc_id, id=f"{pid}.s{m}", start=start, end=base + e, text=text[s:e],
-            speaker=passage.speaker, role=passage.role, unit="sentence", parent_id=pid,
-            section=passage.section, page=page, time_start=passage.time_start,
-            time_end=passage.time_end,
-        ))
-    return out
-
-
-def segment_corpus(corpus: Corpus, unit: str) -> Corpus:
-    """Re-cut ``corpus`` into ``unit`` passages: ``sentence`` or ``turn``.
-
-    Turns (and paragraphs, form fields) become sentences ``<id>.s<m>`` with
-    ``parent_id``; sentences are merged back into their parent turns.
-
-    >>> from qualkit.corpus import Corpus, Document
-    >>> doc = Document(id="a", text="Satu. Dua.")
-    >>> c = Corpus((doc,), text_passages("a", doc.text))
-    >>> [p.text for p in segment_corpus(c, "sentence")]
-    ['Satu.', 'Dua.']
-    """
-    if unit not in ("turn", "sentence"):
-        raise ValueError(
-            f"The 'unit' parameter of segment_corpus must be one of ('turn', 'sentence'); got {unit!r} instead."
-        )
-    if unit == corpus.unit:
-        return corpus
-    docs = {d.id: d for d in corpus.documents}
-    passages: list[Passage] = []
-    if unit == "sentence":
-        for p in corpus.passages:
-            if p.unit == "sentence":
-                passages.append(p)
-                continue
-            doc = docs[p.doc_id]
-            passages.extend(sentence_passages(p, doc.language,
-                                              page_starts=doc.metadata.get("page_starts", ())))
-    else:
-        passages = _merge_sentences(corpus.passages, docs)
-    return corpus.replace(passages=tuple(passages), unit=unit)
-
-
-def _merge_sentences(sentences: Sequence[Passage], docs: Mapping[str, Document]) -> list[Passage]:
-    groups: dict[str, list[Passage]] = {}
-    order: list[str] = []
-    for p in sentences:
-        key = p.parent_id if (p.unit == "sentence" and p.parent_id) else p.id
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(p)
-    merged = []
-    for key in order:
-        group = groups[key]
-        first = group[0]
-        if first.unit != "sentence":
-            merged.append(first)
-            continue
-        doc = docs[first.doc_id]
-        start = min(p.start for p in group)
-        end = max(p.end for p in group)
-        field_spans = {(f.start, f.end) for f in doc.fields}
-        kind = "field" if (start, end) in field_spans else ("turn" if first.speaker else "paragraph")
-        merged.append(replace(first, id=key, start=start, end=end, text=doc.text[start:end],
-                              unit=kind, parent_id=None,
-                              page=_page_at(doc, start, first.page)))
-    return merged
-
-
-def _page_at(doc: Document, offset: int, default: int | None) -> int | None:
-    starts = doc.metadata.get("page_starts", ())
-    return bisect.bisect_right(starts, offset) if starts else default

@@ -98,7 +98,7 @@ def test_skipped_files_give_exit_1(study_on_disk, tmp_path, capsys):
     data, book = study_on_disk
     (data / "interviews" / "broken.docx").write_bytes(b"not a zip")
     code = cli.main(["analyze", str(data), "--codebook", str(book), "--out", str(tmp_path / "o"),
-                     "--no-redact"])
+                     "--no-redact", "--all-files"])  # the manifest does not list it
     err = capsys.readouterr().err
     assert code == 1
     assert "broken.docx" in err and "warnings" in err
@@ -128,3 +128,19 @@ def test_codebook_check_and_agree(study_on_disk, tmp_path, capsys):
 def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "qualkit", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("qualkit ")
+
+
+def test_a_reader_that_closes_stdout_early_is_not_a_bug():
+    """``qualkit ... | head -1``: the closed pipe ends the command quietly, not as exit 3."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-m", "qualkit", "codebook", "check",
+                             str(root / "codebooks" / "migrant_care.yaml")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
+    proc.stdout.readline()
+    proc.stdout.close()  # as head does after its first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) in (0, 1)
+    assert "internal error" not in err and "Traceback" not in err

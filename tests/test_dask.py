@@ -55,3 +55,20 @@ def test_dask_codes_equal_single_process(corpus, book):
 def test_dask_code_refuses_a_pandas_frame(corpus, book):
     with pytest.raises(qualkit.QualkitError, match="dask DataFrame"):
         qualkit.scale.dask.code(corpus.passages_frame(), book)
+
+
+def test_dask_leaves_prompts_out_unless_asked(corpus, book):
+    frame = corpus.passages_frame()
+    frame["role"] = ["prompt" if i % 2 else None for i in range(len(frame))]
+    ddf = dd.from_pandas(frame, npartitions=2)
+    with dask_config():
+        got = qualkit.scale.dask.collect(qualkit.scale.dask.code(ddf, book))
+        every = qualkit.scale.dask.collect(qualkit.scale.dask.code(ddf, book, include_prompts=True))
+    prompts = set(frame.loc[frame["role"].eq("prompt"), "passage_id"])
+    assert prompts and not prompts & set(got["passage_id"]) and prompts & set(every["passage_id"])
+
+
+def dask_config():
+    import dask
+
+    return dask.config.set(scheduler="synchronous")

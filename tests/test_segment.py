@@ -4,14 +4,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualkit.corpus import Corpus, Document
+from qualkit.corpus import Corpus, Document, segment_corpus
+from qualkit.loading.passages import text_passages
 from qualkit.segment import (
     find_turns,
-    segment_corpus,
     speaker_roles,
     split_paragraphs,
     split_sentences,
-    text_passages,
 )
 
 

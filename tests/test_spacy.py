@@ -254,6 +254,16 @@ def test_bad_input_raises_clear_errors(pipes):
         from_spacy(to_spacy(corpus, nlp=pipes), method="guess")
 
 
+def test_a_malformed_spans_cell_is_an_error_not_a_silent_skip(pipes):
+    from qualkit.coding.spans import SpanError
+
+    corpus = make_corpus()
+    codings = make_codings(corpus)
+    codings.loc[0, "spans"] = "12-;40-45"
+    with pytest.raises(SpanError, match="'12-'"):
+        to_spacy(corpus, codings, nlp=pipes)
+
+
 def test_missing_spacy_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "spacy", None)  # makes `import spacy` fail
     with pytest.raises(QualkitError, match=r"pip install 'qualkit\[spacy\]'"):

@@ -1,4 +1,5 @@
-"""Codebooks: the model (:mod:`.model`), YAML files (:mod:`.io`) and checks (:mod:`.check`).
+"""Codebooks: the model (:mod:`.model`) and YAML files (:mod:`.io`); running a codebook's
+examples is :mod:`qualkit.coding.check` (it needs the coder).
 
 >>> from qualkit.codebook import load_codebook
 >>> book = load_codebook("codebooks/migrant_care.yaml")   # doctest: +SKIP
@@ -6,9 +7,7 @@
 
 from __future__ import annotations
 
-from qualkit.codebook.check import CheckReport, check_codebook
 from qualkit.codebook.io import load_codebook, save_codebook, validate_codebook
 from qualkit.codebook.model import Code, Codebook, Cue, Example
 
-__all__ = ["CheckReport", "Code", "Codebook", "Cue", "Example", "check_codebook",
-           "load_codebook", "save_codebook", "validate_codebook"]
+__all__ = ["Code", "Codebook", "Cue", "Example", "load_codebook", "save_codebook", "validate_codebook"]

@@ -64,11 +64,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 from qualkit._io import atomic_write
-from qualkit.codebook.model import CUE_KINDS, MATCH_MODES, NEGATION_MODES, Code, Codebook, Cue, Example
+from qualkit.codebook.model import (
+    CUE_KINDS, MATCH_MODES, NEGATION_MODES, Code, Codebook, Cue, Example, hierarchy_problems,
+)
+from qualkit.codebook.yaml_lines import LineDict, line_of, parse_yaml
 from qualkit.errors import CodebookError, Problem
+from qualkit.text import supported_languages, tokenize
 
 TOP_KEYS = ("name", "version", "description", "languages", "facets", "facet_labels",
             "negators", "negation_window", "codes")
@@ -80,78 +85,8 @@ _ID_RE = re.compile(r"^[A-Za-z][\w.\-]*$")
 
 
 # -- YAML with line numbers ---------------------------------------------------------------
-class _LDict(dict):
-    line: int | None = None
-    key_lines: dict
-    duplicates: list
-
-
-class _LList(list):
-    line: int | None = None
-    item_lines: list
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _LDict:
-    loader.flatten_mapping(node)
-    out = _LDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines, out.duplicates = {}, []
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            key = str(key)
-        if key in out:
-            out.duplicates.append((key, key_node.start_mark.line + 1))
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _LList:
-    out = _LList(loader.construct_object(n, deep=True) for n in node.value)
-    out.line = node.start_mark.line + 1
-    out.item_lines = [n.start_mark.line + 1 for n in node.value]
-    return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
-
-
-def _line(obj: Any, key: Any = None, default: int | None = None) -> int | None:
-    if key is not None and isinstance(obj, _LDict):
-        return obj.key_lines.get(key, obj.line)
-    return getattr(obj, "line", None) or default
-
-
-def _parse_yaml(text: str, path: str | None) -> tuple[Any, list[Problem]]:
-    loader: _Loader | None = None
-    try:
-        loader = _Loader(text)  # the reader already refuses non-printable characters
-        return loader.get_single_data(), []
-    except RecursionError:
-        # PyYAML parses nesting recursively: absurdly deep brackets exhaust the stack.
-        mark = loader.get_mark() if loader is not None else None
-        return None, [Problem("malformed YAML: the file nests lists or mappings too deeply to read",
-                              where=path, line=mark.line + 1 if mark is not None else None,
-                              hint="a codebook needs only a few levels of nesting; check for runaway "
-                                   "'[' or '{' brackets near this line")]
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        what = getattr(err, "problem", None) or str(err)
-        return None, [Problem(f"malformed YAML: {what}", where=path, line=line,
-                              hint="check indentation, colons and quotes on this line "
-                                   "(quote patterns that contain ':' or start with a special character)")]
-    finally:
-        if loader is not None:
-            loader.dispose()
+COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+"""The one colour form codebooks accept (safe to put into HTML, SVG and XML attributes)."""
 
 
 # -- building a Codebook from data, collecting every problem -----------------------------------
@@ -166,10 +101,10 @@ class _Builder:
         value = data.get(key)
         if value is None:
             if required:
-                self.add(f"missing '{key}'", where, _line(data), f"add '{key}: ...' to {where}")
+                self.add(f"missing '{key}'", where, line_of(data), f"add '{key}: ...' to {where}")
             return default
         if isinstance(value, bool) or isinstance(value, (Mapping, list)):
-            self.add(f"'{key}' must be text; got {type(value).__name__}", where, _line(data, key),
+            self.add(f"'{key}' must be text; got {type(value).__name__}", where, line_of(data, key),
                      f"write {key} as a plain string (quote it if needed)")
             return default
         return str(value)
@@ -177,7 +112,7 @@ class _Builder:
     def flag(self, data: Mapping, key: str, where: str, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.add(f"'{key}' must be true or false; got {value!r}", where, _line(data, key),
+            self.add(f"'{key}' must be true or false; got {value!r}", where, line_of(data, key),
                      f"write '{key}: true' or '{key}: false'")
             return default
         return value
@@ -186,15 +121,13 @@ class _Builder:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             self.add(f"'{key}' must be a whole number >= {minimum}; got {value!r}", where,
-                     _line(data, key), f"write e.g. '{key}: {default}'")
+                     line_of(data, key), f"write e.g. '{key}: {default}'")
             return default
         return value
 
 
 def _check_language(b: _Builder, lang: Any, where: str, line: int | None, languages: tuple[str, ...],
                     *, allow_any: bool = False) -> bool:
-    from qualkit.coding.tokens import supported_languages
-
     if allow_any and lang == "any":
         return True
     if not isinstance(lang, str) or lang not in supported_languages():
@@ -209,20 +142,18 @@ def _check_language(b: _Builder, lang: Any, where: str, line: int | None, langua
 
 
 def _build_cue(b: _Builder, item: Any, where: str, line: int | None, languages: tuple[str, ...]) -> Cue | None:
-    from qualkit.coding.tokens import tokenize
-
     default_lang = languages[0] if languages else "id"
     if isinstance(item, str):
-        item = _LDict(pattern=item)
+        item = LineDict(pattern=item)
         item.line, item.key_lines, item.duplicates = line, {}, []
     if not isinstance(item, Mapping):
         b.add(f"a cue must be a word/phrase or a mapping with 'pattern'; got {item!r}", where, line,
               "write the cue as a string (- takut) or as {pattern: takut, lang: id}")
         return None
-    line = _line(item, default=line)
+    line = line_of(item, default=line)
     for key in item:
         if key not in CUE_KEYS:
-            b.add(f"unknown cue key {key!r}", where, _line(item, key),
+            b.add(f"unknown cue key {key!r}", where, line_of(item, key),
                   f"use only {', '.join(CUE_KEYS)}")
     pattern = item.get("pattern")
     if not isinstance(pattern, str) or not pattern.strip():
@@ -236,19 +167,19 @@ def _build_cue(b: _Builder, item: Any, where: str, line: int | None, languages: 
         kind = "near" if near is not None else ("phrase" if len(tokenize(pattern)) > 1 else "word")
     ok = True
     if kind not in CUE_KINDS:
-        b.add(f"unknown cue kind {kind!r} for pattern {pattern!r}", where, _line(item, "kind"),
+        b.add(f"unknown cue kind {kind!r} for pattern {pattern!r}", where, line_of(item, "kind"),
               f"use one of {', '.join(CUE_KINDS)}")
         ok = False
     match = item.get("match", "stem")
     if match not in MATCH_MODES:
-        b.add(f"unknown match mode {match!r} for pattern {pattern!r}", where, _line(item, "match"),
+        b.add(f"unknown match mode {match!r} for pattern {pattern!r}", where, line_of(item, "match"),
               f"use one of {', '.join(MATCH_MODES)}")
         ok = False
     lang = item.get("lang", default_lang)
-    ok &= _check_language(b, lang, where, _line(item, "lang"), languages, allow_any=True)
+    ok &= _check_language(b, lang, where, line_of(item, "lang"), languages, allow_any=True)
     negation = item.get("negation")
     if negation is not None and negation not in NEGATION_MODES:
-        b.add(f"unknown negation mode {negation!r}", where, _line(item, "negation"),
+        b.add(f"unknown negation mode {negation!r}", where, line_of(item, "negation"),
               f"use one of {', '.join(NEGATION_MODES)}")
         ok = False
     case = b.flag(item, "case", where, False)
@@ -256,8 +187,8 @@ def _build_cue(b: _Builder, item: Any, where: str, line: int | None, languages: 
     window = b.integer(item, "window", where, 5, 1)
     if kind == "regex":
         try:
-            re.compile(pattern)
-        except re.error as err:
+            regex.compile(pattern)
+        except regex.error as err:
             b.add(f"invalid regular expression {pattern!r}: {err}", where, line,
                   "fix the regex (quote it in single quotes so backslashes stay literal)")
             ok = False
@@ -278,7 +209,7 @@ def _build_cue(b: _Builder, item: Any, where: str, line: int | None, languages: 
                   "use kind: phrase (or drop 'kind' to have it inferred)")
             ok = False
         if near is not None and kind != "near":
-            b.add(f"'near' is set but the cue kind is {kind!r}", where, _line(item, "near"),
+            b.add(f"'near' is set but the cue kind is {kind!r}", where, line_of(item, "near"),
                   "use kind: near, or remove 'near'")
             ok = False
     if not ok:
@@ -295,12 +226,12 @@ def _build_examples(b: _Builder, value: Any, where: str, line: int | None,
     if isinstance(value, Mapping):
         for key in value:
             if key not in ("positive", "negative"):
-                b.add(f"unknown examples key {key!r}", where, _line(value, key),
+                b.add(f"unknown examples key {key!r}", where, line_of(value, key),
                       "use 'positive:' and 'negative:' lists")
         for key in ("positive", "negative"):
             seq = value.get(key) or []
             if not isinstance(seq, list):
-                b.add(f"examples '{key}' must be a list", where, _line(value, key), f"write '{key}:' then '- text' lines")
+                b.add(f"examples '{key}' must be a list", where, line_of(value, key), f"write '{key}:' then '- text' lines")
                 continue
             lines = getattr(seq, "item_lines", [None] * len(seq))
             items += [(x, key == "positive", ln) for x, ln in zip(seq, lines)]
@@ -321,14 +252,14 @@ def _build_examples(b: _Builder, value: Any, where: str, line: int | None,
             continue
         for key in item:
             if key not in EXAMPLE_KEYS:
-                b.add(f"unknown example key {key!r}", where, _line(item, key, ln), f"use only {', '.join(EXAMPLE_KEYS)}")
+                b.add(f"unknown example key {key!r}", where, line_of(item, key, ln), f"use only {', '.join(EXAMPLE_KEYS)}")
         text = item.get("text")
         if not isinstance(text, str) or not text.strip():
             b.add("example without text", where, ln, "give the example a non-empty 'text'")
             continue
         pos = positive if positive is not None else b.flag(item, "positive", where, True)
         lang = item.get("lang", default_lang)
-        if not _check_language(b, lang, where, _line(item, "lang", ln), languages):
+        if not _check_language(b, lang, where, line_of(item, "lang", ln), languages):
             continue
         out.append(Example(text=text, positive=pos, lang=lang, line=ln))
     return out
@@ -339,43 +270,43 @@ def _build_code(b: _Builder, data: Any, line: int | None, index: int, book: dict
         b.add(f"code #{index + 1} must be a mapping with id, name, cues ...", None, line,
               "start each code with '- id: ...' and indent its keys")
         return None
-    line = _line(data, default=line)
+    line = line_of(data, default=line)
     raw_id = data.get("id")
     where = str(raw_id) if raw_id is not None else f"code #{index + 1}"
     for key, ln in getattr(data, "duplicates", []):
         b.add(f"key {key!r} appears twice in this code", where, ln, "keep one of them")
     for key in data:
         if key not in CODE_KEYS:
-            b.add(f"unknown code key {key!r}", where, _line(data, key), f"use only {', '.join(CODE_KEYS)}")
+            b.add(f"unknown code key {key!r}", where, line_of(data, key), f"use only {', '.join(CODE_KEYS)}")
     ok = True
     if not isinstance(raw_id, str) or not _ID_RE.match(raw_id):
-        b.add(f"code id {raw_id!r} is missing or not an identifier", where, _line(data, "id"),
+        b.add(f"code id {raw_id!r} is missing or not an identifier", where, line_of(data, "id"),
               "give each code an 'id' of letters, digits and _ starting with a letter")
         ok = False
     name = b.text(data, "name", where, required=True)
     strings = {k: b.text(data, k, where) for k in ("description", "inclusion", "exclusion", "memo")}
     parent = data.get("parent")
     if parent is not None and not isinstance(parent, str):
-        b.add(f"parent must be a code id; got {parent!r}", where, _line(data, "parent"), "write the parent code's id")
+        b.add(f"parent must be a code id; got {parent!r}", where, line_of(data, "parent"), "write the parent code's id")
         parent = None
     color = data.get("color")
-    if color is not None and not isinstance(color, str):
-        b.add(f"color must be text such as '#1f77b4'; got {color!r}", where, _line(data, "color"),
-              "quote the colour: color: '#1f77b4'")
+    if color is not None and not (isinstance(color, str) and COLOR_RE.fullmatch(color)):
+        b.add(f"color must be '#' and six hex digits such as '#1f77b4'; got {color!r}", where,
+              line_of(data, "color"), "quote the colour: color: '#1f77b4'")
         color = None
     negation = data.get("negation", "skip")
     if negation not in NEGATION_MODES:
-        b.add(f"unknown negation mode {negation!r}", where, _line(data, "negation"),
+        b.add(f"unknown negation mode {negation!r}", where, line_of(data, "negation"),
               f"use one of {', '.join(NEGATION_MODES)}")
         negation = "skip"
     facets: dict[str, str] = {}
     raw_facets = data.get("facets") or {}
     if not isinstance(raw_facets, Mapping):
-        b.add("facets must be a mapping facet: value", where, _line(data, "facets"),
+        b.add("facets must be a mapping facet: value", where, line_of(data, "facets"),
               "write e.g. facets: {factor: supporting, level: organisation}")
     else:
         for facet, value in raw_facets.items():
-            ln = _line(raw_facets, facet)
+            ln = line_of(raw_facets, facet)
             if facet not in book["facets"]:
                 b.add(f"unknown facet {facet!r}", where, ln,
                       f"declare it under 'facets' at the top, or use one of {sorted(book['facets'])}")
@@ -388,17 +319,17 @@ def _build_code(b: _Builder, data: Any, line: int | None, index: int, book: dict
     if "cues" in data:
         raw_cues = data["cues"]
         if raw_cues is None or raw_cues == []:
-            b.add("empty cues", where, _line(data, "cues"),
+            b.add("empty cues", where, line_of(data, "cues"),
                   "add cues, or remove the 'cues' key for a grouping code without cues")
         elif not isinstance(raw_cues, list):
-            b.add("cues must be a list", where, _line(data, "cues"), "write 'cues:' then one '- cue' per line")
+            b.add("cues must be a list", where, line_of(data, "cues"), "write 'cues:' then one '- cue' per line")
         else:
             lines = getattr(raw_cues, "item_lines", [None] * len(raw_cues))
             for item, ln in zip(raw_cues, lines):
                 cue = _build_cue(b, item, where, ln, book["languages"])
                 if cue is not None:
                     cues.append(cue)
-    examples = _build_examples(b, data["examples"], where, _line(data, "examples"),
+    examples = _build_examples(b, data["examples"], where, line_of(data, "examples"),
                                book["languages"]) if data.get("examples") is not None else []
     if not ok:
         return None
@@ -409,14 +340,14 @@ def _build_code(b: _Builder, data: Any, line: int | None, index: int, book: dict
 def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Problem]]:
     b = _Builder()
     if not isinstance(data, Mapping):
-        b.add("a codebook file must be a mapping with 'name' and 'codes'", path, _line(data, default=1),
+        b.add("a codebook file must be a mapping with 'name' and 'codes'", path, line_of(data, default=1),
               "start the file with 'name: ...' and 'codes:' (see the format in qualkit.codebook.io)")
         return None, b.problems
     for key, ln in getattr(data, "duplicates", []):
         b.add(f"top-level key {key!r} appears twice", path, ln, "keep one of them")
     for key in data:
         if key not in TOP_KEYS:
-            b.add(f"unknown top-level key {key!r}", path, _line(data, key), f"use only {', '.join(TOP_KEYS)}")
+            b.add(f"unknown top-level key {key!r}", path, line_of(data, key), f"use only {', '.join(TOP_KEYS)}")
     name = b.text(data, "name", "codebook", required=True)
     version = b.text(data, "version", "codebook")
     description = b.text(data, "description", "codebook")
@@ -424,20 +355,20 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
     raw_langs = data.get("languages")
     if raw_langs is not None:
         if not isinstance(raw_langs, list) or not raw_langs:
-            b.add("languages must be a non-empty list", "languages", _line(data, "languages"),
+            b.add("languages must be a non-empty list", "languages", line_of(data, "languages"),
                   "write e.g. languages: [id, en]")
         else:
-            langs = [x for x in raw_langs if _check_language(b, x, "languages", _line(data, "languages"), ())]
+            langs = [x for x in raw_langs if _check_language(b, x, "languages", line_of(data, "languages"), ())]
             languages = tuple(langs) or languages
     facets: dict[str, tuple[str, ...]] = {}
     raw_facets = data.get("facets") or {}
     if not isinstance(raw_facets, Mapping):
-        b.add("facets must map a facet name to its list of values", "facets", _line(data, "facets"),
+        b.add("facets must map a facet name to its list of values", "facets", line_of(data, "facets"),
               "write e.g. facets: {factor: [supporting, inhibiting]}")
     else:
         for facet, values in raw_facets.items():
             if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-                b.add(f"facet {facet!r} must list its values as text", "facets", _line(raw_facets, facet),
+                b.add(f"facet {facet!r} must list its values as text", "facets", line_of(raw_facets, facet),
                       f"write {facet}: [value1, value2]")
                 continue
             facets[str(facet)] = tuple(values)
@@ -445,12 +376,12 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
     pending_code_labels: list[tuple[str, str, int | None]] = []
     raw_labels = data.get("facet_labels") or {}
     if not isinstance(raw_labels, Mapping):
-        b.add("facet_labels must be a mapping", "facet_labels", _line(data, "facet_labels"),
+        b.add("facet_labels must be a mapping", "facet_labels", line_of(data, "facet_labels"),
               "write e.g. facet_labels: {factor.supporting: {id: Pendukung, en: Supporting}}")
     else:
         for key, per_lang in raw_labels.items():
             facet, _, value = str(key).partition(".")
-            ln = _line(raw_labels, key)
+            ln = line_of(raw_labels, key)
             is_code_label = facet == "code" and bool(value) and "code" not in facets
             if is_code_label:
                 pending_code_labels.append((value, str(key), ln))  # checked once codes are read
@@ -465,22 +396,22 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
     negators: dict[str, tuple[str, ...]] = {}
     raw_neg = data.get("negators") or {}
     if not isinstance(raw_neg, Mapping):
-        b.add("negators must map a language to a list of words", "negators", _line(data, "negators"),
+        b.add("negators must map a language to a list of words", "negators", line_of(data, "negators"),
               "write e.g. negators: {id: [tidak, bukan], en: [not, no]}")
     else:
         for lang, words in raw_neg.items():
             if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-                b.add(f"negators for {lang!r} must be a list of words", "negators", _line(raw_neg, lang),
+                b.add(f"negators for {lang!r} must be a list of words", "negators", line_of(raw_neg, lang),
                       f"write {lang}: [word1, word2]")
                 continue
-            if _check_language(b, lang, "negators", _line(raw_neg, lang), languages):
+            if _check_language(b, lang, "negators", line_of(raw_neg, lang), languages):
                 negators[lang] = tuple(words)
     window = b.integer(data, "negation_window", "negation_window", 3, 0)
     book = {"facets": facets, "languages": languages}
     codes: list[Code] = []
     raw_codes = data.get("codes")
     if not isinstance(raw_codes, list) or not raw_codes:
-        b.add("the codebook has no codes", "codes", _line(data, "codes", 1),
+        b.add("the codebook has no codes", "codes", line_of(data, "codes", 1),
               "add a 'codes:' list with at least one '- id: ...' entry")
         raw_codes = []
     lines = getattr(raw_codes, "item_lines", [None] * len(raw_codes))
@@ -500,23 +431,11 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
         if code_id not in ids:
             b.add(f"label {key!r} names no code", "facet_labels", ln,
                   "use 'code.<id>' with the id of a code in this file")
-    parents = {c.id: c.parent for c in codes}
     for c in codes:
         if c.parent is not None and c.parent not in ids:
             b.add(f"unknown parent {c.parent!r}", c.id, c.line,
                   "use the id of another code in this file as 'parent', or remove it")
-    reported: set[str] = set()
-    for c in codes:
-        seen, current = [], c.id
-        while current is not None and current in parents and current not in seen:
-            seen.append(current)
-            current = parents[current]
-        if current is not None and current in seen and current not in reported:
-            cycle = seen[seen.index(current):]
-            reported.update(cycle)
-            b.add(f"parent cycle: {' -> '.join(cycle + [current])}", current,
-                  next((x.line for x in codes if x.id == current), None),
-                  "make the hierarchy a tree: one of these codes must not point back up")
+    b.problems.extend(hierarchy_problems(codes))
     if b.problems:
         return None, b.problems
     return Codebook(name=name, codes=tuple(codes), facets=facets, languages=languages,
@@ -532,7 +451,7 @@ def _read(data_or_path: Any) -> tuple[Any, str | None, list[Problem]]:
         except (OSError, UnicodeDecodeError) as err:
             return None, str(path), [Problem(f"cannot read the codebook: {err}", where=str(path),
                                              hint="check the path and that the file is UTF-8 text")]
-        data, problems = _parse_yaml(text, str(path))
+        data, problems = parse_yaml(text, str(path))
         return data, str(path), problems
     return data_or_path, None, []
 
@@ -562,8 +481,6 @@ def load_codebook(path: str | os.PathLike[str]) -> Codebook:
 
 # -- writing -----------------------------------------------------------------------------
 def _cue_data(cue: Cue, default_lang: str) -> Any:
-    from qualkit.coding.tokens import tokenize
-
     inferred = "near" if cue.near is not None else ("phrase" if len(tokenize(cue.pattern)) > 1 else "word")
     plain = (cue.kind == inferred and cue.kind in ("word", "phrase") and cue.lang == default_lang
              and cue.match == "stem" and not cue.case and cue.window == 5 and not cue.exclude

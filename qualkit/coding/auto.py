@@ -39,22 +39,25 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from qualkit._kernels.joins import join_labels, join_spans
 from qualkit.codebook.model import Codebook
 from qualkit.coding.frame import CODING_COLUMNS, empty_codings, validate_codings
-from qualkit.coding.matcher import Matcher, _counts, compile_codebook
+from qualkit.coding.matcher import Matcher, compile_codebook
+from qualkit.coding.negation import counts
 from qualkit.corpus import Corpus
-from qualkit.errors import QualkitError
+from qualkit.errors import ParameterError, QualkitError
 
 MENTION_COLUMNS = ("passage_id", "doc_id", "code_id", "start", "end", "cue", "negated",
                    "excluded", "exclusion")
 BATCH_COLUMNS = ("passage_id", "doc_id", "start", "end", "language", "text")
+PROMPT = "prompt"   # the role of task-sheet and questionnaire text: never coded by default
 _MENTION_DTYPES = {"start": np.int64, "end": np.int64, "negated": bool, "excluded": bool,
                    "exclusion": bool}   # the other mention columns are object columns
 
@@ -72,30 +75,126 @@ def _as_book(codebook: Codebook | str | os.PathLike[str]) -> Codebook:
     )
 
 
-_SESSION: dict[str, Matcher] = {}   # cache_dir -> the matcher of the last call in this process
-_SESSION_LOCK = threading.RLock()   # held for the whole call: matchers are not thread-safe
+class Coder:
+    """A codebook compiled for auto-coding, with the token arrays of the texts it has seen.
 
+    Hold one to code the same corpus repeatedly (the loop of refining a codebook):
+    :meth:`with_codebook` recompiles only the changed codes and shares the vocabulary and
+    the cached token arrays, so passages seen before are not tokenised again. A Coder
+    serialises its own calls (its matcher is not thread-safe); separate Coders run in
+    parallel.
 
-def _matcher(book: Codebook, matcher: Matcher | None, cache_dir: Any) -> Matcher:
-    """``matcher`` if it was compiled from ``book``; else ``book`` compiled reusing it, or
-    reusing the session's last matcher for ``cache_dir`` when none is given."""
-    key = str(cache_dir)
-    with _SESSION_LOCK:
-        shared = matcher is None
-        if shared:
-            matcher = _SESSION.get(key)
+    Parameters
+    ----------
+    codebook : a :class:`~qualkit.codebook.model.Codebook` or a path to one.
+    cache_dir : the stemmers' on-disk cache (``"default"``: ``$QUALKIT_CACHE_DIR`` or
+        ``~/.cache/qualkit``; ``None``: memory only).
+    name : the ``coder`` column of the codings (``"auto"``).
+    matcher : a compiled matcher to start from (see :func:`compile_codebook`).
+
+    >>> from qualkit.corpus import Corpus, Document, Passage
+    >>> from qualkit.codebook.model import Codebook, Code, Cue
+    >>> doc = Document(id="a.txt", text="Paspor saya ditahan agen.", source_type="interview")
+    >>> corpus = Corpus(documents=(doc,), passages=(Passage("a.txt", "a.txt#p1", 0, 25, doc.text),))
+    >>> coder = Coder(Codebook(name="d", codes=(Code(id="docs", name="D", cues=(Cue("paspor"),)),)), cache_dir=None)
+    >>> coder.code(corpus)[["passage_id", "code_id", "cue"]]
+      passage_id code_id     cue
+    0   a.txt#p1    docs  paspor
+    >>> wider = coder.with_codebook(Codebook(name="d", codes=(Code(id="docs", name="D", cues=(Cue("paspor|agen"),)),)))
+    >>> wider.code(corpus)["cue"].tolist()
+    ['paspor|agen']
+    """
+
+    def __init__(self, codebook: Codebook | str | os.PathLike[str], *, cache_dir: Any = "default",
+                 name: str = "auto", matcher: Matcher | None = None) -> None:
+        book = _as_book(codebook)
         if matcher is None or matcher.codebook_hash != book.hash:
             matcher = compile_codebook(book, cache_dir=cache_dir, reuse=matcher)
-        if shared:
-            _SESSION[key] = matcher
-    return matcher
+        self.codebook = book
+        self.matcher = matcher
+        self.name = name
+        self._lock = threading.RLock()
+
+    def with_codebook(self, codebook: Codebook | str | os.PathLike[str]) -> Coder:
+        """A Coder for another version of the codebook, recompiling only changed codes
+        and sharing this one's vocabulary, token arrays and stem caches."""
+        return Coder(codebook, cache_dir=self.matcher.cache_dir, name=self.name, matcher=self.matcher)
+
+    def code(self, corpus: Corpus, *, name: str | None = None, **filters: Any) -> pd.DataFrame:
+        """The codings table of ``corpus`` (filters: see the module docstring); ``name``
+        overrides the ``coder`` column for this call."""
+        passages = _passages(corpus, **_filters(filters, "code"))
+        with self._lock:
+            out = code_batch(passages, self.matcher, coder=self.name if name is None else name)
+            self.matcher.save_caches()
+        return out
+
+    def find_mentions(self, corpus: Corpus, *, counter_evidence: bool = False, **filters: Any) -> pd.DataFrame:
+        """Every cue match in ``corpus`` (see :func:`mentions_batch`)."""
+        passages = _passages(corpus, **_filters(filters, "find_mentions"))
+        with self._lock:
+            out = mentions_batch(passages, self.matcher, counter_evidence=counter_evidence)
+            self.matcher.save_caches()
+        return out
+
+    def __repr__(self) -> str:
+        return f"Coder({self.codebook.name!r}, {len(self.codebook.codes)} codes, {len(self.matcher.vocab):,} word types)"
+
+
+FILTERS = ("roles", "speakers", "sections", "source_types", "keep_roleless", "include_prompts")
+
+
+def _filters(given: dict[str, Any], method: str) -> dict[str, Any]:
+    unknown = sorted(set(given) - set(FILTERS))
+    if unknown:
+        raise ParameterError(f"The {unknown[0]!r} parameter of Coder.{method} is not a filter; "
+                             f"got {unknown[0]}={given[unknown[0]]!r}",
+                             hint=f"use one of {', '.join(FILTERS)}")
+    out: dict[str, Any] = {k: None for k in FILTERS}
+    out.update(keep_roleless=True, include_prompts=False)
+    out.update(given)
+    return out
+
+
+class _Session:
+    """What :func:`code` and :func:`find_mentions` keep between calls without an explicit
+    Coder: the last :class:`Coder` per stem-cache folder (so ``analyze`` finds mentions
+    without tokenising again, and re-coding after an edit recompiles only changed codes).
+    At most :attr:`size` Coders are kept; :func:`forget_session` empties it."""
+
+    size = 2
+
+    def __init__(self) -> None:
+        self.coders: dict[str, Coder] = {}
+        self._lock = threading.Lock()   # held only while looking up, not while coding
+
+    def coder(self, book: Codebook, cache_dir: Any, matcher: Matcher | None) -> Coder:
+        if matcher is not None:
+            return Coder(book, cache_dir=cache_dir, matcher=matcher)
+        key = str(cache_dir)
+        with self._lock:
+            last = self.coders.pop(key, None)
+            if last is None:
+                last = Coder(book, cache_dir=cache_dir)
+            elif last.matcher.codebook_hash != book.hash:
+                last = last.with_codebook(book)
+            self.coders[key] = last
+            while len(self.coders) > self.size:
+                self.coders.pop(next(iter(self.coders)))
+        return last
+
+    def clear(self) -> None:
+        with self._lock:
+            self.coders.clear()
+
+
+SESSION = _Session()
 
 
 def forget_session() -> None:
-    """Drop the matchers kept between calls of :func:`code` and :func:`find_mentions`
+    """Drop the Coders kept between calls of :func:`code` and :func:`find_mentions`
     (with the token arrays they hold), so that the next call starts cold."""
-    with _SESSION_LOCK:
-        _SESSION.clear()
+    SESSION.clear()
 
 
 def select_passages(
@@ -175,7 +274,7 @@ def _match_frame(passages: pd.DataFrame, compiled: Matcher) -> dict[str, np.ndar
     offset = passages["start"].to_numpy(dtype=np.int64)[out["row"]]
     out["start"] = out["start"] + offset
     out["end"] = out["end"] + offset
-    counted = _counts(out["negmode"], out["negated"])
+    counted = counts(out["negmode"], out["negated"])
     pair = out["row"] * max(len(compiled.code_ids), 1) + out["code"]
     excl_pairs = np.unique(pair[counted & out["exclusion"]])
     out["counted"] = counted
@@ -205,49 +304,6 @@ def _order(*keys: np.ndarray) -> np.ndarray:
         packed <<= b
         packed |= k
     return np.argsort(packed, kind="stable")
-
-
-def _byte_rows(values: np.ndarray) -> np.ndarray:
-    """A bytes (``S``) array as an ``(n, itemsize)`` uint8 matrix (zero-padded)."""
-    return values.view(np.uint8).reshape(len(values), values.dtype.itemsize)
-
-
-def _digits(values: np.ndarray) -> np.ndarray:
-    """Non-negative ints as rows of ASCII digits, right-aligned, zero bytes before them
-    (``[[0, 0, 55], [49, 50, 51]]`` for 7 and 123), computed with array arithmetic."""
-    width = len(str(int(values.max()))) if len(values) else 1
-    out = np.zeros((len(values), width), dtype=np.uint8)
-    rest = values.astype(np.int64)
-    ndigits = np.ones(len(values), dtype=np.int64)
-    for k in range(1, width):
-        ndigits += values >= 10 ** k
-    for j in range(width - 1, -1, -1):
-        out[:, j] = np.where(ndigits >= width - j, rest % 10 + 48, 0)
-        rest //= 10
-    return out
-
-
-def _group_strings(rows: np.ndarray, group_start: np.ndarray) -> np.ndarray:
-    """Join the byte rows of each group with ``;``: one string per group (object array).
-
-    ``rows``: ``(n, w)`` uint8 matrix of UTF-8 items padded with zeros (items must not
-    contain ``\\n`` or NUL); ``group_start``: True where a new group begins. Built as one
-    byte buffer and split, so the only per-item Python work is creating the results.
-    """
-    if not len(rows):
-        return np.zeros(0, dtype=object)
-    lead = np.where(group_start, np.uint8(10), np.uint8(59))[:, None]   # "\n" / ";"
-    matrix = np.hstack([lead, rows])
-    text = matrix[matrix != 0].tobytes().decode("utf-8")
-    return np.asarray(text[1:].split("\n"), dtype=object)
-
-
-def _label_rows(labels: Sequence[str]) -> np.ndarray | None:
-    """UTF-8 byte rows of cue labels, or None when one holds a newline or NUL (then
-    :func:`_group_strings` cannot be used)."""
-    if any("\n" in x or "\0" in x for x in labels):
-        return None
-    return _byte_rows(np.asarray([x.encode("utf-8") for x in labels] or [b""], dtype=bytes))
 
 
 def _constant(value: Any, n: int) -> np.ndarray:
@@ -312,9 +368,7 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     group = np.r_[True, pair[1:] != pair[:-1]]           # first evidence of each (passage, code)
     # evidence spans: each distinct (start, end) once per pair, in order, as "s-e;s-e"
     new_span = group | (start != np.r_[-1, start[:-1]]) | (end != np.r_[-1, end[:-1]])
-    span_rows = np.hstack([_digits(start[new_span]), np.full((int(new_span.sum()), 1), 45, dtype=np.uint8),
-                           _digits(end[new_span])])      # 45: "-"
-    spans = _group_strings(span_rows, group[new_span])
+    spans = join_spans(start[new_span], end[new_span], group[new_span])
     # cues: each distinct label once per pair, in order of first evidence
     label_names = m["label_names"]
     _, first_seen = np.unique(pair * (int(labels.max()) + 1) + labels, return_index=True)
@@ -325,14 +379,7 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     cues = label_names[seen_label[seen_start]]            # one cue: the label itself (shared)
     if several.any():
         rows_of = several[seen_group]
-        label_rows = _label_rows(label_names.tolist())
-        if label_rows is not None:
-            joined = _group_strings(label_rows[seen_label[rows_of]], seen_start[rows_of])
-        else:  # a label with a newline: join in Python
-            starts = np.flatnonzero(seen_start[rows_of]).tolist() + [int(rows_of.sum())]
-            names = label_names[seen_label[rows_of]].tolist()
-            joined = np.asarray([";".join(names[a:b]) for a, b in zip(starts[:-1], starts[1:])], dtype=object)
-        cues[several] = joined
+        cues[several] = join_labels(label_names, seen_label[rows_of], seen_start[rows_of])
 
     bounds = np.flatnonzero(group)
     first_rows, first_codes = rows[bounds], codes[bounds]
@@ -355,12 +402,17 @@ def code_batch(passages: pd.DataFrame, compiled: Matcher, *, coder: str = "auto"
     }, columns=list(CODING_COLUMNS), copy=False)  # not consolidated: no copy of the columns
 
 
-def _passages(corpus: Corpus, **filters: Any) -> pd.DataFrame:
-    """The batch frame to code: all passages, or those :func:`select_passages` keeps."""
+def _passages(corpus: Corpus, *, include_prompts: bool = False, **filters: Any) -> pd.DataFrame:
+    """The batch frame to code: all passages, or those :func:`select_passages` keeps;
+    passages with role ``prompt`` only when ``include_prompts``."""
+    prompts = not include_prompts and any(p.role == PROMPT for p in corpus.passages)
     unfiltered = all(filters[k] is None for k in ("roles", "speakers", "sections", "source_types"))
-    if unfiltered and filters["keep_roleless"]:
+    if unfiltered and filters["keep_roleless"] and not prompts:
         return _batch_frame(corpus)      # no filter: skip building the full passages frame
-    return select_passages(corpus, **filters)
+    frame = select_passages(corpus, **filters)
+    if prompts:
+        frame = frame.loc[frame["role"].ne(PROMPT).to_numpy(dtype=bool)].reset_index(drop=True)
+    return frame
 
 
 def code(
@@ -373,32 +425,30 @@ def code(
     source_types: Iterable[str] | None = None,
     coder: str = "auto",
     keep_roleless: bool = True,
+    include_prompts: bool = False,
     cache_dir: str | Path | None = "default",
     matcher: Matcher | None = None,
 ) -> pd.DataFrame:
     """Auto-code a corpus with a codebook: the codings table (one row per passage x code).
 
+    A convenience over :class:`Coder` (``Coder(codebook).code(corpus, ...)``).
     ``start``/``end`` are the first evidence span (document offsets), ``spans`` all of
     them, ``cue`` the matched cue patterns ``;``-joined, ``method`` ``"auto"``,
     ``confidence`` 1.0 and ``codebook_hash`` the codebook's hash. Filters: see the module
-    docstring. ``cache_dir``: the stemmers' on-disk cache (``None``: memory only);
-    ``matcher``: a compiled matcher to reuse (recompiled for changed codes only if the
-    codebook changed). Without one, the matcher of the previous call in this process is
-    reused the same way, so re-coding after a codebook edit recompiles only the changed
-    codes and does not tokenise passages seen before (:func:`forget_session` drops it).
+    docstring; passages with role ``prompt`` (questions of a task sheet or questionnaire)
+    are coded only with ``include_prompts=True``. ``cache_dir``: the stemmers' on-disk
+    cache (``None``: memory only); ``matcher``: a compiled matcher to start from. Without
+    one, the Coder of the previous call for the same ``cache_dir`` is reused (see
+    :data:`SESSION`; :func:`forget_session` drops it).
 
     >>> import qualkit
     >>> corpus = qualkit.load_corpus("data/demo")                                 # doctest: +SKIP
     >>> codings = qualkit.code(corpus, "codebooks/migrant_care.yaml", roles=("informant",))  # doctest: +SKIP
     """
-    book = _as_book(codebook)
-    passages = _passages(corpus, roles=roles, speakers=speakers, sections=sections,
-                         source_types=source_types, keep_roleless=keep_roleless)
-    with _SESSION_LOCK:
-        compiled = _matcher(book, matcher, cache_dir)
-        out = code_batch(passages, compiled, coder=coder)
-        compiled.save_caches()
-    return out
+    session = SESSION.coder(_as_book(codebook), cache_dir, matcher)
+    return session.code(corpus, roles=roles, speakers=speakers, sections=sections,
+                        source_types=source_types, keep_roleless=keep_roleless,
+                        include_prompts=include_prompts, name=coder)
 
 
 def find_mentions(
@@ -410,27 +460,25 @@ def find_mentions(
     sections: Iterable[str] | None = None,
     source_types: Iterable[str] | None = None,
     keep_roleless: bool = True,
+    include_prompts: bool = False,
     cache_dir: str | Path | None = "default",
     matcher: Matcher | None = None,
     counter_evidence: bool = False,
 ) -> pd.DataFrame:
     """Every cue match: ``passage_id, doc_id, code_id, start, end, cue, negated,
     excluded, exclusion`` (see :func:`mentions_batch`); same filters as :func:`code`;
-    ``counter_evidence``: only the negated mentions no exclusion cancels.
+    ``counter_evidence``: only the negated mentions no exclusion cancels. A convenience
+    over :meth:`Coder.find_mentions`.
 
     >>> import qualkit
     >>> corpus = qualkit.load_corpus("data/demo")                                  # doctest: +SKIP
     >>> find_mentions(corpus, "codebooks/migrant_care.yaml").query("negated").head()  # doctest: +SKIP
     """
-    book = _as_book(codebook)
-    passages = _passages(corpus, roles=roles, speakers=speakers, sections=sections,
-                         source_types=source_types, keep_roleless=keep_roleless)
-    with _SESSION_LOCK:
-        compiled = _matcher(book, matcher, cache_dir)
-        out = mentions_batch(passages, compiled, counter_evidence=counter_evidence)
-        compiled.save_caches()
-    return out
+    session = SESSION.coder(_as_book(codebook), cache_dir, matcher)
+    return session.find_mentions(corpus, roles=roles, speakers=speakers, sections=sections,
+                                 source_types=source_types, keep_roleless=keep_roleless,
+                                 include_prompts=include_prompts, counter_evidence=counter_evidence)
 
 
-__all__ = ["BATCH_COLUMNS", "MENTION_COLUMNS", "code", "code_batch", "find_mentions", "forget_session",
+__all__ = ["BATCH_COLUMNS", "MENTION_COLUMNS", "SESSION", "Coder", "code", "code_batch", "find_mentions", "forget_session",
            "mentions_batch", "select_passages", "compile_codebook"]

@@ -32,13 +32,14 @@ from typing import Any
 
 import pandas as pd
 
+from qualkit.coding.spans import format_spans
 from qualkit.errors import QualkitError
 
 CODING_COLUMNS = (
     "passage_id", "doc_id", "code_id", "start", "end", "spans", "cue", "coder",
     "method", "confidence", "codebook_hash", "memo",
 )
-METHODS = ("auto", "manual", "suggested")
+METHODS = ("auto", "manual", "suggested", "imported")
 CODING_KEY = ("passage_id", "code_id", "coder")
 
 _DTYPES = {
@@ -62,7 +63,11 @@ def codings_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     records = []
     for row in rows:
         rec = dict(row)
-        rec.setdefault("spans", f"{rec.get('start')}-{rec.get('end')}")
+        spans = rec.get("spans")
+        if spans is None:
+            rec["spans"] = f"{rec.get('start')}-{rec.get('end')}"
+        elif not isinstance(spans, str):          # (start, end) pairs: the file form
+            rec["spans"] = format_spans(spans)
         for col in ("cue", "memo", "codebook_hash"):
             rec.setdefault(col, "")
         rec.setdefault("confidence", 1.0)

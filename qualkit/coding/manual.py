@@ -39,6 +39,7 @@ import pandas as pd
 from qualkit._io import atomic_write, write_csv
 from qualkit.codebook.model import Codebook
 from qualkit.coding.frame import CODING_COLUMNS, CODING_KEY, codings_frame, empty_codings, validate_codings
+from qualkit.coding.spans import SpanError, evidence_spans, format_spans
 from qualkit.corpus import Corpus, Passage
 from qualkit.errors import LoadError, QualkitError
 
@@ -62,7 +63,7 @@ class ManualCoding:
         start, end = self.spans[0]
         return {
             "passage_id": self.passage_id, "doc_id": self.doc_id, "code_id": self.code_id,
-            "start": start, "end": end, "spans": ";".join(f"{s}-{e}" for s, e in self.spans),
+            "start": start, "end": end, "spans": format_spans(self.spans),
             "cue": "", "coder": coder, "method": "manual", "confidence": 1.0,
             "codebook_hash": codebook_hash, "memo": self.memo,
         }
@@ -276,7 +277,10 @@ class CodingSheet:
         book_hash = meta.get("codebook_hash") or (hashes[0] if hashes else "")
         codings = []
         for i, row in enumerate(frame.itertuples(index=False), start=2):
-            spans = _parse_spans(row.spans, row.start, row.end, where=f"{source}, row {i}")
+            try:
+                spans = evidence_spans(row.spans, row.start, row.end)
+            except SpanError as err:
+                raise LoadError(err.message, path=f"{source}, row {i}", hint=err.hint) from None
             codings.append(ManualCoding(row.passage_id, row.doc_id, row.code_id, spans, row.memo or ""))
         return cls(coder=name, codebook_hash=book_hash, codebook=codebook, codings=tuple(codings))
 
@@ -392,18 +396,3 @@ def _read(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     except QualkitError as err:
         raise LoadError(err.message, path=str(path), hint=err.hint) from err
     return frame, meta
-
-
-def _parse_spans(text: str, start: int, end: int, *, where: str) -> tuple[tuple[int, int], ...]:
-    if not text:
-        return ((int(start), int(end)),)
-    spans = []
-    for item in str(text).split(";"):
-        try:
-            s, e = (int(x) for x in item.strip().split("-"))
-        except ValueError:
-            raise LoadError(f"bad span {item!r} in spans {text!r}", path=where,
-                            hint="write spans as start-end items joined by ';'") from None
-        spans.append((s, e))
-    return tuple(spans)
-

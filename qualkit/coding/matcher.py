@@ -40,24 +40,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Mapping, Sequence
+
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, NamedTuple
 
 import numpy as np
+import regex
 
 from qualkit.codebook.model import Code, Codebook, Cue
-from qualkit.coding.tokens import Stemmer, TokenArrays, Vocabulary, supported_languages, tokenize
+from qualkit.errors import CodebookError, Problem
+from qualkit.coding.negation import DEFAULT_NEGATORS, NEGATION_CODES, POSTPOSED_NEGATION, counts, negated_matches
+from qualkit.coding.tokens import Stemmer, TokenArrays, Vocabulary, default_cache_dir
+from qualkit.text import supported_languages, tokenize
 
-DEFAULT_NEGATORS: Mapping[str, tuple[str, ...]] = {
-    "id": ("tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggak", "nggak", "gak",
-           "ndak", "tiada", "kurang"),
-    "en": ("not", "no", "never", "without", "nor", "neither", "cannot", "didn't", "don't",
-           "doesn't", "wasn't", "weren't", "isn't", "aren't", "won't", "can't", "couldn't",
-           "hardly", "lack", "lacked", "lacking"),
-}
-NEGATION_CODES = {"skip": 0, "allow": 1, "only": 2}
+REGEX_TIMEOUT = 1.0
+"""Seconds one regex cue may spend on one passage before the run stops with an error."""
 _SEP = "\n\x00\n"  # between passages in a batch; never part of a token
 
 
@@ -84,6 +82,14 @@ def alternatives(pattern: str) -> list[str]:
     return [p.strip() for p in pattern.split("|") if p.strip()]
 
 
+def _regex_timeout(unit: _Unit, pattern: str, text: str) -> CodebookError:
+    return CodebookError([Problem(
+        f"regex cue {pattern!r} took more than {REGEX_TIMEOUT:g} s on one passage "
+        f"of {len(text):,} characters", where=unit.code_id, line=unit.line,
+        hint="simplify the pattern: nested quantifiers such as (a+)+ or (\\w+\\s?)* "
+             "backtrack exponentially; use a word or phrase cue where you can")])
+
+
 class Mention(NamedTuple):
     """One cue match (see :meth:`Matcher.match_text`)."""
 
@@ -105,6 +111,8 @@ class _Unit:
     negation: int
     near: int = -1     # index into _LangMatcher.near_rules, -1 for plain cues
     side: int = 0      # 1 / 2: the two sides of a near cue
+    code_id: str = ""  # for messages
+    line: int | None = None
 
 
 _Seq = tuple[tuple[str, str], ...]   # a cue alternative: ((mode, value), ...) per token
@@ -126,13 +134,15 @@ class _LangMatcher:
         self.stemmer = matcher._stemmer(lang)
         self.units: list[_Unit] = []
         self.near_rules: list[int] = []           # window per near rule
-        self.regexes: list[tuple[re.Pattern[str], int]] = []
+        self.regexes: list[tuple[regex.Pattern[str], int]] = []
         seqs: dict[_Seq, list[int]] = {}
         for ci, code in enumerate(matcher.book.codes):
             for seq, unit in matcher._compiled_code(code, ci, lang, self):
                 seqs.setdefault(seq, []).append(unit)
         negators = matcher.book.negators.get(lang) or DEFAULT_NEGATORS.get(lang, ())
         self.negator_stems = frozenset(self.stem_token(n.casefold()) for n in negators)
+        self.copulas = frozenset(POSTPOSED_NEGATION.get(lang, ()))
+        self.negator_forms = frozenset(n.casefold() for n in negators)
         self.terms: dict[tuple[str, str], int] = {}
         single: list[tuple[int, int]] = []
         self.multi: list[tuple[list[int], list[int]]] = []
@@ -165,6 +175,8 @@ class _LangMatcher:
         self._classified = np.zeros(0, dtype=bool)
         self._type_terms: dict[int, tuple[int, ...]] = {}
         self._neg = np.zeros(0, dtype=bool)
+        self._copula = np.zeros(0, dtype=bool)
+        self._neg_form = np.zeros(0, dtype=bool)   # the negator as written (no stemming)
         self._tables: tuple[np.ndarray, ...] | None = None
 
     def stem_token(self, norm: str) -> str:
@@ -182,6 +194,9 @@ class _LangMatcher:
             grow = n - len(self._classified)
             self._classified = np.concatenate([self._classified, np.zeros(grow, dtype=bool)])
             self._neg = np.concatenate([self._neg, np.zeros(grow, dtype=bool)])
+            self._neg_form = np.concatenate([self._neg_form, np.zeros(grow, dtype=bool)])
+            if self.copulas:
+                self._copula = np.concatenate([self._copula, np.zeros(grow, dtype=bool)])
         todo = np.flatnonzero(~self._classified[types])
         if not len(todo):
             return
@@ -211,6 +226,10 @@ class _LangMatcher:
                 self._type_terms[t] = tuple(found)
             if s in negs:
                 self._neg[t] = True
+            if norm in self.copulas:
+                self._copula[t] = True
+            if norm in self.negator_forms:
+                self._neg_form[t] = True
         self._classified[new] = True
         self._tables = None
 
@@ -327,32 +346,18 @@ class _LangMatcher:
         cs = tok_start[first]
         ce = tok_end[last]
 
-        # regex cues: over the joined text, mapped back to passages and tokens
+        # regex cues: per passage (so ^ and $ anchor at its bounds), mapped to tokens
         if self.regexes:
-            rx_cs, rx_ce, rx_u = [], [], []
-            for rx, u in self.regexes:
-                for m in rx.finditer(big):
-                    if m.end() > m.start():
-                        rx_cs.append(m.start()); rx_ce.append(m.end()); rx_u.append(u)
-            if rx_u:
-                r_cs = np.asarray(rx_cs, dtype=np.int64)
-                r_ce = np.asarray(rx_ce, dtype=np.int64)
-                r_pas = np.searchsorted(pstart, r_cs, side="right") - 1
-                ok = r_ce <= pend[r_pas]
-                r_cs, r_ce, r_pas = r_cs[ok], r_ce[ok], r_pas[ok]
-                r_u = np.asarray(rx_u, dtype=np.int64)[ok]
+            r_pas, r_cs, r_ce, r_u = self._match_regexes(texts, pstart)
+            if len(r_u):
                 r_first = np.searchsorted(tok_end, r_cs, side="right")  # first token ending after start
                 cs = np.concatenate([cs, r_cs]); ce = np.concatenate([ce, r_ce])
                 unit = np.concatenate([unit, r_u]); pas = np.concatenate([pas, r_pas])
                 first = np.concatenate([first, r_first])
 
-        negated = np.zeros(len(unit), dtype=bool)
         is_neg = self._neg[types]
-        if len(unit) and is_neg.any():
-            lo = ptok[pas]
-            for k in range(1, window + 1):
-                idx = first - k
-                negated |= (idx >= lo) & is_neg[np.maximum(idx, 0)]
+        negated = negated_matches(first, ce, pas, ptok, tok_end, is_neg,
+                                  self._copula[types] if len(self._copula) else None, window)
 
         # near cues: pair the two sides within the same passage
         if len(self.near_rules) and len(unit):
@@ -360,7 +365,8 @@ class _LangMatcher:
             if side_mask.any():
                 add = self._pair_near(pas[side_mask], unit[side_mask], first[side_mask],
                                       cs[side_mask], ce[side_mask], negated[side_mask],
-                                      tok_end)
+                                      tok_end, np.flatnonzero(self._neg_form[types]),
+                                      np.searchsorted(arr.breaks, tok_start))
                 keep = ~side_mask
                 pas, unit, cs, ce, negated = (pas[keep], unit[keep], cs[keep], ce[keep], negated[keep])
                 if add:
@@ -372,8 +378,32 @@ class _LangMatcher:
         return {"passage": pas, "unit": unit, "start": cs - base, "end": ce - base,
                 "negated": negated}
 
-    def _pair_near(self, pas, unit, first, cs, ce, negated, tok_end) -> list[tuple[int, ...]]:
-        """Combine the two sides of near cues; the result unit is the side-1 unit."""
+    def _match_regexes(self, texts: Sequence[str], pstart: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Regex matches passage by passage: ``(passage, start, end, unit)`` arrays with
+        offsets into the joined batch. Each search runs under :data:`REGEX_TIMEOUT`
+        seconds; a cue that exceeds it raises :class:`~qualkit.errors.CodebookError`."""
+        found: list[tuple[int, int, int, int]] = []
+        for rx, u in self.regexes:
+            for i, text in enumerate(texts):
+                base = int(pstart[i])
+                try:
+                    found.extend((i, base + m.start(), base + m.end(), u)
+                                 for m in rx.finditer(text, timeout=REGEX_TIMEOUT) if m.end() > m.start())
+                except TimeoutError:
+                    raise _regex_timeout(self.units[u], rx.pattern, text) from None
+        a = np.asarray(found, dtype=np.int64).reshape(-1, 4)
+        return a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+
+    def _pair_near(self, pas, unit, first, cs, ce, negated, tok_end, neg_idx, nbreak) -> list[tuple[int, ...]]:
+        """Combine the two sides of near cues; the result unit is the side-1 unit.
+
+        The pair is negated when the earlier side is, or when a negator lies between the
+        two sides in the later side's clause (*the data lineage is not clear*; not *it was
+        recorded, no problem. But the victim's name*): no punctuation between the negator
+        and the later side. Negators that are part of a side (``paspor NEAR tidak ada``) do
+        not count, nor do words that only stem to a negator (*sebelum*, "before", stems to
+        *belum*). ``neg_idx``: token indices of negators as written; ``nbreak``:
+        punctuation marks before each token."""
         groups: dict[tuple[int, int], tuple[list, list]] = {}
         last = np.searchsorted(tok_end, ce, side="left")
         for i in range(len(unit)):
@@ -397,7 +427,10 @@ class _LangMatcher:
                     if span in seen:
                         continue
                     seen.add(span)
-                    out.append((p, main_unit, span[0], span[1], int(negated[a])))
+                    k = int(np.searchsorted(neg_idx, first[b])) - 1   # the last negator before b
+                    inside = (k >= 0 and int(neg_idx[k]) > int(last[a])
+                              and nbreak[neg_idx[k]] == nbreak[first[b]])
+                    out.append((p, main_unit, span[0], span[1], int(negated[a] or inside)))
         return out
 
 
@@ -470,10 +503,11 @@ class Matcher:
             if cue.lang not in (lang, "any"):
                 continue
             negation = NEGATION_CODES.get(cue.negation or code.negation, 0)
-            unit_kw = {"label": cue_label(cue), "exclude": bool(cue.exclude), "negation": negation}
+            unit_kw = {"label": cue_label(cue), "exclude": bool(cue.exclude), "negation": negation,
+                       "code_id": code.id, "line": cue.line}
             if cue.kind == "regex":
-                flags = 0 if cue.case else re.IGNORECASE
-                out.append((unit_kw, None, [(0, "regex", re.compile(cue.pattern, flags))]))
+                flags = 0 if cue.case else regex.IGNORECASE
+                out.append((unit_kw, None, [(0, "regex", regex.compile(cue.pattern, flags))]))
                 continue
             if cue.kind == "near":
                 entries = [(1, "key", k) for k in self._keys(cue.pattern, cue.match, lm)]
@@ -515,7 +549,7 @@ class Matcher:
         """The codes that apply to one text (negation and exclusion rules applied)."""
         lm = self.for_language(lang)
         res = lm.match([text], self.book.negation_window)
-        counted = _counts(lm.unit_neg[res["unit"]], res["negated"])
+        counted = counts(lm.unit_neg[res["unit"]], res["negated"])
         codes = lm.unit_code[res["unit"]]
         excluded = set(codes[counted & lm.unit_excl[res["unit"]]].tolist())
         hit = set(codes[counted & ~lm.unit_excl[res["unit"]]].tolist())
@@ -523,11 +557,6 @@ class Matcher:
 
     def __repr__(self) -> str:
         return f"Matcher({self.book.name!r}, {len(self.code_ids)} codes, hash={self.codebook_hash})"
-
-
-def _counts(negation_mode: np.ndarray, negated: np.ndarray) -> np.ndarray:
-    """Which matches count: skip -> not negated; allow -> all; only -> negated."""
-    return np.where(negation_mode == 1, True, np.where(negation_mode == 2, negated, ~negated))
 
 
 def compile_codebook(book: Codebook, *, cache_dir: Any = "default", reuse: Matcher | None = None) -> Matcher:
@@ -543,8 +572,6 @@ def compile_codebook(book: Codebook, *, cache_dir: Any = "default", reuse: Match
     >>> compile_codebook(book, cache_dir=None).codes_in("biaya sekolah", lang="id")
     {'a'}
     """
-    from qualkit.coding.tokens import default_cache_dir
-
     if cache_dir == "default":
         cache_dir = default_cache_dir()
     matcher = Matcher(book, cache_dir=cache_dir, key_cache=reuse._key_cache if reuse else None,

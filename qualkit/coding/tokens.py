@@ -1,13 +1,12 @@
-"""Tokens and stems: text -> ``(start, end, norm)`` tokens and a cached stemmer per language.
+"""Tokens and stems for the coder: a cached stemmer per language and the array tokeniser.
 
-A token is a run of word characters, with hyphen- or apostrophe-joined parts kept
-together (Indonesian reduplication such as *ditakut-takuti* or *anak-anak* is one token;
-the Indonesian stemmer reduces it to *takut* / *anak*). Offsets are code points into the
-text, end exclusive; ``norm`` is the case-folded token.
+Tokens are those of :func:`qualkit.text.tokenize` (the Indonesian stemmer reduces
+*ditakut-takuti* / *anak-anak* to *takut* / *anak*).
 
 :class:`Stemmer` stems each distinct word type once (a dict cache) and can keep that
 cache on disk between runs, in ``$QUALKIT_CACHE_DIR`` or ``~/.cache/qualkit`` as
-``stems-<lang>.json`` (``cache_dir=None`` keeps it in memory only). Stemming cost
+``stems-<lang>-<stemmer>-<version>-r<rules>.json`` (``cache_dir=None`` keeps it in
+memory only; only Indonesian is kept on disk, see :data:`PERSISTED_LANGUAGES`). Stemming cost
 therefore grows with the vocabulary, not with the corpus; many new types at once (a
 first run over a large corpus) are stemmed in parallel on the available cores.
 
@@ -33,56 +32,21 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from qualkit._io import atomic_write
+from qualkit._kernels.surfaces import SurfaceIndex, code_points
 from qualkit.errors import QualkitError
+from qualkit.text import (
+    CHAR_JOIN, CHAR_SPACE, CHAR_WORD, SNOWBALL_LANGUAGES, split_tokens, supported_languages, surface, tokenize,
+)
 
-TOKEN_PATTERN = r"\w+(?:[-'’]\w+)*"
-TOKEN_RE = re.compile(TOKEN_PATTERN)
-_SPLIT_RE = re.compile(f"({TOKEN_PATTERN})")
-
-# ISO 639-1 -> snowballstemmer algorithm name (used for every language but Indonesian).
-SNOWBALL_LANGUAGES = {
-    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech",
-    "da": "danish", "nl": "dutch", "en": "english", "eo": "esperanto", "et": "estonian",
-    "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "hi": "hindi",
-    "hu": "hungarian", "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali",
-    "no": "norwegian", "nb": "norwegian", "fa": "persian", "pl": "polish",
-    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "st": "sesotho",
-    "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
-}
-
-
-def tokenize(text: str) -> list[tuple[int, int, str]]:
-    """Split ``text`` into ``(start, end, norm)`` tokens (code-point offsets, case-folded).
-
-    >>> tokenize("Paspor saya DISITA")
-    [(0, 6, 'paspor'), (7, 11, 'saya'), (12, 18, 'disita')]
-    """
-    return [(m.start(), m.end(), m.group().casefold()) for m in TOKEN_RE.finditer(text)]
-
-
-def split_tokens(text: str) -> list[str]:
-    """``text`` split into alternating separators and tokens: ``[sep, tok, sep, tok, ..., sep]``.
-
-    The pieces concatenate back to ``text``, so cumulative lengths give every token's
-    offsets without a Python loop per token (the matcher's fast path).
-
-    >>> split_tokens("a-b, c")
-    ['', 'a-b', ', ', 'c', '']
-    """
-    return _SPLIT_RE.split(text)
-
-
-def supported_languages() -> tuple[str, ...]:
-    """Language codes a :class:`Stemmer` can be built for (``id`` plus Snowball's)."""
-    return ("id", *sorted(SNOWBALL_LANGUAGES))
-
+__all__ = ["PERSISTED_LANGUAGES", "STEM_RULES", "Stemmer", "TokenArrays", "Vocabulary", "default_cache_dir",
+           "split_tokens", "stemmer_version", "supported_languages", "surface", "tokenize"]
 
 def default_cache_dir() -> Path:
     """``$QUALKIT_CACHE_DIR`` when set, else ``~/.cache/qualkit``."""
@@ -112,6 +76,26 @@ _ID_FRONT = re.compile(r"(?:di|ke|se|be|te|me|pe|ku|kau)|[bcdfghjklmnpqrstvwxyz]
 _ID_RECODED = {"p": ("m",), "t": ("n",), "k": ("ng",), "s": ("ny",)}
 _ID_INFIXES = ("er", "el", "em", "in")
 _ID_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxyz")
+
+STEM_RULES = 1
+"""Version of qualkit's own stemming rules (clitic stripping around Sastrawi); part of the
+stem cache's file name."""
+PERSISTED_LANGUAGES = ("id",)
+"""Languages whose stems are kept on disk between runs. Only Indonesian: its stemmer is
+slow, and the matcher stems (and so caches) only words that may stem to a cue's root. The
+Snowball stemmers are fast enough to run every time, so no English word -- a name
+included -- is written to disk."""
+
+
+def stemmer_version(lang: str) -> str:
+    """The stemmer package and version used for ``lang``: ``PySastrawi-1.2.1``,
+    ``snowballstemmer-3.1.1``."""
+    package = "PySastrawi" if lang == "id" else "snowballstemmer"
+    try:
+        return f"{package}-{metadata.version(package)}"
+    except metadata.PackageNotFoundError:
+        return f"{package}-unknown"
+
 
 PARALLEL_MIN_TYPES = 4000
 """Below this many new word types, stemming stays in this process (a worker pool costs
@@ -214,8 +198,13 @@ class Stemmer:
     # -- persistence ----------------------------------------------------------------
     @property
     def cache_path(self) -> Path | None:
-        """Where the cache is kept on disk (None when persistence is off)."""
-        return None if self.cache_dir is None else self.cache_dir / f"stems-{self.lang}.json"
+        """Where the cache is kept on disk: None when persistence is off or the language
+        is not in :data:`PERSISTED_LANGUAGES`. The name carries the stemmer package and
+        version and :data:`STEM_RULES`, so an upgrade starts a new cache instead of
+        silently reusing stems it would no longer give."""
+        if self.cache_dir is None or self.lang not in PERSISTED_LANGUAGES:
+            return None
+        return self.cache_dir / f"stems-{self.lang}-{stemmer_version(self.lang)}-r{STEM_RULES}.json"
 
     def _load_cache(self) -> None:
         path = self.cache_path
@@ -351,98 +340,7 @@ class Stemmer:
         return f"Stemmer({self.lang!r}, {len(self.cache)} cached types)"
 
 
-# -- array tokenisation: the matcher's fast path -----------------------------------------
-# Character classes (one small integer per code point).
-CHAR_OTHER, CHAR_SPACE, CHAR_WORD, CHAR_JOIN = 0, 1, 2, 3
-_WORD_RE = re.compile(r"\w")
-_JOINERS = "-'’"
-_KEY_BYTES = 24           # tokens up to this many bytes (1 byte per char for Latin-1 text)
-_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)  # hash mixing constants
-
-
-def _char_class(ch: str) -> int:
-    if ch in _JOINERS:
-        return CHAR_JOIN
-    if _WORD_RE.match(ch):
-        return CHAR_WORD
-    return CHAR_SPACE if ch.isspace() else CHAR_OTHER
-
-
-def _char_lower(ch: str) -> str:
-    """The one-character lower case of ``ch`` (``ch`` itself when lower() changes length)."""
-    low = ch.lower()
-    return low if len(low) == 1 else ch
-
-
-def surface(token: str) -> str:
-    """A token as the array tokeniser keys it: lower-cased character by character.
-
-    >>> surface("DISITA")
-    'disita'
-    """
-    return token.lower() if token.isascii() else "".join(map(_char_lower, token))
-
-
-def _latin1_tables() -> tuple[np.ndarray, np.ndarray]:
-    cls = np.asarray([_char_class(chr(c)) for c in range(256)], dtype=np.uint8)
-    low = np.asarray([ord(_char_lower(chr(c))) for c in range(256)], dtype=np.int64)
-    low = np.where(low < 256, low, np.arange(256))  # stay within one byte
-    return cls, low.astype(np.uint8)
-
-
-_LATIN1_CLASS, _LATIN1_LOWER = _latin1_tables()   # constants, computed once at import
-_LATIN1_EXACT = bool((_LATIN1_LOWER == np.asarray(
-    [ord(_char_lower(chr(c))) for c in range(256)])).all())
-
-
-def _code_points(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(codes, classes, lowered codes)`` of every code point of ``text``."""
-    if _LATIN1_EXACT:
-        try:
-            codes = np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
-        except UnicodeEncodeError:
-            codes = None
-        if codes is not None:
-            return codes, _LATIN1_CLASS[codes], _LATIN1_LOWER[codes]
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    present = np.zeros(int(codes.max(initial=0)) + 1, dtype=bool)   # distinct code points
-    present[codes] = True                                           # by a mask: no sort
-    uniq = np.flatnonzero(present)
-    rank = np.zeros(len(present), dtype=np.int64)
-    rank[uniq] = np.arange(len(uniq))
-    inv = rank[codes]
-    chars = [chr(c) for c in uniq.tolist()]
-    cls = np.asarray([_char_class(c) for c in chars], dtype=np.uint8)[inv]
-    low = np.asarray([ord(_char_lower(c)) for c in chars], dtype=np.uint32)[inv]
-    if int(uniq[-1]) < 0x10000:
-        return codes, cls, low.astype(np.uint16)
-    return codes, cls, low
-
-
-def _bucket_starts(sorted_hashes: np.ndarray) -> np.ndarray:
-    """Where each bucket of hashes (by their top bits, about one hash per bucket) starts in
-    the sorted array: ``2**bits + 1`` positions, the last one the array's length."""
-    bits = int(min(22, max(1, int(len(sorted_hashes)).bit_length())))
-    edges = np.arange(2 ** bits, dtype=np.uint64) << np.uint64(64 - bits)
-    return np.r_[np.searchsorted(sorted_hashes, edges), len(sorted_hashes)].astype(np.int64)
-
-
-def _find_sorted(sorted_hashes: np.ndarray, buckets: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """``np.searchsorted(sorted_hashes, h)`` through the bucket starts: one gather and a
-    short scan per query instead of a binary search over the whole array."""
-    bits = (len(buckets) - 1).bit_length() - 1
-    b = (h >> np.uint64(64 - bits)).astype(np.int64)
-    pos, end = buckets[b], buckets[b + 1]
-    last = len(sorted_hashes) - 1
-    todo = np.flatnonzero(pos < end)
-    while len(todo):
-        behind = sorted_hashes[np.minimum(pos[todo], last)] < h[todo]
-        todo = todo[behind]
-        pos[todo] += 1
-        todo = todo[pos[todo] < end[todo]]
-    return pos
-
-
+# -- array tokenisation: the matcher's path ---------------------------------------------
 class TokenArrays(NamedTuple):
     """One text tokenised into arrays (see :meth:`Vocabulary.tokenize`).
 
@@ -462,9 +360,10 @@ class Vocabulary:
 
     A token's *surface* is its text lower-cased character by character (:func:`surface`).
     Tokens are found with numpy over the code points (the same tokens as
-    :func:`tokenize`); each token's surface is packed exactly into three 64-bit integers
-    (up to 24 bytes) and looked up in a sorted index, so known types cost no Python work
-    per token. New types, and the rare longer tokens, are looked up by string.
+    :func:`tokenize`): a run of word characters, joiners (``-``, ``'``) inside it
+    included; their surfaces are looked up in a packed hash index
+    (:class:`qualkit._kernels.surfaces.SurfaceIndex`), so known types cost no Python work
+    per token; a new surface gets the next id.
 
     ``cache_tokens``: how many tokens of recently tokenised texts to keep as arrays (about
     12 bytes per token; ``0`` keeps none).
@@ -478,9 +377,7 @@ class Vocabulary:
     def __init__(self, *, cache_tokens: int = 20_000_000) -> None:
         self.types: list[str] = []
         self.ids: dict[str, int] = {}
-        # per character width (1, 2, 4 bytes): sorted hash, packed key words, length, type id
-        self._index: dict[int, tuple[np.ndarray, ...]] = {}
-        self._buckets: dict[int, np.ndarray] = {}   # per width: see _bucket_starts
+        self._index = SurfaceIndex()
         self.cache_tokens = cache_tokens
         self._arrays: OrderedDict[bytes, TokenArrays] = OrderedDict()
         self._cached = 0
@@ -526,7 +423,9 @@ class Vocabulary:
         return arrays
 
     def _tokenize(self, text: str) -> TokenArrays:
-        codes, cls, low = _code_points(text)
+        """Tokens are runs of word characters and of joiners between two word characters;
+        breaks are the characters that are neither token nor space."""
+        codes, cls, low = code_points(text)
         n = len(codes)
         word = cls == CHAR_WORD
         tok = word.copy()
@@ -538,67 +437,6 @@ class Vocabulary:
         starts = np.flatnonzero(edge == 1)
         ends = np.flatnonzero(edge == -1)
         breaks = np.flatnonzero(~tok & (cls != CHAR_SPACE))
-        types = self._lookup(text, low, starts, ends)
+        types = self._index.lookup(low, starts, ends, lambda s, e: self._type_id(surface(text[s:e])))
         return TokenArrays(starts, ends, types, breaks)
 
-    def _lookup(self, text: str, low: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        width = low.dtype.itemsize
-        nbytes = (ends - starts) * width
-        buf = np.zeros(low.nbytes + _KEY_BYTES + 8, dtype=np.uint8)
-        buf[: low.nbytes] = low.view(np.uint8)
-        words = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))  # unaligned
-        off = starts * width
-        keys = []
-        h = nbytes.astype(np.uint64)
-        with np.errstate(over="ignore"):
-            for j in range(_KEY_BYTES // 8):
-                rem = np.clip(nbytes - 8 * j, 0, 8)
-                mask = np.where(rem >= 8, np.uint64(0xFFFFFFFFFFFFFFFF),
-                                (np.left_shift(np.uint64(1), (8 * rem).astype(np.uint64)) - np.uint64(1)))
-                k = words[off + 8 * j] & mask
-                keys.append(k)
-                h = h * np.uint64(_MIX[j]) + k
-                h ^= h >> np.uint64(29)
-        types = np.full(len(starts), -1, dtype=np.int64)
-        short = nbytes <= _KEY_BYTES
-        index = self._index.get(width)
-        if index is not None and len(index[0]):
-            ih, ik0, ik1, ik2, ilen, iid = index
-            pos = np.minimum(_find_sorted(ih, self._buckets[width], h), len(ih) - 1)
-            ok = (short & (ih[pos] == h) & (ik0[pos] == keys[0]) & (ik1[pos] == keys[1])
-                  & (ik2[pos] == keys[2]) & (ilen[pos] == nbytes))
-            types[ok] = iid[pos[ok]]
-        unknown = np.flatnonzero(types < 0)
-        if not len(unknown):
-            return types
-        # new types (or types first seen at this width): one string per distinct key
-        unk_short = unknown[short[unknown]]
-        add_h, add_rows = [], []
-        if len(unk_short):
-            # distinct hashes by hashing (cheaper than np.unique's sort); codes are numbered
-            # in order of first appearance, so a code greater than all before it is a first
-            inv, uh = pd.factorize(h[unk_short])
-            first = np.flatnonzero(inv > np.maximum.accumulate(np.r_[-1, inv[:-1]]))
-            reps = unk_short[first]
-            rep_ids = np.asarray([self._type_id(surface(text[s:e])) for s, e in
-                                  zip(starts[reps].tolist(), ends[reps].tolist())], dtype=np.int64)
-            same = np.ones(len(unk_short), dtype=bool)
-            for k in (*keys, nbytes):
-                same &= k[unk_short] == k[reps][inv]
-            types[unk_short[same]] = rep_ids[inv[same]]
-            clash = np.zeros(len(uh), dtype=bool)
-            clash[inv[~same]] = True
-            known_h = index[0] if index is not None else np.zeros(0, dtype=np.uint64)
-            fresh = ~clash & ~np.isin(uh, known_h)
-            add_h, add_rows = uh[fresh], reps[fresh]
-            add_ids = rep_ids[fresh]
-        for i in np.flatnonzero(types < 0).tolist():   # long tokens and hash clashes
-            types[i] = self._type_id(surface(text[int(starts[i]):int(ends[i])]))
-        if len(add_h):
-            new = (add_h, keys[0][add_rows], keys[1][add_rows], keys[2][add_rows], nbytes[add_rows], add_ids)
-            if index is not None:
-                new = tuple(np.concatenate([a, b]) for a, b in zip(index, new))
-            order = np.argsort(new[0], kind="stable")
-            self._index[width] = tuple(a[order] for a in new)
-            self._buckets[width] = _bucket_starts(self._index[width][0])
-        return types

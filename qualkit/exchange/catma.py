@@ -11,6 +11,7 @@ the annotation's author, and the user properties go into the memo.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass
@@ -68,9 +69,10 @@ def _tags(root: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     return paths, props
 
 
-def _documents(root: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Document id -> file name, and file name -> text."""
+def _documents(root: Path) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]:
+    """Document id -> file name, file name -> text, and file name -> other names (id, title)."""
     names: dict[str, str] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
     texts: dict[str, str] = {}
     for header in sorted(root.glob("documents/D_*/header.json")):
         folder = header.parent
@@ -82,8 +84,9 @@ def _documents(root: Path) -> tuple[dict[str, str], dict[str, str]]:
         tech = info.get("gitTechInfoSet", {}) if isinstance(info, dict) else {}
         name = tech.get("fileName") or info.get("gitContentInfoSet", {}).get("title") or folder.name
         names[folder.name] = name
+        aliases[name] = tuple(a for a in (folder.name, info.get("gitContentInfoSet", {}).get("title")) if a)
         texts[name] = decode(body.read_bytes())[0].replace("\r\n", "\n")
-    return names, texts
+    return names, texts, aliases
 
 
 def _segment(note: dict, item: dict, *, document: str, text: str, tag: tuple[str, ...],
@@ -106,7 +109,7 @@ def read_project(path: str | os.PathLike[str]) -> CatmaProject:
         raise ExchangeError("not inside a CATMA project (no collections/ and documents/ folders)",
                             path=str(path), hint="give the CATMA project folder")
     tags, props = _tags(root)
-    names, texts = _documents(root)
+    names, texts, aliases = _documents(root)
     segments: list[Segment] = []
     for file in sorted(root.glob("collections/*/annotations/*.json")):
         notes = _json(file)
@@ -117,6 +120,7 @@ def read_project(path: str | os.PathLike[str]) -> CatmaProject:
             tag = tags.get(str(note.get("body", {}).get("tag", "")).rsplit("/", 1)[-1], ())
             for item in (note.get("target") or {}).get("items", []):
                 name = names.get(str(item.get("source")), str(item.get("source")))
-                segments.append(_segment(note, item, document=name, text=texts.get(name, ""), tag=tag,
-                                         props=props, line=number))
+                seg = _segment(note, item, document=name, text=texts.get(name, ""), tag=tag, props=props,
+                               line=number)
+                segments.append(dataclasses.replace(seg, aliases=aliases.get(name, ())))
     return CatmaProject(texts=texts, segments=segments)

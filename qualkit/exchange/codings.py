@@ -10,6 +10,7 @@ format                    file
 ``maxqda-mex``            MAXQDA's exchange file ``.mex`` (its texts are encrypted: give them)
 ``atlasti-table``         ATLAS.ti quotations (csv with ``,`` or ``;``, xlsx)
 ``catma``                 a CATMA project folder (or a file inside it)
+``web-annotations``       W3C Web Annotation JSON/JSON-LD (quote and/or position selectors)
 ``tags-column``           a transcript table, one row per utterance, with a tags column
 ``refi-qdpx``             a REFI-QDA project ``.qdpx`` (placed as :func:`read_qdpx` reads it)
 ========================  ==================================================================
@@ -29,7 +30,7 @@ import pandas as pd
 
 from qualkit.corpus import Corpus
 from qualkit.errors import ExchangeError, check_param
-from qualkit.exchange import catma, maxqda, taguette
+from qualkit.exchange import catma, maxqda, taguette, webanno
 from qualkit.exchange._archive import MAX_BYTES
 from qualkit.exchange._tables import read_table
 from qualkit.exchange.coded_tables import table_format, table_segments, tags_column_texts
@@ -37,7 +38,7 @@ from qualkit.exchange.qdpx import read_qdpx
 from qualkit.exchange.segments import ImportResult, Segment, corpus_from_texts, place_segments
 
 FORMATS = ("taguette-sqlite", "taguette-docx", "taguette-table", "maxqda-table", "maxqda-mex",
-           "atlasti-table", "catma", "tags-column", "refi-qdpx")
+           "atlasti-table", "catma", "web-annotations", "tags-column", "refi-qdpx")
 _TABLES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".html", ".htm"})
 
 
@@ -59,6 +60,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     if source.is_dir() or suffix in (".json", ".jsonld"):
         if catma.project_root(source) is not None:
             return "catma"
+        if source.is_file():
+            return "web-annotations"
     elif suffix == ".qdpx":
         return "refi-qdpx"
     elif suffix == ".docx":
@@ -137,6 +140,8 @@ def import_codings(export: str | os.PathLike[str], corpus: Corpus | None = None,
         segments = taguette.docx_segments(source)
     elif found == "maxqda-mex":
         segments = maxqda.mex_segments(source)
+    elif found == "web-annotations":
+        segments = webanno.read_annotations(source)
     else:
         found, segments = table_segments(source, format=found)
         if found == "tags-column":

@@ -770,7 +770,7 @@ class _Reader:
                 rows.append({
                     "passage_id": passage_id, "doc_id": doc_id, "code_id": code_id, "start": start,
                     "end": end, "spans": extra.get("spans") or f"{start}-{end}", "cue": extra.get("cue", ""),
-                    "coder": coder, "method": extra.get("method", "manual"),
+                    "coder": coder, "method": extra.get("method", "imported"),
                     "confidence": float(extra.get("confidence", 1.0)),
                     "codebook_hash": extra.get("codebook_hash", codebook_hash),
                     "memo": "\n\n".join(t for t in [*memo, *sel_notes] if t),

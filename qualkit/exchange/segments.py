@@ -9,7 +9,7 @@ Nothing is dropped silently: a segment that cannot be placed is listed in
 ``ImportResult.report`` with the reason.
 
 >>> import qualkit
->>> from qualkit.segment import text_passages
+>>> from qualkit.loading.passages import text_passages
 >>> doc = qualkit.Document(id="interview_p12.txt", text="I: Why?\\nR: I was “afraid”.", title="Interview P12")
 >>> corpus = qualkit.Corpus(documents=(doc,), passages=text_passages(doc.id, doc.text))
 >>> seg = Segment(document="Interview P12", codes=(("Emotion", "Fear"),), text='was "afraid"', coder="ana")
@@ -35,7 +35,7 @@ from qualkit.coding.frame import CODING_KEY, codings_frame
 from qualkit.corpus import Corpus, Document, Passage
 from qualkit.exchange._fold import FoldedText, fold_needle
 from qualkit.exchange.qdc import _unique, slug
-from qualkit.segment import text_passages
+from qualkit.loading.passages import text_passages
 
 POSITION_UNITS = ("char", "paragraph", "fraction")
 SEGMENT_COLUMNS = ("segment", "line", "document", "codes", "text", "doc_id", "start", "end", "placed", "reason")
@@ -50,7 +50,8 @@ class Segment:
     ``paragraph``: paragraph numbers from 1; ``fraction``: share of the document length),
     used only to choose between repeats of the text. ``exact=True`` says the offsets are
     character offsets into the very text the corpus was built from (then they are used
-    as they are). ``preview=True`` says ``text`` may be only the start of the segment (a
+    as they are). ``aliases`` are other names of the document (tried when ``document``
+    matches nothing). ``preview=True`` says ``text`` may be only the start of the segment (a
     tool's preview): when the stored positions are longer, the placed span is extended to
     their length. ``line`` is where the segment stands in the export (for the report).
     """
@@ -67,6 +68,7 @@ class Segment:
     line: int | None = None
     exact: bool = False
     preview: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class ImportResult:
 
     Attributes
     ----------
-    codings : the codings table (:mod:`qualkit.coding.frame` columns, ``method="manual"``,
+    codings : the codings table (:mod:`qualkit.coding.frame` columns, ``method="imported"``,
         plus ``created``: the date the tool stored, as written there); a segment that
         runs over several passages gives one row per passage, clipped to it.
     codebook : the tool's code tree (parents from ``Parent\\Child`` paths, ``Theme: Sub``
@@ -325,6 +327,8 @@ def place_segments(segments: Iterable[Segment], corpus: Corpus, *, format: str, 
     table: list[dict] = []
     for number, seg in enumerate(segments, start=1):
         doc_id, reason = matcher.match(seg.document)
+        for alias in seg.aliases if doc_id is None else ():
+            doc_id = matcher.match(alias)[0] or doc_id
         span = None
         if doc_id is None:
             unmatched[seg.document] = None
@@ -340,7 +344,7 @@ def place_segments(segments: Iterable[Segment], corpus: Corpus, *, format: str, 
         for path in seg.codes if span else ():
             for passage, s, e in pieces:
                 rows.append({"passage_id": passage.id, "doc_id": doc_id, "code_id": code_ids[path], "start": s,
-                             "end": e, "spans": f"{s}-{e}", "coder": seg.coder or default_coder, "method": "manual",
+                             "end": e, "spans": f"{s}-{e}", "coder": seg.coder or default_coder, "method": "imported",
                              "memo": seg.memo, "created": seg.created})
         table.append({"segment": number, "line": seg.line if seg.line is not None else -1,
                       "document": seg.document, "codes": ";".join("\\".join(p) for p in seg.codes),

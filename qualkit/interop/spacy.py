@@ -67,7 +67,8 @@ import pandas as pd
 from qualkit.codebook.model import Codebook, Cue
 from qualkit.coding.frame import METHODS, codings_frame, empty_codings, validate_codings
 from qualkit.coding.matcher import alternatives, cue_label
-from qualkit.coding.tokens import tokenize
+from qualkit.coding.spans import evidence_spans, format_spans
+from qualkit.text import tokenize
 from qualkit.corpus import Corpus, Document, Passage
 from qualkit.errors import QualkitError
 
@@ -138,16 +139,6 @@ def _plain(value: Any) -> Any:
     if value is pd.NA or value is pd.NaT:
         return None
     return str(value)
-
-
-def _parse_spans(spans: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Evidence pieces of a coding: its ``spans`` (``a-b;c-d``) or else ``start-end``."""
-    out: list[tuple[int, int]] = []
-    for item in str(spans or "").split(";"):
-        a, sep, b = item.strip().partition("-")
-        if sep and a.strip().isdigit() and b.strip().isdigit():
-            out.append((int(a), int(b)))
-    return list(dict.fromkeys(out)) or [(int(start), int(end))]
 
 
 def _doc_info(document: Document, passages: tuple[Passage, ...], offset: int, unit: str,
@@ -290,7 +281,8 @@ def to_spacy(
 def _place(doc: Any, row: dict[str, Any], passage: Passage, offset: int) -> tuple[dict[str, Any], list[Any]]:
     """Spans for one coding row in ``doc`` and the record kept in ``user_data``."""
     placed, aligned, notes = [], [], []
-    for a, b in _parse_spans(row["spans"], row["start"], row["end"]):
+    spans = row["spans"] if isinstance(row["spans"], str) else ""      # (a missing cell: the whole coding)
+    for a, b in dict.fromkeys(evidence_spans(spans, row["start"], row["end"])):
         if a < passage.start or b > passage.end:
             notes.append(f"{a}-{b} lies outside passage {passage.id} ({passage.start}-{passage.end})")
             continue
@@ -402,11 +394,10 @@ def from_spacy(
                 item["scores"].append(scores[j])
         for (pid, code_id, span_coder), item in merged.items():
             pieces = sorted(set(item["pieces"]))
-            text_spans = [f"{s + offset}-{e + offset}" for s, e in pieces]
             rows.append({
                 "passage_id": pid, "doc_id": info["doc_id"], "code_id": code_id,
                 "start": pieces[0][0] + offset, "end": pieces[0][1] + offset,
-                "spans": ";".join(text_spans), "cue": ";".join(dict.fromkeys(item["cues"])),
+                "spans": format_spans((s + offset, e + offset) for s, e in pieces), "cue": ";".join(dict.fromkeys(item["cues"])),
                 "coder": span_coder, "method": method,
                 "confidence": float(max(item["scores"])) if item["scores"] else 1.0,
                 "codebook_hash": "", "memo": "",
@@ -454,7 +445,7 @@ def alignment_problems(docs: Iterable[Doc], *, span_key: str = "qualkit") -> pd.
             out.append({
                 "doc_id": row["doc_id"], "passage_id": row["passage_id"], "code_id": row["code_id"],
                 "coder": row["coder"], "start": row["start"], "end": row["end"], "spans": row["spans"],
-                "aligned": ";".join(f"{int(s) + offset}-{int(e) + offset}" for s, e in rec["spans"]),
+                "aligned": format_spans((int(s) + offset, int(e) + offset) for s, e in rec["spans"]),
                 "problem": rec["problem"],
             })
     return pd.DataFrame(out, columns=list(PROBLEM_COLUMNS))

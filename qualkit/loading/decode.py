@@ -3,12 +3,17 @@
 UTF-8 (with or without BOM), UTF-16/UTF-32 with a BOM, UTF-16 without BOM, and legacy
 single-byte files (cp1252, then latin-1) are decoded; a file holding NUL bytes that is
 not UTF-16/32 is refused as binary. :func:`normalise_newlines` turns CRLF and CR into LF
-and returns the offsets where a ``\\r`` was dropped (``Document.removed``).
+and returns the offsets where a ``\\r`` was dropped (``Document.removed``);
+:func:`normalise_text` also removes the control characters XML cannot hold
+(``\\x00``-``\\x08``, ``\\x0b``, ``\\x0c``, ``\\x0e``-``\\x1f``, U+FFFE, U+FFFF), recording
+each removal the same way, so ``Document.source_offset`` stays true.
 
 >>> decode_bytes("café".encode("cp1252"), path="a.txt")
 ('café', 'cp1252')
 >>> normalise_newlines("a\\r\\nb\\rc")
 ('a\\nb\\nc', (1,))
+>>> normalise_text("a\\x1b[1mb\\r\\n")
+('a[1mb\\n', (1, 5))
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CRLF = re.compile("\r\n")
+_DROPPED = re.compile("\r(?=\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -88,3 +94,16 @@ def normalise_newlines(text: str) -> tuple[str, tuple[int, ...]]:
     positions = [m.start() for m in _CRLF.finditer(text)]
     removed = tuple(pos - k for k, pos in enumerate(positions))
     return text.replace("\r\n", "\n").replace("\r", "\n"), removed
+
+
+def normalise_text(text: str) -> tuple[str, tuple[int, ...]]:
+    """:func:`normalise_newlines` plus removal of XML-invalid control characters.
+
+    ``removed`` lists, for every dropped character (the ``\\r`` of a CRLF, a control
+    character), the offset in the new text before which it stood, so that
+    ``Document.source_offset`` maps offsets back into the decoded source.
+    """
+    if "\r" not in text and _DROPPED.search(text) is None:
+        return text, ()
+    removed = tuple(m.start() - k for k, m in enumerate(_DROPPED.finditer(text)))
+    return _DROPPED.sub("", text).replace("\r", "\n"), removed

@@ -19,8 +19,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from qualkit.corpus import Document, Passage
-from qualkit.errors import LoadError
+from qualkit.corpus import Document, Passage, sentence_passages
+from qualkit.errors import LoadError, check_param
 from qualkit.loading.captions import read_captions
 from qualkit.loading.extracted import Extracted
 from qualkit.loading.forms import looks_like_form, parse_form
@@ -31,7 +31,9 @@ from qualkit.loading.pdf import read_pdf
 from qualkit.loading.plaintext import read_text
 from qualkit.loading.spreadsheet import read_table
 from qualkit.loading.word import read_docx
-from qualkit.segment import sentence_passages, speaker_roles, text_passages
+from qualkit.loading.htmldoc import read_html
+from qualkit.loading.passages import Prompts, apply_roles, text_passages
+from qualkit.segment import speaker_roles
 
 READERS: Mapping[str, Callable[..., Extracted]] = {
     ".txt": read_text,
@@ -45,6 +47,8 @@ READERS: Mapping[str, Callable[..., Extracted]] = {
     ".srt": partial(read_captions, kind="srt"),
     ".csv": partial(read_table, kind="csv"),
     ".xlsx": partial(read_table, kind="xlsx"),
+    ".html": read_html,
+    ".htm": read_html,
 }
 SUPPORTED_EXTENSIONS = tuple(READERS)
 """File extensions qualkit can load."""
@@ -64,6 +68,8 @@ def load_document(
     language: str | None = None,
     title: str | None = None,
     interviewers: Iterable[str] = (),
+    unlabelled_role: str | None = None,
+    prompts: str | Prompts | None = None,
     form: bool | None = None,
     text_column: str | None = None,
     speaker_column: str | None = None,
@@ -76,19 +82,23 @@ def load_document(
 
     Parameters
     ----------
-    path : the file (.txt .md .docx .odt .pdf .vtt .srt .csv .xlsx); opened read-only.
+    path : the file (.txt .md .docx .odt .pdf .html .vtt .srt .csv .xlsx); opened read-only.
     root : folder the document id is relative to (default: the file's folder).
     doc_id : explicit id (default: path relative to ``root``, ``/``-separated).
     source_type, informant_group, case_id, language, title : Document attributes;
         ``source_type`` defaults to a guess from folder names, ``language`` is detected.
     interviewers : speaker labels that are the interviewer (manifest ``interviewer``).
+    unlabelled_role : role of unlabelled paragraphs in a transcript with labelled turns
+        (``interviewer``, ``informant`` or ``none``; default ``informant`` when only
+        ``interviewers`` are labelled). See :mod:`qualkit.loading.passages`.
+    prompts : task-sheet/questionnaire prompts: a regex, ``@file`` or a file of lines
+        (relative to ``root``), or a :class:`~qualkit.loading.passages.Prompts`.
     form : force (True) or forbid (False) reading the file as a fill-in form.
     text_column, speaker_column, id_column, sheet : for .csv/.xlsx tables.
     metadata : extra Document metadata (manifest columns).
     unit : ``turn`` (turns/paragraphs/fields) or ``sentence``.
     """
-    if unit not in _UNITS:
-        raise ValueError(f"The 'unit' parameter of load_document must be one of {_UNITS}; got {unit!r} instead.")
+    check_param("load_document", "unit", unit, options=_UNITS)
     file = Path(path)
     base = Path(root) if root is not None else file.parent
     if doc_id is None:
@@ -96,55 +106,24 @@ def load_document(
             doc_id = file.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:
             doc_id = file.name
-    shown = doc_id
     ext = file.suffix.casefold()
-    reader = READERS.get(ext)
-    if reader is None:
-        raise LoadError(
-            f"unsupported file type {ext or '(no extension)'!r}", path=shown,
-            hint=f"convert it to one of {', '.join(SUPPORTED_EXTENSIONS)}, or remove it from the folder",
-        )
-    if not file.is_file():
-        raise LoadError("file not found", path=shown, hint="check the path (and the manifest row)")
-    try:
-        with open(file, "rb") as fh:  # read-only: sources are never modified
-            data = fh.read()
-    except OSError as err:
-        raise LoadError(f"cannot read the file: {err.strerror}", path=shown,
-                        hint="check that it exists and that you may read it") from err
-    if not data.strip():
-        raise LoadError("the file is empty", path=shown,
-                        hint="add the text, or remove the file from the folder/manifest")
-    options = {"text_column": text_column, "speaker_column": speaker_column,
-               "id_column": id_column, "sheet": sheet}
+    data = _read_bytes(file, doc_id, ext)
+    reader = READERS[ext]
     if ext in (".csv", ".xlsx"):
-        extracted = reader(data, path=shown, **options)
+        extracted = reader(data, path=doc_id, text_column=text_column, speaker_column=speaker_column,
+                           id_column=id_column, sheet=sheet)
     else:
-        extracted = reader(data, path=shown)
+        extracted = reader(data, path=doc_id)
     text = extracted.text
     lang = language or detect_language(text)
-    interviewers = tuple(interviewers)
-    fields: tuple = ()
-    if extracted.spans is not None:
-        roles = speaker_roles((s.speaker for s in extracted.spans if s.speaker), interviewers=interviewers)
-        passages = tuple(
-            Passage(doc_id=doc_id, id=f"{doc_id}#p{n}", start=s.start, end=s.end,
-                    text=text[s.start : s.end], speaker=s.speaker,
-                    role=roles.get(s.speaker) if s.speaker else None,
-                    unit="turn" if s.speaker else "paragraph",
-                    time_start=s.time_start, time_end=s.time_end)
-            for n, s in enumerate(extracted.spans, start=1)
-        )
-    else:
-        is_form = form if form is not None else looks_like_form(text, headings=extracted.headings)
-        if is_form:
-            fields, passages = parse_form(doc_id, text, headings=extracted.headings)
-        else:
-            passages = text_passages(doc_id, text, headings=extracted.headings, interviewers=interviewers)
+    fields, passages = _passages(doc_id, extracted, form=form, interviewers=tuple(interviewers),
+                                 unlabelled_role=unlabelled_role, prompts=Prompts.parse(prompts, base=base))
     page_starts = extracted.page_starts
     if page_starts:
         passages = tuple(replace(p, page=max(1, bisect.bisect_right(page_starts, p.start))) for p in passages)
     meta: dict[str, Any] = {"format": ext.lstrip("."), **dict(extracted.metadata)}
+    if extracted.warnings:
+        meta["warnings"] = tuple(extracted.warnings)
     if page_starts:
         meta["page_starts"] = page_starts
     if extracted.spans is not None and any(s.row_id for s in extracted.spans):
@@ -161,3 +140,55 @@ def load_document(
     if unit == "sentence":
         passages = tuple(s for p in passages for s in sentence_passages(p, lang, page_starts=page_starts))
     return document, passages
+
+
+def _passages(doc_id: str, extracted: Extracted, *, form: bool | None, interviewers: tuple[str, ...],
+              unlabelled_role: str | None, prompts: Prompts | None) -> tuple[tuple, tuple[Passage, ...]]:
+    """Form fields and passages of an extracted text: ready-made spans, a form, or turns."""
+    if extracted.spans is not None:
+        return (), _span_passages(doc_id, extracted, interviewers, unlabelled_role, prompts)
+    text, headings = extracted.text, extracted.headings
+    if form if form is not None else looks_like_form(text, headings=headings):
+        fields, passages = parse_form(doc_id, text, headings=headings)
+        return fields, apply_roles(passages, prompts=prompts)
+    return (), text_passages(doc_id, text, headings=headings, interviewers=interviewers,
+                             unlabelled_role=unlabelled_role, prompts=prompts)
+
+
+def _read_bytes(file: Path, shown: str, ext: str) -> bytes:
+    """The file's bytes (opened read-only), or a LoadError saying what is wrong."""
+    if ext not in READERS:
+        raise LoadError(
+            f"unsupported file type {ext or '(no extension)'!r}", path=shown,
+            hint=f"convert it to one of {', '.join(SUPPORTED_EXTENSIONS)}, or remove it from the folder",
+        )
+    if not file.is_file():
+        raise LoadError("file not found", path=shown, hint="check the path (and the manifest row)")
+    try:
+        with open(file, "rb") as fh:  # read-only: sources are never modified
+            data = fh.read()
+    except OSError as err:
+        raise LoadError(f"cannot read the file: {err.strerror}", path=shown,
+                        hint="check that it exists and that you may read it") from err
+    if not data.strip():
+        raise LoadError("the file is empty", path=shown,
+                        hint="add the text, or remove the file from the folder/manifest")
+    return data
+
+
+def _span_passages(doc_id: str, extracted: Extracted, interviewers: tuple[str, ...],
+                   unlabelled_role: str | None, prompts: Prompts | None) -> tuple[Passage, ...]:
+    """Passages of a reader that cut them itself (captions, table rows)."""
+    text = extracted.text
+    roles = speaker_roles((s.speaker for s in extracted.spans or () if s.speaker), interviewers=interviewers)
+    if unlabelled_role is None and interviewers and set(roles.values()) == {"interviewer"}:
+        unlabelled_role = "informant"
+    passages = tuple(
+        Passage(doc_id=doc_id, id=f"{doc_id}#p{n}", start=s.start, end=s.end,
+                text=text[s.start : s.end], speaker=s.speaker,
+                role=roles.get(s.speaker) if s.speaker else None,
+                unit="turn" if s.speaker else "paragraph",
+                time_start=s.time_start, time_end=s.time_end)
+        for n, s in enumerate(extracted.spans or (), start=1)
+    )
+    return apply_roles(passages, prompts=prompts, unlabelled_role=unlabelled_role)

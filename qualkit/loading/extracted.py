@@ -24,6 +24,7 @@ from qualkit.segment import Heading
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ class Extracted:
     """A reader's result.
 
     ``spans`` is None when the text should be segmented (turns, paragraphs, forms);
-    otherwise it lists the passages already (captions, spreadsheet rows).
+    otherwise it lists the passages already (captions, spreadsheet rows). ``warnings``
+    are lines about content the reader could not use (a caption with a bad timing
+    line); the loader lists them in ``corpus.problems``.
     """
 
     text: str
@@ -52,11 +55,13 @@ class Extracted:
     spans: tuple[Span, ...] | None = None
     removed: tuple[int, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 def clean_block(text: str) -> str:
-    """Normalise one extracted block: LF line ends, no NULs, stripped lines ends."""
-    text = _NEWLINES.sub("\n", text.replace("\x00", ""))
+    """Normalise one extracted block: LF line ends (vertical tab and form feed are Word's
+    line and page breaks), no XML-invalid control characters, stripped line ends."""
+    text = _CONTROL.sub("", _NEWLINES.sub("\n", text))
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
@@ -115,9 +120,11 @@ class TextBuilder:
         self._spans.append(Span(start, start + len(text), speaker, **attrs))
         return start, start + len(text)
 
-    def build(self, *, spans: bool = False, metadata: Mapping[str, Any] | None = None) -> Extracted:
+    def build(self, *, spans: bool = False, metadata: Mapping[str, Any] | None = None,
+              warnings: tuple[str, ...] = ()) -> Extracted:
         """The text and structure; ``spans=True`` when the passages are ready-made."""
         return Extracted(
+            warnings=tuple(warnings),
             text="".join(self._parts),
             headings=tuple(self._headings),
             page_starts=tuple(self._page_starts),

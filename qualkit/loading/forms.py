@@ -23,7 +23,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from qualkit.corpus import FormField, Passage
-from qualkit.segment import INTERVIEWER_LABELS, Heading, _role_key, split_paragraphs
+from qualkit.segment import INTERVIEWER_LABELS, Heading, split_paragraphs
+from qualkit.segment import role_key as _role_key
 
 _FIELD = re.compile(
     r"^[ \t]*(?:[-•*][ \t]+)?(?P<label>[^\W_][^:\n]{0,60}?)[ \t]*:(?!//)[ \t]*(?P<value>[^\n]*?)[ \t]*$",

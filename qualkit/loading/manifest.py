@@ -2,12 +2,17 @@
 
 ``manifest.csv`` or ``manifest.yaml`` (``.yml``) in the corpus folder is found
 automatically. Columns: ``file, source_type, informant_group, case_id, language`` and
-optionally ``title, interviewer`` (``;``-separated labels), ``form`` (true/false),
-``text_column, speaker_column, id_column, sheet``; any other column is kept in
-``Document.metadata``. A YAML manifest is a list of such mappings, a mapping with a
+optionally ``title, interviewer`` (``;``-separated labels), ``unlabelled_role``
+(``interviewer``/``informant``/``none``), ``prompts`` (a regular expression, or ``@file``
+/ a path to a file of prompt lines; see :mod:`qualkit.loading.passages`), ``form``
+(true/false), ``text_column, speaker_column, id_column, sheet``; any other column is kept
+in ``Document.metadata``. File names are compared in Unicode NFC, so a row typed on one
+system matches a file name stored decomposed (NFD) by macOS. A YAML manifest is a list of such mappings, a mapping with a
 ``files`` list, or a mapping from file name to its columns.
 
-Files that are not listed get defaults: the source type is guessed from folder names
+When a folder has a manifest, files it does not list are not loaded (unless
+``include_unlisted=True``). Without a manifest, files get defaults: the source type is
+guessed from folder names
 (``interviews``/``wawancara`` -> interview, ``observations``/``observasi``/
 ``catatan_lapangan`` -> observation, ``documents``/``dokumen`` -> document).
 
@@ -27,6 +32,7 @@ import io
 import os
 import posixpath
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,11 +42,13 @@ import yaml
 
 from qualkit.corpus import SOURCE_TYPES
 from qualkit.errors import ManifestError
+from qualkit.errors import LoadError
 from qualkit.loading.decode import decode_bytes, normalise_newlines
+from qualkit.loading.passages import UNLABELLED_ROLES, Prompts
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.yaml", "manifest.yml")
 KNOWN_COLUMNS = ("file", "source_type", "informant_group", "case_id", "language", "title",
-                 "interviewer", "form", "text_column", "speaker_column", "id_column", "sheet")
+                 "interviewer", "unlabelled_role", "prompts", "form", "text_column", "speaker_column", "id_column", "sheet")
 _FOLDER_TYPES = {
     "interview": ("interview", "interviews", "wawancara", "transcript", "transcripts",
                   "transkrip", "transkrip_wawancara"),
@@ -64,6 +72,8 @@ class ManifestEntry:
     language: str | None = None
     title: str | None = None
     interviewers: tuple[str, ...] = ()
+    unlabelled_role: str | None = None
+    prompts: str | None = None
     form: bool | None = None
     text_column: str | None = None
     speaker_column: str | None = None
@@ -73,11 +83,12 @@ class ManifestEntry:
     line: int | None = None
 
     def options(self) -> dict[str, Any]:
-        """Keyword arguments for :func:`qualkit.loading.load_document`."""
+        """Keyword arguments for :func:`qualkit.loading.load_document` (None: not set)."""
         return {
             "source_type": self.source_type, "informant_group": self.informant_group,
             "case_id": self.case_id, "language": self.language, "title": self.title,
-            "interviewers": self.interviewers, "form": self.form,
+            "interviewers": self.interviewers or None, "unlabelled_role": self.unlabelled_role,
+            "prompts": self.prompts, "form": self.form,
             "text_column": self.text_column, "speaker_column": self.speaker_column,
             "id_column": self.id_column, "sheet": self.sheet, "metadata": dict(self.metadata),
         }
@@ -91,7 +102,7 @@ class Manifest:
     entries: tuple[ManifestEntry, ...]
 
     def get(self, relpath: str) -> ManifestEntry | None:
-        """The row for ``relpath`` (``/``-separated, relative to the corpus folder)."""
+        """The row for ``relpath`` (``/``-separated, relative to the corpus folder; NFC or NFD)."""
         key = _normpath(relpath)
         for e in self.entries:
             if e.file == key:
@@ -104,7 +115,10 @@ class Manifest:
 
 
 def _normpath(name: str) -> str:
-    return posixpath.normpath(str(name).strip().replace("\\", "/")) if name else ""
+    """``/``-separated, normalised, Unicode NFC (macOS stores file names decomposed)."""
+    if not name:
+        return ""
+    return unicodedata.normalize("NFC", posixpath.normpath(str(name).strip().replace("\\", "/")))
 
 
 def guess_source_type(relpath: str) -> str:
@@ -266,12 +280,23 @@ def _validate(rows: list[tuple[int | None, dict[str, Any]]], path: str | None) -
             bad(line, "form", f"{row.get('form')!r} is not true/false")
             form = None
         interviewers = tuple(s.strip() for s in (_cell(row.get("interviewer")) or "").split(";") if s.strip())
+        unlabelled = _cell(row.get("unlabelled_role"))
+        if unlabelled is not None:
+            unlabelled = unlabelled.casefold()
+            if unlabelled not in UNLABELLED_ROLES:
+                bad(line, "unlabelled_role", f"{unlabelled!r} is not one of {', '.join(UNLABELLED_ROLES)}")
+        prompts = _cell(row.get("prompts"))
+        if prompts is not None:
+            try:
+                Prompts.parse(prompts, base=Path(path).parent if path else None)
+            except LoadError as err:
+                bad(line, "prompts", err.message)
         metadata = {k: v for k, v in row.items() if k not in KNOWN_COLUMNS and _cell(v) is not None}
         entries.append(ManifestEntry(
             file=name, source_type=source_type,
             informant_group=_cell(row.get("informant_group")), case_id=_cell(row.get("case_id")),
             language=language, title=_cell(row.get("title")), interviewers=interviewers,
-            form=form, text_column=_cell(row.get("text_column")),
+            unlabelled_role=unlabelled, prompts=prompts, form=form, text_column=_cell(row.get("text_column")),
             speaker_column=_cell(row.get("speaker_column")), id_column=_cell(row.get("id_column")),
             sheet=_cell(row.get("sheet")), metadata=metadata, line=line,
         ))

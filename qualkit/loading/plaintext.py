@@ -1,6 +1,7 @@
 """Plain text and Markdown files (.txt, .md): decoded as they are.
 
-The analysed text is the decoded file with the BOM removed and CRLF/CR turned into LF;
+The analysed text is the decoded file with the BOM removed, CRLF/CR turned into LF and
+XML-invalid control characters removed (``Document.removed`` records where);
 Markdown ``#`` headings become the ``section`` of the passages under them.
 
 >>> ex = read_text("# Pasal 1\\n\\nIsi pasal.".encode(), path="a.md", markdown=True)
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from qualkit.loading.decode import decode_bytes, normalise_newlines
+from qualkit.loading.decode import decode_bytes, normalise_text
 from qualkit.loading.extracted import Extracted
 from qualkit.segment import Heading
 
@@ -31,7 +32,7 @@ def markdown_headings(text: str) -> tuple[Heading, ...]:
 def read_text(data: bytes, *, path: str, markdown: bool = False) -> Extracted:
     """Decode a .txt/.md file; headings for Markdown."""
     raw, encoding = decode_bytes(data, path=path)
-    text, removed = normalise_newlines(raw)
+    text, removed = normalise_text(raw)
     return Extracted(
         text=text,
         headings=markdown_headings(text) if markdown else (),

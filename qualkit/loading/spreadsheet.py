@@ -3,7 +3,9 @@
 The text column and the optional speaker and id columns are given (manifest columns
 ``text_column``, ``speaker_column``, ``id_column``) or guessed from the header
 (``text``/``teks``/``utterance``/``response``..., ``speaker``/``pembicara``/``name``...,
-``id``/``no``). Each row is written ``Speaker: text`` in the document text; row ids go to
+``id``/``no``). Spreadsheet cells are read as the text they display (a phone number
+typed as a number keeps the zeros its number format shows), within the cells really used.
+Each row is written ``Speaker: text`` in the document text; row ids go to
 ``Document.metadata["row_ids"]`` keyed by passage id.
 
 >>> ex = read_table(b"speaker,text\\nAna,Saya takut.\\nBudi,Kenapa?\\n", path="a.csv", kind="csv")
@@ -15,12 +17,12 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Sequence
 
 from qualkit.errors import LoadError
 from qualkit.loading.decode import decode_bytes, normalise_newlines
 from qualkit.loading.extracted import Extracted, TextBuilder
+from qualkit.loading.numformat import display_text
 
 TEXT_COLUMNS = ("text", "teks", "utterance", "response", "jawaban", "answer", "transcript",
                 "transkrip", "content", "isi", "comment", "komentar", "message", "pesan", "segment")
@@ -120,14 +122,18 @@ def read_table(data: bytes, *, path: str, kind: str, text_column: str | None = N
 
 
 def _xlsx_rows(data: bytes, *, path: str, sheet: str | None) -> list[list[str]]:
+    """The non-empty rows of one sheet as displayed text, bounded by the cells really used.
+
+    The sheet's declared dimension is ignored (a stray cell at XFD1048576 would make
+    openpyxl pad a million rows of 16,384 cells): rows are read as stored, empty rows are
+    skipped and each row ends at its last non-empty cell. Numbers are read as the text
+    their number format displays (:func:`~qualkit.loading.numformat.display_text`).
+    """
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise LoadError(f"not a readable Excel .xlsx file ({type(err).__name__})", path=path,
-                        hint="open it in Excel or LibreOffice and save it again as .xlsx") from err
-    except Exception as err:  # openpyxl raises assorted errors on corrupt parts
+    except Exception as err:  # openpyxl raises zip, xml, key and value errors on corrupt parts
         raise LoadError(f"not a readable Excel .xlsx file ({type(err).__name__})", path=path,
                         hint="open it in Excel or LibreOffice and save it again as .xlsx") from err
     try:
@@ -135,6 +141,19 @@ def _xlsx_rows(data: bytes, *, path: str, sheet: str | None) -> list[list[str]]:
             raise LoadError(f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})", path=path,
                             hint="set sheet in the manifest to one of the sheets above")
         ws = book[sheet] if sheet else book.worksheets[0]
-        return [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        ws.reset_dimensions()
+        rows = []
+        for row in ws.iter_rows():
+            cells = [display_text(c.value, getattr(c, "number_format", None)) for c in row]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            if cells:
+                rows.append(cells)
+        return rows
+    except LoadError:
+        raise
+    except Exception as err:  # corrupt sheet XML found while reading the rows
+        raise LoadError(f"not a readable Excel .xlsx file ({type(err).__name__} in the sheet)", path=path,
+                        hint="open it in Excel or LibreOffice and save it again as .xlsx") from err
     finally:
         book.close()

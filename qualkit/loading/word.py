@@ -16,6 +16,10 @@ from __future__ import annotations
 import io
 import zipfile
 
+import docx  # python-docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.table import Table
+
 from qualkit.errors import LoadError
 from qualkit.loading.extracted import Extracted, TextBuilder
 
@@ -29,19 +33,28 @@ def table_row_text(cells: list[str]) -> str:
     return " | ".join(cells)
 
 
-def _is_heading(paragraph) -> bool:
+def _heading_style_ids(document) -> tuple[frozenset[str], bool]:
+    """Ids of the paragraph styles that are headings, and whether the default one is.
+
+    Resolved once per document: python-docx's ``paragraph.style`` scans every style of the
+    document for each paragraph (quadratic time on a long transcript).
+    """
+    ids = set()
+    default_is_heading = False
     try:
-        name = (paragraph.style.name or "") if paragraph.style is not None else ""
-    except (KeyError, AttributeError):  # pragma: no cover - broken style references
-        name = ""
-    return name.startswith("Heading") or name == "Title"
+        for style in document.styles:
+            name = style.name or ""
+            if name.startswith("Heading") or name == "Title":
+                ids.add(style.style_id)
+        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        default_is_heading = default is not None and default.style_id in ids
+    except (KeyError, AttributeError, ValueError):  # pragma: no cover - broken style parts
+        pass
+    return frozenset(ids), default_is_heading
 
 
 def read_docx(data: bytes, *, path: str) -> Extracted:
     """Extract the body of a .docx file (headers, footers and comments are left out)."""
-    import docx  # python-docx
-    from docx.table import Table
-
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
@@ -54,6 +67,7 @@ def read_docx(data: bytes, *, path: str) -> Extracted:
                         hint="open it in Word or LibreOffice and save it again as .docx") from err
     builder = TextBuilder()
     n_tables = 0
+    headings, default_is_heading = _heading_style_ids(document)
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             n_tables += 1
@@ -66,7 +80,7 @@ def read_docx(data: bytes, *, path: str) -> Extracted:
                     seen.append(cell._tc)
                     cells.append(cell.text)
                 builder.paragraph(table_row_text(cells))
-        elif _is_heading(item):
+        elif (item._p.style in headings) if item._p.style is not None else default_is_heading:
             builder.heading(item.text)
         else:
             builder.paragraph(item.text)

@@ -100,12 +100,16 @@ def codings_frame(rows: Sequence[Sequence[Any]], keys: Keys) -> pd.DataFrame:
     ints = {c: col[c].astype(np.int64) for c in ("doc", "passage", "start", "end", "id", "codebook",
                                                  "created", "modified")}
     doc_rank = np.argsort(np.argsort(np.asarray(keys.doc_ids, dtype=object), kind="stable"), kind="stable")
-    order = np.lexsort((ints["id"], pd.factorize(col["coder"], sort=True)[0],
-                        pd.factorize(col["code_id"], sort=True)[0], ints["start"], doc_rank[ints["doc"]]))
-    col = {c: v[order] for c, v in col.items()}
+    # text columns hold few distinct values: sort their integer codes and look the values
+    # up in the small table of uniques (much cheaper than gathering a million objects)
+    coded = {c: pd.factorize(col[c], sort=True, use_na_sentinel=False) for c in (*_TEXT, "spans")}
+    order = np.lexsort((ints["id"], coded["coder"][0], coded["code_id"][0], ints["start"],
+                        doc_rank[ints["doc"]]))
+    col = {c: np.asarray(uniques, dtype=object)[codes[order]] for c, (codes, uniques) in coded.items()}
+    col["confidence"] = table[SELECT.index("confidence")][order]
     ints = {c: v[order] for c, v in ints.items()}
     spans = col["spans"]
-    single = np.equal(spans, None)
+    single = pd.isna(spans)  # NULL: the one span start-end
     if single.any():
         spans = spans.copy()
         spans[single] = [f"{s}-{e}" for s, e in zip(ints["start"][single].tolist(), ints["end"][single].tolist())]

@@ -23,6 +23,7 @@ processes (two notebooks, a team on a PostgreSQL server) may code one project at
 from __future__ import annotations
 
 import bisect
+import html
 import itertools
 import os
 from collections.abc import Iterator
@@ -413,11 +414,14 @@ class Project:
         return frame
 
     def _repr_html_(self) -> str:
-        codings = self.codings()
-        counts = codings["status"].value_counts().to_dict() if len(codings) else {}
-        return (f"<p><b>Project</b> {self.where}: {len(self.corpus().documents)} documents, "
-                f"{len(codings)} codings ({', '.join(f'{v} {k}' for k, v in counts.items()) or 'none'}) "
-                f"by {codings['coder'].nunique()} coder(s), codebook {self._book()[0]}</p>")
+        with S.reading(self._engine) as conn:
+            counts = dict(conn.execute(sa.select(S.codings.c.status, sa.func.count())
+                                       .group_by(S.codings.c.status)).all())
+            coders = conn.execute(sa.select(sa.func.count(sa.distinct(S.codings.c.coder)))).scalar()
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
+        return (f"<p><b>Project</b> {html.escape(self.where)}: {len(self.corpus().documents)} documents, "
+                f"{sum(counts.values())} codings ({summary}) by {coders} coder(s), "
+                f"codebook {self._book()[0]}</p>")
 
     # -- internals -------------------------------------------------------------------------
     def _coding_row(self, doc_id: Any, start: int, end: int, code_id: Any, *, coder: str,

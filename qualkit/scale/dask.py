@@ -26,7 +26,7 @@ import os
 from typing import Any
 
 from qualkit.codebook.model import Codebook
-from qualkit.coding.auto import BATCH_COLUMNS, _as_book, code_batch
+from qualkit.coding.auto import BATCH_COLUMNS, PROMPT, _as_book, code_batch
 from qualkit.coding.frame import empty_codings, validate_codings
 from qualkit.coding.matcher import compile_codebook
 from qualkit.errors import QualkitError
@@ -40,11 +40,14 @@ def _require_dask() -> Any:
     return dd
 
 
-def code(passages: Any, codebook: Codebook | str | os.PathLike[str], *, coder: str = "auto") -> Any:
+def code(passages: Any, codebook: Codebook | str | os.PathLike[str], *, coder: str = "auto",
+         include_prompts: bool = False) -> Any:
     """Auto-code a ``dask.dataframe`` of passages; returns the codings as a dask dataframe.
 
     ``passages`` needs the columns ``passage_id, doc_id, start, end, language, text``
-    (``Corpus.passages_frame()`` has them). The result has the codings table's columns
+    (``Corpus.passages_frame()`` has them); when it has a ``role`` column, passages with
+    role ``prompt`` are left out unless ``include_prompts``, as in :func:`qualkit.code`.
+    The result has the codings table's columns
     (:mod:`qualkit.coding.frame`); rows within a partition are sorted, and
     :func:`collect` gives the same table as :func:`qualkit.code` on one machine.
     """
@@ -61,6 +64,8 @@ def code(passages: Any, codebook: Codebook | str | os.PathLike[str], *, coder: s
                            hint="use Corpus.passages_frame() as the source of the dask dataframe")
     book = _as_book(codebook)
     compiled = compile_codebook(book, cache_dir=None)
+    if not include_prompts and "role" in passages.columns:
+        passages = passages[passages["role"].fillna("") != PROMPT]
     return passages[list(BATCH_COLUMNS)].map_partitions(
         code_batch, compiled, coder=coder, meta=empty_codings(), align_dataframes=False
     )

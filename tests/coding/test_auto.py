@@ -209,16 +209,16 @@ def test_a_second_call_reuses_the_session_matcher_and_recompiles_only_changed_co
     corpus, book = make_corpus(), make_book()
     auto.forget_session()
     first = code(corpus, book, cache_dir=None)
-    matcher = auto._SESSION["None"]
+    matcher = auto.SESSION.coders["None"].matcher
     edited = replace(book, codes=(replace(book.codes[0], cues=book.codes[0].cues + (Cue("dokumen"),)),)
                      + book.codes[1:])
     second = code(corpus, edited, cache_dir=None)
-    again = auto._SESSION["None"]
+    again = auto.SESSION.coders["None"].matcher
     assert again is not matcher and again.vocab is matcher.vocab          # token arrays kept
     assert again.compiled_codes == 2               # only the edited code, for each of the two languages
     pd.testing.assert_frame_equal(second.drop(columns="codebook_hash"), first.drop(columns="codebook_hash"))
     auto.forget_session()
-    assert auto._SESSION == {}
+    assert auto.SESSION.coders == {}
     fresh = code(corpus, edited, cache_dir=None)
     pd.testing.assert_frame_equal(fresh, second)
 

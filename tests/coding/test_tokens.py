@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qualkit.coding.tokens import Stemmer, split_tokens, surface, tokenize
+from qualkit.coding.tokens import STEM_RULES, Stemmer, split_tokens, stemmer_version, surface, tokenize
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
@@ -65,9 +65,27 @@ def test_cache_dir_none_writes_nothing(tmp_path, monkeypatch):
     stemmer.stem("running")
     assert stemmer.save() is None
     assert list(tmp_path.iterdir()) == []
-    default = Stemmer("en")
-    default.stem("running")
-    assert default.save() == tmp_path / "stems-en.json"
+    default = Stemmer("id")
+    default.stem("ketakutan")
+    assert default.save() == tmp_path / f"stems-id-{stemmer_version('id')}-r{STEM_RULES}.json"
+
+
+def test_the_stem_cache_is_keyed_by_stemmer_version(tmp_path, monkeypatch):
+    from qualkit.coding import tokens
+
+    st = Stemmer("id", cache_dir=tmp_path)
+    st.stem("ketakutan")
+    old = st.save()
+    monkeypatch.setattr(tokens, "STEM_RULES", tokens.STEM_RULES + 1)   # an upgrade
+    upgraded = Stemmer("id", cache_dir=tmp_path)
+    assert upgraded.cache == {} and upgraded.cache_path != old
+
+
+def test_no_english_word_is_written_to_disk(tmp_path):
+    st = Stemmer("en", cache_dir=tmp_path)
+    st.stem_many(["Sutrisno", "running", "passport"])
+    assert st.save() is None and st.cache_path is None
+    assert list(tmp_path.iterdir()) == []
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
@@ -182,15 +200,3 @@ def test_stem_filter_passes_every_demo_word_that_stems_to_a_dictionary_root():
 
 
 _ID_STEMMER = Stemmer("id", cache_dir=None)
-
-
-@given(st.lists(st.integers(0, 2 ** 64 - 1), min_size=1, max_size=300, unique=True),
-       st.lists(st.integers(0, 2 ** 64 - 1), max_size=50))
-def test_bucketed_search_agrees_with_searchsorted(hashes, queries):
-    import numpy as np
-
-    from qualkit.coding.tokens import _bucket_starts, _find_sorted
-
-    ih = np.sort(np.asarray(hashes, dtype=np.uint64))
-    q = np.asarray(queries + hashes[:20], dtype=np.uint64)
-    assert _find_sorted(ih, _bucket_starts(ih), q).tolist() == np.searchsorted(ih, q).tolist()

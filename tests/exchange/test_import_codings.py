@@ -145,3 +145,39 @@ def test_bad_exports_raise_naming_the_file(tmp_path, corpus):
     table = _csv(tmp_path / "h.csv", [["id", "document", "tag", "content"], ["1", "p7", "x", "sick"]])
     with pytest.raises(ExchangeError, match="does not carry the document texts"):
         import_codings(table)
+
+
+def test_a_refi_project_alone_and_onto_the_same_texts_loaded_again(tmp_path, sample):
+    path = sample("minimal_full.qdpx")
+    alone = import_codings(path)
+    assert alone.format == "refi-qdpx" and alone.segments.placed.all() and len(alone.codings) > 0
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for doc in alone.corpus.documents:
+        (folder / f"{doc.title}.txt").write_text(doc.text, encoding="utf-8")
+    again = import_codings(path, qualkit.load_corpus(folder))
+    assert again.report.empty
+    assert sorted(text for _, text in _placed(again)) == sorted(alone.segments.text)
+    assert len(again.codings) == len(alone.codings)
+    assert {c.name for c in again.codebook.codes} == {c.name for c in alone.codebook.codes}
+
+
+def test_web_annotations_with_quote_and_position_selectors(tmp_path, corpus):
+    import json
+
+    notes = {"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": [
+        {"type": "Annotation", "creator": {"name": "dina"}, "created": "2025-01-02T10:00:00Z",
+         "body": [{"purpose": "tagging", "value": "Fear"}, {"purpose": "commenting", "value": "strong"}],
+         "target": {"source": "file:///study/interview_p12.txt", "selector": [
+             {"type": "TextQuoteSelector", "exact": "I was afraid"},
+             {"type": "TextPositionSelector", "start": 130, "end": 142}]}},
+        {"type": "Annotation", "body": {"value": "Family"},
+         "target": {"source": "urn:x:p9", "selector": {"type": "TextQuoteSelector", "exact": "mother"}}}]}}
+    path = tmp_path / "notes.jsonld"
+    path.write_text(json.dumps(notes), encoding="utf-8")
+    result = import_codings(path, corpus)
+    assert result.format == "web-annotations"
+    assert result.segments.start.tolist()[0] == P12.index("Again I was afraid") + len("Again ")
+    assert result.unmatched_documents == ("urn:x:p9",)
+    row = result.codings.iloc[0]
+    assert (row.coder, row.memo, row.created) == ("dina", "strong", "2025-01-02T10:00:00Z")

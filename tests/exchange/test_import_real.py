@@ -162,3 +162,12 @@ def test_catma_project_two_annotators():
     first = result.segments.iloc[0]
     assert result.corpus.document(first.doc_id).text[first.start:first.end].startswith("One morning, as Gregor")
     _check(result)
+
+
+def test_catma_onto_its_text_loaded_as_a_file():
+    project = EXPORTS / "catma_gitma" / "GitMA_Demo_Project"
+    text = next(project.glob("documents/D_*/D_*.txt"))
+    result = import_codings(project, qualkit.load_corpus(text))
+    assert result.unmatched_documents == () and len(result.segments) == 64
+    assert int(result.segments.placed.sum()) == 64
+    _check(result)

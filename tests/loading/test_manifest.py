@@ -66,9 +66,15 @@ def test_unlisted_and_missing_files_are_reported(write, tmp_path):
     write("extra.txt", NOTES)
     write("manifest.csv", "file,source_type\na.txt,document\ngone.txt,interview\n")
     corpus = qualkit.load_corpus(tmp_path)
-    assert [d.id for d in corpus.documents] == ["a.txt", "extra.txt"]
+    assert [d.id for d in corpus.documents] == ["a.txt"]
     problems = {p.path: p for p in corpus.problems}
     assert problems["gone.txt"].skipped and "not found" in problems["gone.txt"].message
+    extra = problems["extra.txt"]
+    assert extra.skipped and extra.by_rule and "not listed in the manifest" in extra.message
+    assert "include_unlisted=True" in extra.message
+    every = qualkit.load_corpus(tmp_path, include_unlisted=True)
+    assert [d.id for d in every.documents] == ["a.txt", "extra.txt"]
+    problems = {p.path: p for p in every.problems}
     assert not problems["extra.txt"].skipped and "not in the manifest" in problems["extra.txt"].message
 
 

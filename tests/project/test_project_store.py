@@ -281,6 +281,13 @@ def test_new_codebook_version_keeps_old_hashes(project, book):
         project.add_coding(DOC, 3, 9, "shame", coder="rina")
 
 
+def test_notebook_summary_counts_codings(project):
+    project.add_coding(DOC, 3, 9, "fear", coder="rina")
+    project.add_coding(DOC, 3, 9, "fear", coder="budi", status="proposed")
+    shown = project._repr_html_()
+    assert "2 codings (1 accepted, 1 proposed) by 2 coder(s)" in shown and "2 documents" in shown
+
+
 def test_memos(project):
     mid = project.add_memo("First reading: fear dominates.", coder="rina", doc_id=DOC, code_id="fear")
     memos = project.memos()
