@@ -27,7 +27,7 @@ from qualkit.errors import QualkitError, check_param
 from qualkit.privacy import Redactor
 from qualkit.project import Project
 from qualkit.widgets.payload import MACHINE, Screen
-from qualkit.widgets.view import STATIC, prepare_redactor
+from qualkit.widgets.view import STATIC, prepare_redactor, shown_edits
 
 __doctest_optionflags__ = ["ELLIPSIS"]
 
@@ -169,8 +169,8 @@ class ReviewQueue(anywidget.AnyWidget):
 
     def _screen(self, doc_id: str) -> Screen:
         if doc_id not in self._screens:
-            edits = self._redactor.edits_[doc_id] if self._redactor else ()
-            self._screens[doc_id] = Screen.of(self.project.document(doc_id), edits)
+            doc = self.project.document(doc_id)
+            self._screens[doc_id] = Screen.of(doc, shown_edits(self._redactor, doc))
         return self._screens[doc_id]
 
     def _row(self, rec: pd.Series, p: float, disagree: bool) -> dict[str, Any]:

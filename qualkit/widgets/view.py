@@ -37,6 +37,18 @@ def prepare_redactor(project: Project, redact: bool | Redactor) -> Redactor | No
     return redactor
 
 
+def shown_edits(redactor: Redactor | None, doc: Any) -> tuple:
+    """The redactor's edits of ``doc`` (none without a redactor), checked to fit its text."""
+    if redactor is None:
+        return ()
+    fitted = getattr(redactor, "_fitted_texts", {})
+    if doc.id not in redactor.edits_ or fitted.get(doc.id, doc.text) != doc.text:
+        raise QualkitError(f"the Redactor was not fitted on the project's text of {doc.id!r}",
+                           hint="pass an unfitted Redactor (the view fits it on project.corpus()) or "
+                                "one fitted on project.corpus()")
+    return redactor.edits_[doc.id]
+
+
 class CodingView(anywidget.AnyWidget):
     """Code a project's documents by hand in a notebook.
 
@@ -101,8 +113,8 @@ class CodingView(anywidget.AnyWidget):
         """The open (or given) document as shown on screen."""
         doc_id = self.doc_id if doc_id is None else doc_id
         if doc_id not in self._screens:
-            edits = self._redactor.edits_[doc_id] if self._redactor else ()
-            self._screens[doc_id] = Screen.of(self.project.document(doc_id), edits)
+            doc = self.project.document(doc_id)
+            self._screens[doc_id] = Screen.of(doc, shown_edits(self._redactor, doc))
         return self._screens[doc_id]
 
     @property

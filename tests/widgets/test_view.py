@@ -179,3 +179,16 @@ def test_code_phrase_takes_the_browser_path(project):
         view.code_phrase("Sari Dewi", "fear")  # the original name is not on screen
     with pytest.raises(QualkitError, match="no_such"):
         view.code_phrase("takut", "no_such")
+
+
+def test_a_redactor_fitted_on_other_texts_is_refused(project):
+    from widget_fixtures import make_corpus
+
+    from qualkit.corpus import Corpus
+    from qualkit.privacy import Redactor
+
+    other = Corpus(documents=(make_corpus().documents[1],), passages=())
+    with pytest.raises(QualkitError, match="not fitted on the project's text"):
+        CodingView(project, coder="rina", redact=Redactor().fit(other))
+    fitted = CodingView(project, coder="rina", redact=Redactor(name_style="tag").fit(project.corpus()))
+    assert "Sari" not in fitted.text and "[NAMA]" in fitted.text

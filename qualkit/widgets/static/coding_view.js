@@ -72,6 +72,10 @@ function codeStyles(codes) {
 function render({ model, el: root }) {
   root.classList.add("qk-view");
   root.tabIndex = 0;
+  // keys typed in the view are the view's: JupyterLab's notebook shortcuts (1, a, m, x, z...)
+  // must not act on the cells (Lumino skips elements marked like this)
+  root.dataset.lmSuppressShortcuts = "true";
+  root.dataset.pSuppressShortcuts = "true";
   const head = el("div", "qk-head");
   const docs = el("div", "qk-docs");
   const main = el("div", "qk-text");
@@ -315,7 +319,7 @@ function render({ model, el: root }) {
       send({ type: "status", id: sel[0], status: k === "a" ? "accepted" : "rejected" });
     } else if (e.key === "Escape") { model.set("selected", -1); model.save_changes(); }
     else done = false;
-    if (done) e.preventDefault();
+    if (done) { e.preventDefault(); e.stopPropagation(); }
   });
 
   function nextProposal() {

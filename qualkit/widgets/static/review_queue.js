@@ -11,6 +11,8 @@ const pct = (x) => `${Math.round(100 * x)}%`;
 function render({ model, el: root }) {
   root.classList.add("qk-queue");
   root.tabIndex = 0;
+  root.dataset.lmSuppressShortcuts = "true"; // a, r, s, j, k are the queue's, not JupyterLab's
+  root.dataset.pSuppressShortcuts = "true";
   const head = el("div", "qk-qhead");
   const list = el("div", "qk-rows");
   const status = el("div", "qk-status");
@@ -72,7 +74,7 @@ function render({ model, el: root }) {
     const act = { a: () => decide("accepted"), r: () => decide("rejected"), s: () => decide("skip"),
       f: () => send({ type: "refit" }), j: () => move(1), k: () => move(-1),
       ArrowDown: () => move(1), ArrowUp: () => move(-1) }[e.key];
-    if (act) { act(); e.preventDefault(); }
+    if (act) { act(); e.preventDefault(); e.stopPropagation(); }
   });
 
   model.on("change:rows", () => { drawRows(); drawHead(); });
