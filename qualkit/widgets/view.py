@@ -191,10 +191,20 @@ class CodingView(anywidget.AnyWidget):
     def add(self, start16: int, end16: int, code_id: str) -> str:
         """Code the shown text between UTF-16 offsets ``start16:end16``; the status text."""
         a, b = self.screen().to_original(min(start16, end16), max(start16, end16))
+        a = self._into_passage(a, b)
         if a >= b:
             raise QualkitError("select some text first, then press a code's key")
         self.selected = self.project.add_coding(self.doc_id, a, b, code_id, coder=self.coder)
         return f"coded {b - a} characters as {code_id}"
+
+    def _into_passage(self, start: int, end: int) -> int:
+        """``start``, moved to the first passage's start when a selection begins before it
+        (on a speaker label, a blank line, a form's field name: a triple-click on a turn)."""
+        spans = sorted((p.start, p.end) for p in self.project.corpus().passages_of(self.doc_id))
+        if any(s <= start < e for s, e in spans):
+            return start
+        later = [s for s, _ in spans if start < s < end]
+        return later[0] if later else start
 
     def code_phrase(self, phrase: str, code_id: str, *, occurrence: int = 1) -> int:
         """Code the ``occurrence``-th ``phrase`` in the open document's shown text, exactly

@@ -57,17 +57,17 @@ def test_a_selection_touching_a_pseudonym_codes_the_whole_original_name(project)
     view = CodingView(project, coder="rina")
     assert "Sari" not in view.text and "081234567890" not in view.text
     assert "Sari" not in str(view.get_state())  # nothing original reaches the browser
-    i = view.text.index("Informan 1")
-    view.handle({"type": "add", "start": utf16(view.text, i + 4),
-                 "end": utf16(view.text, view.text.index(" takut")), "code": "fear"})
+    i = view.text.rindex("Informan 1")
+    view.handle({"type": "add", "start": utf16(view.text, i + 4),  # from inside the pseudonym
+                 "end": utf16(view.text, i + len("Informan 1.")), "code": "fear"})
     add(view, "Telepon [TELEPON]", code="support")
     rows = stored(project)
     doc = project.document("interviews/a.txt")
     assert [doc.text[s:e] for s, e in zip(rows["start"], rows["end"])] == \
-        ["Sari Dewi: Saya", "Telepon 081234567890"]
+        ["Sari Dewi.", "Telepon 081234567890"]
     # shown back as highlights over the pseudonym, not over the original's length
     spans = {h[3]: view.text.encode("utf-16-le")[2 * h[1]:2 * h[2]].decode("utf-16-le") for h in view.highlights}
-    assert spans == {"fear": "Informan 1: Saya", "support": "Telepon [TELEPON]"}
+    assert spans == {"fear": "Informan 1.", "support": "Telepon [TELEPON]"}
 
 
 def test_whitespace_around_a_selection_is_trimmed(project):
@@ -192,3 +192,10 @@ def test_a_redactor_fitted_on_other_texts_is_refused(project):
         CodingView(project, coder="rina", redact=Redactor().fit(other))
     fitted = CodingView(project, coder="rina", redact=Redactor(name_style="tag").fit(project.corpus()))
     assert "Sari" not in fitted.text and "[NAMA]" in fitted.text
+
+
+def test_a_selection_starting_on_a_speaker_label_starts_at_the_turn(project):
+    view = CodingView(project, coder="rina")
+    add(view, "Informan 1: Paspor saya")  # as a triple-click on the turn begins
+    rows = stored(project)
+    assert TEXT_A[rows.loc[0, "start"]:rows.loc[0, "end"]] == "Paspor saya"

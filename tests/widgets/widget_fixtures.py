@@ -12,7 +12,7 @@ TEXT_A = (
     "Pewawancara: Apa yang terjadi? 😀\n\n"
     "Sari Dewi: Saya takut sekali 😟👩🏽‍⚕️, di café e\u0301tait. Telepon 081234567890.\n\n"
     "Pewawancara: Lalu bagaimana?\n\n"
-    "Sari Dewi: Paspor saya ditahan agen 🛂 di bandara.\n"
+    "Sari Dewi: Paspor saya ditahan agen 🛂 di bandara, kata Sari Dewi.\n"
 )
 TEXT_CRLF = "Catatan lapangan 📝.\r\nStaf menjelaskan prosedur pulang.\r\nPaspor dikembalikan 🙂 kemarin.\r\n"
 
