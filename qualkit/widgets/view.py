@@ -93,6 +93,9 @@ class CodingView(anywidget.AnyWidget):
         self.project = project
         self._redactor = prepare_redactor(project, redact)
         corpus = project.corpus()
+        if not corpus.documents:
+            raise QualkitError(f"the project {project.where} holds no documents to code",
+                               hint="create it from a corpus with documents (qualkit.load_corpus)")
         self._doc_ids = [d.id for d in corpus.documents]
         self._screens: dict[str, Screen] = {}
         self._seen = project.last_change()
@@ -138,6 +141,11 @@ class CodingView(anywidget.AnyWidget):
         codings = self.project.codings(documents=self.doc_id)
         self.highlights = self.screen().highlights(codings, coder=self.coder, blind=self.blind, memo=self._redact)
         self._seen = self.project.last_change()
+
+    @traitlets.observe("blind")
+    def _blind_changed(self, _change: Any) -> None:
+        if getattr(self, "project", None) is not None and self._doc_ids:
+            self.refresh()
 
     # -- actions (what the browser sends) --------------------------------------------------
     def handle(self, message: dict[str, Any]) -> None:

@@ -115,6 +115,8 @@ def test_kinds_and_blind_mode(project):
     assert kinds == ["auto", "other", "own"]
     blind = CodingView(project, coder="rina", blind=True)
     assert [(h[4], h[6]) for h in blind.highlights] == [("own", "rina")]
+    blind.blind = False  # switched in the notebook: the view follows
+    assert len(blind.highlights) == 3
 
 
 def test_problems_are_shown_and_store_nothing(project):
