@@ -60,12 +60,18 @@ print("report written to", path, path.stat().st_size, "bytes")"""),
 ]
 
 MANUAL = [
-    ("md", """# Manual coding by two coders, code suggestions, and intercoder agreement
+    ("md", """# Coding in the notebook: a project, the coding view, the review queue, agreement
 
-Two coders code some demo passages by hand (`qualkit.coding.manual`), their sheets are
-merged, a suggester learns from the merged codings and proposes codes for the rest of
-the corpus (`qualkit.coding.suggest`), and `qualkit.agreement` measures how far the
-coders (and the auto-coder) agree. The demo corpus is synthetic."""),
+The demo corpus (synthetic) becomes a **project**: one SQLite file that stores every coding
+decision as it is made (no save step: kill the kernel, reopen the file, nothing is lost).
+Two coders code transcripts in the **coding view**, the auto-coder's and the suggester's
+proposals are reviewed in the **review queue**, and `qualkit.agreement` measures how far the
+coders agree, all read back from the project.
+
+In JupyterLab you select text in the view and press a code's key. So that this notebook
+also runs unattended (the tests execute it), the coding cells send the view the very
+messages the browser sends (`view.code_phrase(...)`); run them or code by hand, the
+project stores the same thing."""),
     ("code", """import tempfile
 from pathlib import Path
 
@@ -73,26 +79,46 @@ import pandas as pd
 
 import qualkit
 from qualkit.agreement import agreement, disagreements
-from qualkit.coding.manual import CodingSheet, merge_codings
 from qualkit.coding.suggest import CodeSuggester
 from qualkit.privacy import Redactor
+from qualkit.widgets import CodingView, ReviewQueue
 
 ROOT = Path.cwd().parent
-raw = qualkit.load_corpus(ROOT / "data" / "demo")
-corpus = Redactor().fit(raw).transform(raw)   # code redacted text: no names on screen
+corpus = qualkit.load_corpus(ROOT / "data" / "demo")
 book = qualkit.load_codebook(ROOT / "codebooks" / "migrant_care.yaml")
-work = Path(tempfile.mkdtemp(prefix="qualkit-manual-"))"""),
-    ("md", """## 1. Two coders code by hand
+work = Path(tempfile.mkdtemp(prefix="qualkit-coding-"))   # keep your own project elsewhere
+project = qualkit.Project.create(work / "demo.qkproj", corpus, book)
+project"""),
+    ("md", """## 1. The auto-coder's proposals
 
-A sheet is immutable: every `add` returns a new sheet. A coding is a whole passage, or a
-span inside it (document offsets). Here the coders' reading is simulated with a few
-keywords so the notebook runs unattended; in real use you would call `add` as you read."""),
-    ("code", """informant = [p for p in corpus.passages if p.role == "informant"]
-first = next(p for p in informant if "takut" in p.text.lower())
-i = first.text.lower().index("takut")
-rina = CodingSheet(coder="rina", codebook=book).add(
-    first, "ind_inhibit_fear", start=first.start + i, end=first.start + i + 5, memo="fear of the risks")
-rina.to_frame()[["passage_id", "code_id", "start", "end", "coder", "memo"]]"""),
+Auto-coding is stored as *proposed* codings (method `auto`): they show in the view as
+dotted highlights until someone accepts or rejects them."""),
+    ("code", """auto_ids = project.add_codings(qualkit.code(corpus, book), coder="auto", method="auto")
+print(len(auto_ids), "auto codings proposed")"""),
+    ("md", """## 2. Code a transcript in the view
+
+The view shows **redacted** text (names, phone numbers, ID numbers replaced) while the
+codings keep exact offsets in the original. Select text and press `1`-`9` or a letter
+(shown next to each code), or click the code; click a highlight to remove it (`x`),
+change its code (a code's key), add a memo (`m`), or accept/reject a proposal (`a`/`r`);
+`n` jumps to the next proposal, `z` undoes your last action, `/` searches the codebook."""),
+    ("code", """view = CodingView(project, coder="rina", document="interviews/keluarga_01.txt")
+view"""),
+    ("code", """# What rina's selections send (the same path as the mouse and a key):
+view.code_phrase("Jantung saya rasanya copot", "ind_inhibit_fear")
+view.code_phrase("Saya bingung, Mbak", "ind_inhibit_fear")
+cid = view.code_phrase("Saya ke polsek dulu", "org_inhibit_cross_national")
+view.handle({"type": "memo", "id": cid, "memo": "police send the family away"})
+project.codings(coders="rina")[["doc_id", "start", "end", "code_id", "memo", "status"]]"""),
+    ("code", """# The stored text is exactly the original document's text at those offsets.
+doc = project.document("interviews/keluarga_01.txt")
+[doc.text[s:e] for s, e in zip(project.codings(coders="rina")["start"], project.codings(coders="rina")["end"])]"""),
+    ("md", """## 3. Two coders, blind
+
+For an agreement study each coder works in **blind mode** (`blind=True`): only their own
+codings are shown. Here both coders' reading of the informants' turns is simulated with a
+few keywords per code so the notebook runs unattended; each coding goes to the project
+the moment it is made, as in the view."""),
     ("code", """READING = {  # what each coder recognises while reading (simulated)
     "rina": {"ind_inhibit_fear": ("takut", "khawatir", "ancam", "afraid"),
              "org_inhibit_documents": ("paspor", "ktp", "dokumen", "passport"),
@@ -103,46 +129,57 @@ rina.to_frame()[["passage_id", "code_id", "start", "end", "coder", "memo"]]"""),
              "org_support_government": ("kbri", "kedutaan", "embassy", "pemerintah"),
              "org_support_families": ("keluarga",)},
 }
-sample = informant[:120]
-sheets = {"rina": rina, "budi": CodingSheet(coder="budi", codebook=book)}
+sample = [p for p in corpus.passages if p.role == "informant"][:120]
 for coder, rules in READING.items():
-    sheet = sheets[coder]
     for p in sample:
         for code_id, words in rules.items():
-            already = (p.id, code_id) in {(c.passage_id, c.code_id) for c in sheet.codings}
-            if not already and any(w in p.text.lower() for w in words):
-                sheet = sheet.add(p, code_id)
-    sheets[coder] = sheet
-{coder: len(sheet) for coder, sheet in sheets.items()}"""),
-    ("md", "## 2. Save each coder's sheet and merge them"),
-    ("code", """paths = [sheets[c].save(work / f"{c}.csv") for c in sheets]
-merged = merge_codings(*paths)
-merged.groupby(["coder", "code_id"]).size().unstack(fill_value=0)"""),
-    ("md", """## 3. Train the suggester and review its suggestions
+            if any(w in p.text.lower() for w in words):
+                project.add_coding(p.doc_id, p.start, p.end, code_id, coder=coder)
+budi = CodingView(project, coder="budi", blind=True, document=sample[0].doc_id)
+project.codings(coders=["rina", "budi"]).groupby(["coder", "code_id"]).size().unstack(fill_value=0)"""),
+    ("md", """## 4. Suggestions, and the review queue
 
-A passage counts as positive for a code when any coder coded it. Suggestions are a
-codings table with `method="suggested"` and the probability as `confidence`."""),
-    ("code", """suggester = CodeSuggester(min_examples=3).fit(corpus, merged)
-list(suggester.classes_)"""),
-    ("code", """coded = set(merged["passage_id"])
+A suggester learns from the accepted codings and proposes codes for passages nobody
+coded; its proposals join the auto-coder's. The review queue lists one code's proposals,
+most uncertain first (auto-coder and suggester disagree; probability near 0.5): `a`
+accepts, `r` rejects, `s` skips. After each decision it shows the auto-coder's precision on
+what was reviewed, with a 95% Wilson interval, and refits the suggester on the accepted
+codings."""),
+    ("code", """accepted = project.codings(status="accepted")
+suggester = CodeSuggester(min_examples=3).fit(corpus, accepted)
+coded = set(accepted["passage_id"])
 rest = corpus.replace(passages=tuple(p for p in corpus.passages if p.id not in coded and p.role != "interviewer"))
-suggestions = suggester.suggest(rest, top_k=2, threshold=0.4)
-texts = {p.id: p.text for p in rest.passages}
-review = suggestions.assign(text=suggestions["passage_id"].map(texts).str.slice(0, 120))
-review.sort_values("confidence", ascending=False)[["passage_id", "code_id", "confidence", "text"]].head(10)"""),
-    ("code", """# Accept the more confident suggestions as the reviewer's own codings (coder "rina").
-accepted = CodingSheet(coder="rina", codebook=book)
-for row in review[review["confidence"] >= 0.45].itertuples():
-    accepted = accepted.add(row.passage_id, row.code_id, corpus=corpus, memo=f"accepted suggestion {row.confidence:.2f}")
-print(len(accepted), "suggestions accepted")
-suggester.explain(suggester.classes_[0]).head(8)"""),
-    ("md", "## 4. Intercoder agreement"),
-    ("code", """agreement(merged, unit="passage")"""),
-    ("code", """disagreements(merged, corpus, unit="passage").head(10)"""),
-    ("code", """# Human vs auto-coder on the same passages: the auto-coder is just another coder.
-auto = qualkit.code(corpus, book)
-auto = auto[auto["passage_id"].isin(coded) & auto["code_id"].isin(READING["rina"])]
-agreement(pd.concat([merged[merged["coder"] == "rina"], auto]), unit="passage")"""),
+suggestions = suggester.suggest(rest, top_k=1, threshold=0.5)
+project.add_codings(suggestions, coder="suggester", method="suggested")
+queue = ReviewQueue(project, code="ind_inhibit_fear", coder="rina")
+queue"""),
+    ("code", """# The reviewer's decisions (simulated: accept when the passage speaks of fear).
+texts = {p.id: p.text.lower() for p in corpus.passages}
+ids = dict(zip(project.codings()["id"], project.codings()["passage_id"]))
+for _ in range(min(12, len(queue.rows))):
+    row = queue.rows[queue.current]
+    fear = any(w in texts[ids[row["id"]]] for w in ("takut", "khawatir", "afraid", "gemetar"))
+    queue.decide(queue.current, "accepted" if fear else "rejected")
+print(queue.message)
+queue.precision"""),
+    ("md", """## 5. Agreement between the two coders, from the project
+
+`project.codings()` is the codings table that agreement, analysis, the REFI export and the
+reports take. Disagreements are shown with redacted text."""),
+    ("code", """both = project.codings(coders=["rina", "budi"], status="accepted")
+agreement(both, unit="passage", codes=list(READING["rina"]))"""),
+    ("code", """shown = Redactor().fit(corpus).transform(corpus)
+table = disagreements(both, unit="passage", codes=list(READING["rina"]))
+texts = {p.id: p.text for p in shown.passages}
+table.assign(text=table["passage_id"].map(texts).str.slice(0, 100)).head(8)"""),
+    ("md", """## 6. Nothing is lost
+
+Every action was written when it happened. A new kernel (or another machine, with a
+PostgreSQL project) opens the file and finds every coding and the full log."""),
+    ("code", """project.close()
+again = qualkit.open_project(work / "demo.qkproj")
+print(len(again.codings()), "codings;", len(again.history()), "logged changes")
+again.history().tail(3)[["at", "coder", "action", "coding_id"]]"""),
 ]
 
 

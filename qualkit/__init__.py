@@ -47,6 +47,8 @@ _LAZY = {
     "Redactor": "qualkit.privacy",
     "write_outputs": "qualkit.outputs",
     "evaluate": "qualkit.evaluation",
+    "CodingView": "qualkit.widgets",
+    "ReviewQueue": "qualkit.widgets",
 }
 
 __all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]
