@@ -46,15 +46,17 @@ def test_analyze_project_usage_errors(tmp_path, corpus, book, capsys):
     assert cli.main(["analyze", "data", "--project", empty, "--out", str(tmp_path / "o")]) == 2
     assert "not both" in capsys.readouterr().err
     assert cli.main(["analyze", "--out", str(tmp_path / "o")]) == 2
-    assert "--codebook" in capsys.readouterr().err
+    assert "DATA" in capsys.readouterr().err
     assert cli.main(["analyze", "--project", str(tmp_path / "none.qkproj"), "--out", str(tmp_path / "o")]) == 2
     assert "no such project file" in capsys.readouterr().err
 
 
-def test_analyze_project_names_imported_codings_it_cannot_take(tmp_path, corpus, book, capsys):
+def test_analyze_project_takes_imported_codings_as_human_coding(tmp_path, corpus, book, capsys):
     path = str(tmp_path / "study.qkproj")
     with Project.create(path, corpus, book) as project:
         frame = pd.DataFrame({"doc_id": ["interviews/a.txt"], "start": [3], "end": [9], "code_id": ["fear"]})
         project.add_codings(frame, coder="rina", status="accepted")
-    assert cli.main(["analyze", "--project", path, "--out", str(tmp_path / "o")]) == 2
-    assert "1 accepted coding(s) have method 'imported'" in capsys.readouterr().err
+    out = tmp_path / "o"
+    assert cli.main(["analyze", "--project", path, "--out", str(out)]) == 0
+    codings = pd.read_csv(out / "codings.csv")
+    assert list(codings["method"]) == ["imported"] and list(codings["coder"]) == ["rina"]
