@@ -46,7 +46,7 @@ def edited(draw):
     cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=6)))
     edits = []
     for a, b in zip(cuts[::2], cuts[1::2]):
-        edits.append(Edit(a, b, draw(st.sampled_from(["[X]", "Informan 1", "", "😀"])), "name", text[a:b]))
+        edits.append(Edit(a, b, draw(st.sampled_from(["[X]", "Participant 1", "", "😀"])), "name", text[a:b]))
     return text, tuple(edits)
 
 
@@ -83,7 +83,7 @@ def test_shown_text_is_the_redactors_text():
     shown = Shown.of(TEXT_A, redactor.edits_["interviews/a.txt"])
     assert shown.shown == redactor.redact_text(TEXT_A)
     assert "Sari" not in shown.shown
-    i = shown.shown.index("Informan 1")
+    i = shown.shown.index("Participant 1")
     start = shown.to_original(i + 3, side="start")  # inside the pseudonym
     end = shown.to_original(shown.shown.index(" takut"), side="end")
     assert TEXT_A[start:end] == "Sari Dewi: Saya"

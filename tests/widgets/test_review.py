@@ -77,7 +77,7 @@ def test_redacted_by_default_and_bad_input(project):
     s = TEXT_A.index("Sari Dewi: Saya")
     project.add_coding("interviews/a.txt", s, s + 15, "fear", coder="auto", method="auto", status="proposed")
     queue = ReviewQueue(project, code="fear", coder="rina")
-    assert "Sari" not in str(queue.get_state()) and queue.rows[0]["match"] == "Informan 1: Saya"
+    assert "Sari" not in str(queue.get_state()) and queue.rows[0]["match"] == "Participant 1: Saya"
     queue.handle({"type": "decide", "index": 9, "status": "accepted"})
     assert "no row 9" in queue.message
     with pytest.raises(QualkitError, match="'code' parameter"):

@@ -57,17 +57,17 @@ def test_a_selection_touching_a_pseudonym_codes_the_whole_original_name(project)
     view = CodingView(project, coder="rina")
     assert "Sari" not in view.text and "081234567890" not in view.text
     assert "Sari" not in str(view.get_state())  # nothing original reaches the browser
-    i = view.text.rindex("Informan 1")
+    i = view.text.rindex("Participant 1")
     view.handle({"type": "add", "start": utf16(view.text, i + 4),  # from inside the pseudonym
-                 "end": utf16(view.text, i + len("Informan 1.")), "code": "fear"})
-    add(view, "Telepon [TELEPON]", code="support")
+                 "end": utf16(view.text, i + len("Participant 1.")), "code": "fear"})
+    add(view, "Telepon [PHONE]", code="support")
     rows = stored(project)
     doc = project.document("interviews/a.txt")
     assert [doc.text[s:e] for s, e in zip(rows["start"], rows["end"])] == \
         ["Sari Dewi.", "Telepon 081234567890"]
     # shown back as highlights over the pseudonym, not over the original's length
     spans = {h[3]: view.text.encode("utf-16-le")[2 * h[1]:2 * h[2]].decode("utf-16-le") for h in view.highlights}
-    assert spans == {"fear": "Informan 1.", "support": "Telepon [TELEPON]"}
+    assert spans == {"fear": "Participant 1.", "support": "Telepon [PHONE]"}
 
 
 def test_whitespace_around_a_selection_is_trimmed(project):
@@ -153,7 +153,7 @@ def test_open_another_document_and_poll_for_other_kernels(project, tmp_path):
 def test_turns_and_codebook_panel(project):
     view = CodingView(project, coder="rina")
     speakers = [(b[3], b[4]) for b in view.blocks]
-    assert ("Pewawancara", "interviewer") in speakers and ("Informan 1", "informant") in speakers
+    assert ("Pewawancara", "interviewer") in speakers and ("Participant 1", "informant") in speakers
     for lead, start, end, _, _ in view.blocks:
         assert lead <= start <= end <= len(view.text.encode("utf-16-le")) // 2
     codes = {c["id"]: c for c in view.codes}
@@ -172,11 +172,11 @@ def test_parameters_are_checked(project):
 
 def test_code_phrase_takes_the_browser_path(project):
     view = CodingView(project, coder="rina")
-    cid = view.code_phrase("[TELEPON]", "fear")
+    cid = view.code_phrase("[PHONE]", "fear")
     row = project.codings().set_index("id").loc[cid]
     assert TEXT_A[row["start"]:row["end"]] == "081234567890"
     with pytest.raises(QualkitError, match="no passage"):
-        view.code_phrase("Informan 1", "fear", occurrence=2)  # a speaker label, not a turn
+        view.code_phrase("Participant 1", "fear", occurrence=2)  # a speaker label, not a turn
     with pytest.raises(QualkitError, match="not shown"):
         view.code_phrase("Sari Dewi", "fear")  # the original name is not on screen
     with pytest.raises(QualkitError, match="no_such"):
@@ -193,11 +193,11 @@ def test_a_redactor_fitted_on_other_texts_is_refused(project):
     with pytest.raises(QualkitError, match="not fitted on the project's text"):
         CodingView(project, coder="rina", redact=Redactor().fit(other))
     fitted = CodingView(project, coder="rina", redact=Redactor(name_style="tag").fit(project.corpus()))
-    assert "Sari" not in fitted.text and "[NAMA]" in fitted.text
+    assert "Sari" not in fitted.text and "[NAME]" in fitted.text
 
 
 def test_a_selection_starting_on_a_speaker_label_starts_at_the_turn(project):
     view = CodingView(project, coder="rina")
-    add(view, "Informan 1: Paspor saya")  # as a triple-click on the turn begins
+    add(view, "Participant 1: Paspor saya")  # as a triple-click on the turn begins
     rows = stored(project)
     assert TEXT_A[rows.loc[0, "start"]:rows.loc[0, "end"]] == "Paspor saya"
