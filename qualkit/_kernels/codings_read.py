@@ -54,7 +54,8 @@ def read_columns(conn: sa.Connection, where: Sequence[sa.ColumnElement[bool]]) -
     c = S.codings.c
     names = conn.execute(sa.select(c.code_id, c.coder).where(*where).distinct()).all()
     codes, coders = sorted({n[0] for n in names}), sorted({n[1] for n in names})
-    top = conn.execute(sa.select(sa.func.max(c.codebook), sa.func.max(c.id)).where(*where)).one()
+    top = (conn.execute(sa.select(sa.func.max(S.codebooks.c.key))).scalar(),  # both O(1): no scan
+           conn.execute(sa.select(sa.func.max(c.id))).scalar())
     if len(codes) >= _NAME or len(coders) >= _NAME or (top[0] or 0) >= 1 << 18 or len(names) > 5000:
         return None
     big = sa.BigInteger
