@@ -41,6 +41,8 @@ def _agg(dialect: str, expr: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
 
 
 def _rank(col: sa.ColumnElement[Any], values: Sequence[str]) -> sa.ColumnElement[Any]:
+    if not values:  # no rows match: any constant will do
+        return sa.literal(0, sa.BigInteger)
     return sa.case({v: i for i, v in enumerate(values)}, value=col, else_=0)
 
 
