@@ -50,6 +50,7 @@ from qualkit.codebook.model import Code, Codebook  # noqa: E402
 from qualkit.coding.frame import CODING_COLUMNS  # noqa: E402
 from qualkit.corpus import Corpus, Document, Passage  # noqa: E402
 from qualkit.project import Project  # noqa: E402
+from qualkit.project import frames as F  # noqa: E402
 from qualkit.project import schema as S  # noqa: E402
 
 CODES = tuple(f"code_{i:02d}" for i in range(20))
@@ -105,10 +106,12 @@ def import_chunks(project: Project, frame: pd.DataFrame, chunk: int = 100_000) -
     return time.perf_counter() - t
 
 
-def time_codings(where: str, url: str | None, runs: int = 3) -> tuple[float, float, float]:
+def time_codings(where: str, url: str | None, runs: int = 3, plain: list[float] | None = None
+                 ) -> tuple[float, float, float]:
     """Median seconds of ``codings()`` on a freshly opened project (no cache), of the bare
     ``sqlite3`` fetch of the same rows run between them (0 on PostgreSQL), and of a
-    repeated ``codings()`` call (the cache)."""
+    repeated ``codings()`` call (the cache). ``plain``: a list to append the plain path's
+    times to (rows fetched as tuples and ``frames.codings_frame``), or None to skip it."""
     cold, floor = [], []
     for _ in range(runs):
         with Project.open(where) as project:
@@ -119,6 +122,14 @@ def time_codings(where: str, url: str | None, runs: int = 3) -> tuple[float, flo
             t = time.perf_counter()
             project.codings()
             warm = time.perf_counter() - t
+            if plain:  # the plain version (the tests' oracle): rows as tuples, then the frame
+                codec = project._codec()
+                t = time.perf_counter()
+                with S.reading(project._engine) as conn:
+                    rows = conn.execute(sa.select(*(S.codings.c[c] for c in F.SELECT))).cursor.fetchall()
+                F.codings_frame(rows, codec)
+                plain.append(time.perf_counter() - t)
+                del rows
         if not url:
             with sqlite3.connect(where) as raw:
                 t = time.perf_counter()
@@ -137,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=200, help="single adds timed")
     parser.add_argument("--url", help="a postgresql:// URL of an EMPTY database (default: SQLite file)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--plain", action="store_true",
+                        help="also time codings()' plain version (the tests' oracle) for comparison")
     parser.add_argument("--fast-fill", action="store_true",
                         help="reach --big by copying the stored codings in SQL (new ids) instead of "
                              "add_codings: quicker, for the codings() timing only")
@@ -192,7 +205,11 @@ def main(argv: list[str] | None = None) -> int:
             took = import_chunks(project, random_codings(corpus, more, args.seed + 1))
             print(f"bulk import: {more:,} more codings in {took:.1f} s ({more / took:,.0f}/s)")
         project.close()  # fast-fill bypassed the log (which codings()' cache watches): reopen
-        codings_s, floor_s, warm_s = time_codings(where, args.url)
+        plain: list[float] | None = [] if args.plain else None
+        codings_s, floor_s, warm_s = time_codings(where, args.url, plain=plain)
+        if plain:
+            print(f"  plain path (rows as tuples, then the frame): {', '.join(f'{r:.2f}' for r in plain)} s"
+                  + (f" -> {statistics.median(plain) / floor_s:.2f}x the bare fetch" if floor_s else ""))
         ratio_floor = codings_s / floor_s if floor_s else float("nan")
         print(f"project.codings() with {args.big:,} codings, a fresh project each run: median "
               f"{codings_s:.2f} s (budget: < 3 s); a repeated call (cached): {warm_s * 1e3:.0f} ms")
