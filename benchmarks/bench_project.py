@@ -122,7 +122,7 @@ def time_codings(where: str, url: str | None, runs: int = 3, plain: list[float] 
             t = time.perf_counter()
             project.codings()
             warm = time.perf_counter() - t
-            if plain:  # the plain version (the tests' oracle): rows as tuples, then the frame
+            if plain is not None:  # the plain version (the tests' oracle): rows as tuples, then the frame
                 codec = project._codec()
                 t = time.perf_counter()
                 with S.reading(project._engine) as conn:
