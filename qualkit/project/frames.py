@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qualkit._kernels.joins import join_spans
 from qualkit.coding.frame import CODING_COLUMNS
 
 PROJECT_COLUMNS = (*CODING_COLUMNS, "id", "status", "created", "modified")
@@ -91,28 +92,56 @@ def _lookup(table: Sequence[str], keys: np.ndarray) -> np.ndarray:
     return np.asarray(table, dtype=object)[keys] if len(keys) else np.empty(0, dtype=object)
 
 
-def codings_frame(rows: Sequence[Sequence[Any]], keys: Keys) -> pd.DataFrame:
-    """The codings table of stored rows (``SELECT`` order), sorted by ``doc_id, start,
-    code_id, coder, id``."""
+@dataclass(frozen=True)
+class Columns:
+    """Stored codings as numpy columns, in any row order.
+
+    ``ints``: ``doc, passage, start, end, id, codebook, created, modified`` (int64);
+    ``confidence`` (float64, NaN for NULL); ``coded``: each text column (``code_id, coder,
+    method, status, cue, memo, spans``) as ``(codes, values)`` with ``values[codes]`` the
+    column; ``code_id`` and ``coder`` values must be sorted (they are sort keys).
+    """
+
+    ints: Mapping[str, np.ndarray]
+    confidence: np.ndarray
+    coded: Mapping[str, tuple[np.ndarray, Sequence[Any]]]
+
+
+def columns_of_rows(rows: Sequence[Sequence[Any]]) -> Columns:
+    """The columns of stored rows (``SELECT`` order): the plain way, one object per cell."""
     table = np.array(rows, dtype=object) if len(rows) else np.empty((0, len(SELECT)), dtype=object)
     table = np.ascontiguousarray(table.T)  # one row per column: gathers below read memory in order
     col = dict(zip(SELECT, table))
     ints = {c: col[c].astype(np.int64) for c in ("doc", "passage", "start", "end", "id", "codebook",
                                                  "created", "modified")}
-    doc_rank = np.argsort(np.argsort(np.asarray(keys.doc_ids, dtype=object), kind="stable"), kind="stable")
     # text columns hold few distinct values: sort their integer codes and look the values
     # up in the small table of uniques (much cheaper than gathering a million objects)
     coded = {c: pd.factorize(col[c], sort=True, use_na_sentinel=False) for c in (*_TEXT, "spans")}
+    confidence = col["confidence"].astype(np.float64)  # None -> NaN
+    return Columns(ints=ints, confidence=confidence, coded=coded)
+
+
+def codings_frame(rows: Sequence[Sequence[Any]], keys: Keys) -> pd.DataFrame:
+    """The codings table of stored rows (``SELECT`` order), sorted by ``doc_id, start,
+    code_id, coder, id`` (the plain version of ``Project.codings()``)."""
+    return frame_of_columns(columns_of_rows(rows), keys)
+
+
+def frame_of_columns(columns: Columns, keys: Keys) -> pd.DataFrame:
+    """The codings table of stored columns, sorted by ``doc_id, start, code_id, coder, id``."""
+    ints = columns.ints
+    doc_rank = np.argsort(np.argsort(np.asarray(keys.doc_ids, dtype=object), kind="stable"), kind="stable")
+    coded = {c: (np.asarray(codes, dtype=np.int64), values) for c, (codes, values) in columns.coded.items()}
     order = np.lexsort((ints["id"], coded["coder"][0], coded["code_id"][0], ints["start"],
                         doc_rank[ints["doc"]]))
-    col = {c: np.asarray(uniques, dtype=object)[codes[order]] for c, (codes, uniques) in coded.items()}
-    col["confidence"] = table[SELECT.index("confidence")][order]
+    col = {c: np.asarray(values, dtype=object)[codes[order]] if len(order) else np.empty(0, dtype=object)
+           for c, (codes, values) in coded.items()}
     ints = {c: v[order] for c, v in ints.items()}
     spans = col["spans"]
     single = pd.isna(spans)  # NULL: the one span start-end
     if single.any():
         spans = spans.copy()
-        spans[single] = [f"{s}-{e}" for s, e in zip(ints["start"][single].tolist(), ints["end"][single].tolist())]
+        spans[single] = join_spans(ints["start"][single], ints["end"][single], np.ones(int(single.sum()), bool))
     book_keys = sorted(keys.codebooks)
     book_of = np.zeros(max(book_keys, default=0) + 1, dtype=np.int64)
     book_of[book_keys] = np.arange(len(book_keys))
@@ -123,7 +152,7 @@ def codings_frame(rows: Sequence[Sequence[Any]], keys: Keys) -> pd.DataFrame:
     }
     data: dict[str, Any] = {c: pd.Series(v, dtype=object, copy=False) for c, v in text.items()}
     data.update(start=ints["start"], end=ints["end"], id=ints["id"],
-                confidence=col["confidence"].astype(np.float64),
+                confidence=np.asarray(columns.confidence, dtype=np.float64)[order],
                 created=pd.to_datetime(ints["created"], unit="us", utc=True),
                 modified=pd.to_datetime(ints["modified"], unit="us", utc=True))
     return pd.DataFrame(data, columns=list(PROJECT_COLUMNS))

@@ -25,8 +25,7 @@ server). Tables:
 =================  =======================================================================
 
 Documents, passages and codebook versions are referred to by integer keys, so a coding
-row is small (the file stays under 3x its texts plus codings as CSV) and a million codings
-read back in about a second.
+row is small (the file stays under 3x its texts plus codings as CSV).
 
 Times are integer microseconds since 1970-01-01 UTC. SQLite runs in WAL mode with foreign
 keys on, a 60 s busy timeout and ``synchronous=NORMAL`` (a crashed process or kernel loses

@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from qualkit._kernels import codings_read as K
 from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus, Document
 from qualkit.errors import QualkitError, check_param
@@ -89,6 +90,9 @@ class Project:
         self._corpus: Corpus | None = None
         self._codebook: tuple[str, Codebook, int] | None = None
         self._keys: F.Keys | None = None
+        # the last codings() frame, keyed on (log position, filters, codebook versions):
+        # every change to a coding appends to the log, whatever process makes it
+        self._cached: tuple[tuple[Any, ...], pd.DataFrame] | None = None
 
     # -- creating and opening --------------------------------------------------------------
     @classmethod
@@ -375,22 +379,38 @@ class Project:
         ``documents=doc_id`` what a view of one transcript needs (read through an index).
         """
         codec = self._codec()
-        query = sa.select(*(S.codings.c[c] for c in F.SELECT))
+        where = self._filters(codec, coders, status, documents)
+        asked = (tuple(_as_list(coders)) if coders is not None else None,
+                 tuple(_as_list(status)) if status is not None else None,
+                 tuple(_as_list(documents)) if documents is not None else None)
+        with S.reading(self._engine) as conn:
+            position = int(conn.execute(sa.select(sa.func.max(S.log.c.id))).scalar() or 0)
+            if self._cached is not None and self._cached[0] == (position, asked, codec.codebooks):
+                return self._cached[1].copy()
+            columns = K.read_columns(conn, where)
+            if columns is None:  # too many distinct codes or coders to pack: the plain way
+                result = conn.execute(sa.select(*(S.codings.c[c] for c in F.SELECT)).where(*where))
+                columns = F.columns_of_rows(result.cursor.fetchall())  # plain tuples, no Row objects
+        frame = F.frame_of_columns(columns, codec)
+        self._cached = ((position, asked, codec.codebooks), frame)
+        return frame.copy()
+
+    def _filters(self, codec: F.Keys, coders: str | list[str] | None, status: str | list[str] | None,
+                 documents: str | list[str] | None) -> list[sa.ColumnElement[bool]]:
+        """The WHERE clauses of ``codings()``'s filters (checked)."""
+        where = []
         if coders is not None:
-            query = query.where(S.codings.c.coder.in_(_as_list(coders)))
+            where.append(S.codings.c.coder.in_(_as_list(coders)))
         if status is not None:
             wanted = _as_list(status)
             for s in wanted:
                 check_param("Project.codings", "status", s, options=S.STATUSES)
-            query = query.where(S.codings.c.status.in_(wanted))
+            where.append(S.codings.c.status.in_(wanted))
         if documents is not None:
             for doc_id in _as_list(documents):
                 self.document(doc_id)
-            query = query.where(S.codings.c.doc.in_([codec.doc_key[d] for d in _as_list(documents)]))
-        with S.reading(self._engine) as conn:
-            result = conn.execute(query)
-            data = result.cursor.fetchall()  # plain tuples: no per-row Row objects
-        return F.codings_frame(data, codec)
+            where.append(S.codings.c.doc.in_([codec.doc_key[d] for d in _as_list(documents)]))
+        return where
 
     def last_change(self) -> int:
         """The id of the newest log row (0 for none): poll it to see changes made by other
