@@ -11,4 +11,6 @@ these for the heavy lifting. Private: the interface may change with any release.
 - :mod:`.surfaces`: the packed hash index from token surfaces to word-type ids and the
   code-point classification of a text (plain version: :func:`qualkit.text.tokenize` and
   a dict).
+- :mod:`.codings_read`: a project's codings as packed SQL aggregates parsed by numpy
+  (plain version: rows as tuples and :func:`qualkit.project.frames.codings_frame`).
 """
