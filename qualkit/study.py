@@ -74,8 +74,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from qualkit.codebook.yaml_lines import line_of as _line, parse_yaml as _parse_yaml
-from qualkit.locale import INDONESIAN
 from qualkit.errors import Problem, ValidationError
+from qualkit.locale import INDONESIAN
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from qualkit.codebook.model import Codebook

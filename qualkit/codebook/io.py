@@ -351,6 +351,31 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
     name = b.text(data, "name", "codebook", required=True)
     version = b.text(data, "version", "codebook")
     description = b.text(data, "description", "codebook")
+    languages = _languages(b, data)
+    facets = _facets(b, data)
+    labels, pending_code_labels = _facet_labels(b, data, facets)
+    negators = _negators(b, data, languages)
+    window = b.integer(data, "negation_window", "negation_window", 3, 0)
+    codes = _codes(b, data, {"facets": facets, "languages": languages})
+    ids = {c.id for c in codes}
+    for code_id, key, ln in pending_code_labels:
+        if code_id not in ids:
+            b.add(f"label {key!r} names no code", "facet_labels", ln,
+                  "use 'code.<id>' with the id of a code in this file")
+    for c in codes:
+        if c.parent is not None and c.parent not in ids:
+            b.add(f"unknown parent {c.parent!r}", c.id, c.line,
+                  "use the id of another code in this file as 'parent', or remove it")
+    b.problems.extend(hierarchy_problems(codes))
+    if b.problems:
+        return None, b.problems
+    return Codebook(name=name, codes=tuple(codes), facets=facets, languages=languages,
+                    description=description, version=version, facet_labels=labels,
+                    negators=negators, negation_window=window, path=path), []
+
+
+def _languages(b: _Builder, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The codebook's ``languages`` (default ``id, en``)."""
     languages: tuple[str, ...] = ("id", "en")
     raw_langs = data.get("languages")
     if raw_langs is not None:
@@ -360,6 +385,11 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
         else:
             langs = [x for x in raw_langs if _check_language(b, x, "languages", line_of(data, "languages"), ())]
             languages = tuple(langs) or languages
+    return languages
+
+
+def _facets(b: _Builder, data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The ``facets``: facet name -> its values."""
     facets: dict[str, tuple[str, ...]] = {}
     raw_facets = data.get("facets") or {}
     if not isinstance(raw_facets, Mapping):
@@ -372,6 +402,12 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
                       f"write {facet}: [value1, value2]")
                 continue
             facets[str(facet)] = tuple(values)
+    return facets
+
+
+def _facet_labels(b: _Builder, data: Mapping[str, Any], facets: Mapping[str, tuple[str, ...]]
+                  ) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, int | None]]]:
+    """The ``facet_labels``, and the ``code.<id>`` labels to check once the codes are read."""
     labels: dict[str, dict[str, str]] = {}
     pending_code_labels: list[tuple[str, str, int | None]] = []
     raw_labels = data.get("facet_labels") or {}
@@ -393,6 +429,11 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
                       "write e.g. {id: Pendukung, en: Supporting}")
             else:
                 labels[str(key)] = {str(k): v for k, v in per_lang.items()}
+    return labels, pending_code_labels
+
+
+def _negators(b: _Builder, data: Mapping[str, Any], languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The ``negators`` per language."""
     negators: dict[str, tuple[str, ...]] = {}
     raw_neg = data.get("negators") or {}
     if not isinstance(raw_neg, Mapping):
@@ -406,8 +447,11 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
                 continue
             if _check_language(b, lang, "negators", line_of(raw_neg, lang), languages):
                 negators[lang] = tuple(words)
-    window = b.integer(data, "negation_window", "negation_window", 3, 0)
-    book = {"facets": facets, "languages": languages}
+    return negators
+
+
+def _codes(b: _Builder, data: Mapping[str, Any], book: dict[str, Any]) -> list[Code]:
+    """The ``codes``, each checked (:func:`_build_code`), ids unique."""
     codes: list[Code] = []
     raw_codes = data.get("codes")
     if not isinstance(raw_codes, list) or not raw_codes:
@@ -426,21 +470,7 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
             continue
         first_line[code.id] = code.line
         codes.append(code)
-    ids = {c.id for c in codes}
-    for code_id, key, ln in pending_code_labels:
-        if code_id not in ids:
-            b.add(f"label {key!r} names no code", "facet_labels", ln,
-                  "use 'code.<id>' with the id of a code in this file")
-    for c in codes:
-        if c.parent is not None and c.parent not in ids:
-            b.add(f"unknown parent {c.parent!r}", c.id, c.line,
-                  "use the id of another code in this file as 'parent', or remove it")
-    b.problems.extend(hierarchy_problems(codes))
-    if b.problems:
-        return None, b.problems
-    return Codebook(name=name, codes=tuple(codes), facets=facets, languages=languages,
-                    description=description, version=version, facet_labels=labels,
-                    negators=negators, negation_window=window, path=path), []
+    return codes
 
 
 def _read(data_or_path: Any) -> tuple[Any, str | None, list[Problem]]:

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from qualkit import __version__
 from qualkit._io import atomic_write
 from qualkit.codebook.model import Code, Codebook, Cue, Example
 from qualkit.errors import ExchangeError
@@ -145,8 +146,6 @@ def write_qdc(book: Codebook, path: str | os.PathLike[str]) -> Path:
     if not book.codes:
         raise ExchangeError(f"codebook {book.name!r} has no codes", path=str(path),
                             hint="REFI-QDA codebooks need at least one code")
-    from qualkit import __version__
-
     root = root_element("CodeBook", CODEBOOK_NS, origin=f"qualkit {__version__}")
     add_codes(book, sub(root, "Codes"))
     add_sets(book, sub(root, "Sets"), member_attr="guid")

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qualkit import __version__
 from qualkit._io import BackgroundWriter, atomic_write, zip_entry
 from qualkit.codebook.model import Codebook
 from qualkit.coding.frame import validate_codings
@@ -225,8 +226,6 @@ def write_qdpx(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None,
     >>> read_qdpx(out).codings[["code_id", "start", "end", "coder"]].values.tolist()
     [['fear', 5, 10, 'auto']]
     """
-    from qualkit import __version__
-
     where = str(path)
     frame = validate_codings(codings) if codings is not None and len(codings) else None
     if frame is not None:
