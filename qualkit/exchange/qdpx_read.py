@@ -205,11 +205,8 @@ class _Reader:
         return values
 
     # -- one source -----------------------------------------------------------------------
-    def _source(self, src, *, model, ours, tree, coder_of, note_text, variables, case_of,
-                default_user, taken, codebook_hash):
-        guid = attr(src, "guid") or ""
-        label = attr(src, "name") or attr(src, "plainTextPath") or guid
-        what = f"source {label!r}"
+    def _source_text(self, src, what):
+        """The source's stored bytes, its text and the archive entry it came from (None: inline)."""
         content = child(src, "PlainTextContent")
         entry = None
         if content is not None:
@@ -227,27 +224,10 @@ class _Reader:
         elif content is None and entry is None:
             raise ExchangeError(f"{what} has neither PlainTextContent nor plainTextPath", path=self.where,
                                 hint="export the project with text sources")
-        st = SourceText.from_raw(raw)
+        return raw_bytes, raw, entry
 
-        human, meta = split_marker(text_of(child(src, "Description")))
-        meta = meta if ours and meta else None
-        base = (meta or {}).get("id") or attr(src, "name") or posixpath.basename(
-            (attr(src, "plainTextPath") or "").split("://", 1)[-1]) or guid
-        doc_id, n = base, 2
-        while doc_id in taken:
-            doc_id, n = f"{base}~{n}", n + 1
-        taken.add(doc_id)
-
-        values = dict(case_of.get(guid_key(guid), ("", {}))[1])
-        values.update(self._values(src, variables))
-        case_name = case_of.get(guid_key(guid), (None, {}))[0]
-        source_type = values.get("source_type") or "document"
-        if source_type not in SOURCE_TYPES:
-            self.warnings.append(f"{what}: source_type {source_type!r} is not one of {SOURCE_TYPES}; "
-                                 "imported as 'document'")
-            source_type = "document"
-
-        # selections and codings ---------------------------------------------------------
+    def _selections(self, src, st, model, what):
+        """``(start, end, selection, codings)`` of the whole-source codings and each selection."""
         spans: list[tuple[int, int, Any, list]] = []  # (start, end, selection, codings)
         whole = [c for c in children(src, "Coding")]
         if whole:
@@ -264,23 +244,11 @@ class _Reader:
                                     hint=f"positions must lie inside the source text "
                                          f"(0..{st.length(model)} {model} units)") from err
             spans.append((start, end, sel, children(sel, "Coding")))
+        return spans
 
-        if meta and meta.get("passages"):
-            doc_passages = [
-                Passage(doc_id=doc_id, id=p[0], start=p[1], end=p[2], text=st.text[p[1]:p[2]], speaker=p[3],
-                        role=p[4], unit=p[5], parent_id=p[6], section=p[7], page=p[8],
-                        time_start=p[9], time_end=p[10])
-                for p in meta["passages"]
-            ]
-        else:
-            doc_passages = [
-                Passage(doc_id=doc_id, id=f"{doc_id}#p{i}", start=s, end=e, text=st.text[s:e], unit="paragraph")
-                for i, (s, e) in enumerate(_paragraphs(st.text, [(s, e) for s, e, _, _ in spans]), start=1)
-            ]
-        ordered = sorted(doc_passages, key=lambda p: (p.start, -p.end))
-        starts = [p.start for p in ordered]
-        known_ids = {p.id for p in doc_passages}
-
+    def _coding_rows(self, spans, *, src, what, doc_id, ordered, starts, known_ids, tree, coder_of,
+                     note_text, default_user, ours, codebook_hash):
+        """One codings-table row per Coding of each span, placed in the passage that holds it."""
         rows = []
         for start, end, sel, codings in spans:
             _, sel_meta = split_marker(text_of(child(sel, "Description"))) if sel is not src else ("", None)
@@ -315,6 +283,56 @@ class _Reader:
                     "codebook_hash": extra.get("codebook_hash", codebook_hash),
                     "memo": "\n\n".join(t for t in [*memo, *sel_notes] if t),
                 })
+        return rows
+
+    def _source(self, src, *, model, ours, tree, coder_of, note_text, variables, case_of,
+                default_user, taken, codebook_hash):
+        """One TextSource: its Document, passages (qualkit's own, else paragraphs) and codings rows."""
+        guid = attr(src, "guid") or ""
+        label = attr(src, "name") or attr(src, "plainTextPath") or guid
+        what = f"source {label!r}"
+        raw_bytes, raw, entry = self._source_text(src, what)
+        st = SourceText.from_raw(raw)
+
+        human, meta = split_marker(text_of(child(src, "Description")))
+        meta = meta if ours and meta else None
+        base = (meta or {}).get("id") or attr(src, "name") or posixpath.basename(
+            (attr(src, "plainTextPath") or "").split("://", 1)[-1]) or guid
+        doc_id, n = base, 2
+        while doc_id in taken:
+            doc_id, n = f"{base}~{n}", n + 1
+        taken.add(doc_id)
+
+        values = dict(case_of.get(guid_key(guid), ("", {}))[1])
+        values.update(self._values(src, variables))
+        case_name = case_of.get(guid_key(guid), (None, {}))[0]
+        source_type = values.get("source_type") or "document"
+        if source_type not in SOURCE_TYPES:
+            self.warnings.append(f"{what}: source_type {source_type!r} is not one of {SOURCE_TYPES}; "
+                                 "imported as 'document'")
+            source_type = "document"
+
+        spans = self._selections(src, st, model, what)
+
+        if meta and meta.get("passages"):
+            doc_passages = [
+                Passage(doc_id=doc_id, id=p[0], start=p[1], end=p[2], text=st.text[p[1]:p[2]], speaker=p[3],
+                        role=p[4], unit=p[5], parent_id=p[6], section=p[7], page=p[8],
+                        time_start=p[9], time_end=p[10])
+                for p in meta["passages"]
+            ]
+        else:
+            doc_passages = [
+                Passage(doc_id=doc_id, id=f"{doc_id}#p{i}", start=s, end=e, text=st.text[s:e], unit="paragraph")
+                for i, (s, e) in enumerate(_paragraphs(st.text, [(s, e) for s, e, _, _ in spans]), start=1)
+            ]
+        ordered = sorted(doc_passages, key=lambda p: (p.start, -p.end))
+        starts = [p.start for p in ordered]
+        known_ids = {p.id for p in doc_passages}
+
+        rows = self._coding_rows(spans, src=src, what=what, doc_id=doc_id, ordered=ordered, starts=starts,
+                                 known_ids=known_ids, tree=tree, coder_of=coder_of, note_text=note_text,
+                                 default_user=default_user, ours=ours, codebook_hash=codebook_hash)
 
         metadata = {k: v for k, v in values.items() if k not in VARIABLES}
         metadata.update({"refi_guid": guid, "refi_origin_path": entry or ""})
