@@ -83,7 +83,7 @@ class Document:
 
     Attributes
     ----------
-    id : path relative to the loaded folder, ``/``-separated (``interviews/korban_01.txt``).
+    id : path relative to the loaded folder, ``/``-separated (``interviews/p01.txt``).
     text : the decoded text exactly as analysed (all offsets point into it).
     source_type : ``interview``, ``observation`` or ``document``.
     informant_group : e.g. ``victim``, ``family``, ``ngo_management``, ``case_companion``.
@@ -152,7 +152,7 @@ class Passage:
         ``<doc_id>#p<n>.s<m>`` for sentences inside them.
     start, end : 0-based code-point offsets into the document text, end exclusive.
     text : ``document.text[start:end]``.
-    speaker : speaker label as written (``Pewawancara``, ``P1``), or None.
+    speaker : speaker label as written (``Interviewer``, ``P1``), or None.
     role : ``interviewer``, ``informant``, ``prompt`` (task-sheet or questionnaire text)
         or None (no speaker).
     unit : ``turn``, ``paragraph``, ``sentence`` or ``field`` (a form value).

@@ -30,6 +30,8 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from qualkit.locale import INDONESIAN
+
 __all__ = [
     "Turn", "Heading", "find_turns", "label_at", "split_paragraphs", "uses_line_paragraphs", "split_sentences",
     "speaker_roles", "role_key", "NON_SPEAKER_WORDS", "INTERVIEWER_LABELS",
@@ -61,14 +63,12 @@ NON_SPEAKER_WORDS = frozenset(
 
 INTERVIEWER_LABELS = frozenset(
     """
-    pewawancara peneliti penanya interviewer interviewers int iv i q moderator mod
-    pertanyaan tanya question
-    fasilitator facilitator researcher enumerator pendamping_wawancara
+    interviewer interviewers int iv i q moderator mod question facilitator researcher enumerator
     """.split()
-)
+) | frozenset(INDONESIAN["speakers"]["interviewer"])
 """Speaker labels (casefolded, trailing numbers removed) that mean the interviewer."""
 
-_P_PARTNERS = frozenset({"i", "n", "r", "j", "informan", "narasumber", "responden", "k", "korban"})
+_P_PARTNERS = frozenset({"i", "n", "r", "j", "k", *INDONESIAN["speakers"]["interviewee"]})
 
 # --------------------------------------------------------------------------------------
 # speaker turns
@@ -322,8 +322,9 @@ def role_key(label: str) -> str:
 def speaker_roles(labels: Iterable[str], *, interviewers: Iterable[str] = ()) -> dict[str, str]:
     """Map each speaker label to ``interviewer`` or ``informant``.
 
-    Interviewer labels: Pewawancara, Peneliti, Interviewer (1), I, Q, Moderator,
-    Fasilitator, Pertanyaan..., ``P`` when the other speakers are I/N/R/J/Informan (then
+    Interviewer labels: Interviewer (1), I, Q, Moderator, Facilitator, their equivalents
+    in ``qualkit/locale/*.yaml``, ``P`` when the other speakers are I/N/R/J/K or a
+    language's interviewee label (then
     ``I`` is the informant), ``T`` paired with ``J`` (tanya/jawab), and any label in
     ``interviewers`` (e.g. from the manifest).
 

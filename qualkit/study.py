@@ -75,6 +75,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualkit.codebook.yaml_lines import line_of as _line, parse_yaml as _parse_yaml
 from qualkit.errors import Problem, ValidationError
+from qualkit.locale import INDONESIAN
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from qualkit.codebook.model import Codebook
@@ -112,25 +113,7 @@ _DEFAULT_TEXT: dict[str, dict[str, str]] = {
         "case_id": "case", "doc_id": "document", "source_type": "source type",
         "informant_group": "informant group", "case": "case",
     },
-    "id": {
-        "title": "Laporan analisis kualitatif",
-        "method": ("Korpus terdiri atas {documents} dokumen ({source_types}){groups_clause}. "
-                   "Dokumen dipotong menjadi {passages} "
-                   "passage (satuan: {unit}). Pengodean memakai buku kode \u201c{codebook}\u201d "
-                   "(hash versi {hash}, {codes} kode) oleh {coders}, menghasilkan {codings} pengodean."),
-        "frequencies": "Pengodean, dokumen dan kasus per kode (urutan buku kode)",
-        "code_by_case": "Passage terkode per kode dan {attribute}",
-        "factors": "Kode menurut {rows} dan {columns} (pengodean; dokumen)",
-        "stages": "Bukti per {facet}",
-        "triangulation": "Triangulasi kode menurut {across}",
-        "factor_chart": "Kode menurut {columns} (jumlah pengodean)",
-        "stage_chart": "Pengodean per {facet}",
-        "tri_chart": "Dokumen dengan bukti per {attribute}",
-        "codebook": "Kode, definisi dan aturan pengodean",
-        "and": "dan", "none": "tidak ada", "groups_clause": "; dokumen per kelompok informan: {informant_groups}",
-        "case_id": "kasus", "doc_id": "dokumen", "source_type": "jenis sumber",
-        "informant_group": "kelompok informan", "case": "kasus",
-    },
+    "id": INDONESIAN["study"],
 }
 _DEFAULT_PSEUDONYMS = {
     "en": {"informant": "Participant {n}", "interviewer": "Interviewer {letter}", "person": "Person {n}"},

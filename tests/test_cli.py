@@ -44,8 +44,8 @@ def test_qualkit_error_from_a_step_exits_2(monkeypatch, tmp_path, capsys):
     def broken(*args, **kwargs):
         raise LoadError("cannot decode file", path="interviews/a.txt", hint="save it as UTF-8")
 
-    monkeypatch.setattr(qualkit, "load_codebook", lambda path: tiny_codebook())
-    monkeypatch.setattr(qualkit, "load_corpus", broken)
+    monkeypatch.setattr(cli.analyze, "load_codebook", lambda path: tiny_codebook())
+    monkeypatch.setattr(cli.analyze, "load_corpus", broken)
     (tmp_path / "book.yaml").write_text("x")
     (tmp_path / "data").mkdir()
     code = cli.main(["analyze", str(tmp_path / "data"), "--codebook", str(tmp_path / "book.yaml"),
@@ -56,7 +56,7 @@ def test_qualkit_error_from_a_step_exits_2(monkeypatch, tmp_path, capsys):
 
 
 def test_internal_error_exits_3(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(qualkit, "load_codebook", lambda path: 1 / 0)
+    monkeypatch.setattr(cli.analyze, "load_codebook", lambda path: 1 / 0)
     (tmp_path / "book.yaml").write_text("x")
     (tmp_path / "data").mkdir()
     code = cli.main(["analyze", str(tmp_path / "data"), "--codebook", str(tmp_path / "book.yaml"),

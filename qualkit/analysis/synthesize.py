@@ -105,6 +105,7 @@ from qualkit.analysis._common import (
 from qualkit.codebook.model import Code, Codebook
 from qualkit.corpus import Corpus
 from qualkit.errors import ParameterError, QualkitError, check_param
+from qualkit.locale import INDONESIAN
 from qualkit.study import Study
 
 TRIANGULATION_COLUMNS = (
@@ -392,17 +393,7 @@ _TEXT = {
         "negated": "{n} passage(s) mention it only negated",
         "theme": "the same theme is also coded as a {factor} factor ({names})",
     },
-    "id": {
-        "and": "dan", "document": ("dokumen", "dokumen"),
-        "group": ("kelompok informan", "kelompok informan"),
-        "main": "{name} merupakan faktor {factor} pada tingkat {level}",
-        "corroborated": "dikuatkan oleh {sources} ({counts})",
-        "single-source": "hanya ditemukan dalam {sources} ({counts})",
-        "contested": "namun buktinya bertentangan: {reasons} ({sources}; {counts})",
-        "no evidence": "{name} tercantum sebagai faktor {factor} pada tingkat {level} tetapi tidak ditemukan dalam data",
-        "negated": "{n} bagian hanya menyebutnya dalam bentuk negasi",
-        "theme": "tema yang sama juga dikodekan sebagai faktor {factor} ({names})",
-    },
+    "id": INDONESIAN["conclusions"],
 }
 
 

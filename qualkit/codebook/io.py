@@ -65,12 +65,12 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
-from qualkit._io import atomic_write
 from qualkit.codebook.model import (
     CUE_KINDS, MATCH_MODES, NEGATION_MODES, Code, Codebook, Cue, Example, hierarchy_problems,
 )
+# the writing half, re-exported (qualkit.project uses _Dumper)
+from qualkit.codebook.save import _Dumper, codebook_data, save_codebook  # noqa: F401
 from qualkit.codebook.yaml_lines import LineDict, line_of, parse_yaml
 from qualkit.errors import CodebookError, Problem
 from qualkit.text import supported_languages, tokenize
@@ -351,6 +351,31 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
     name = b.text(data, "name", "codebook", required=True)
     version = b.text(data, "version", "codebook")
     description = b.text(data, "description", "codebook")
+    languages = _languages(b, data)
+    facets = _facets(b, data)
+    labels, pending_code_labels = _facet_labels(b, data, facets)
+    negators = _negators(b, data, languages)
+    window = b.integer(data, "negation_window", "negation_window", 3, 0)
+    codes = _codes(b, data, {"facets": facets, "languages": languages})
+    ids = {c.id for c in codes}
+    for code_id, key, ln in pending_code_labels:
+        if code_id not in ids:
+            b.add(f"label {key!r} names no code", "facet_labels", ln,
+                  "use 'code.<id>' with the id of a code in this file")
+    for c in codes:
+        if c.parent is not None and c.parent not in ids:
+            b.add(f"unknown parent {c.parent!r}", c.id, c.line,
+                  "use the id of another code in this file as 'parent', or remove it")
+    b.problems.extend(hierarchy_problems(codes))
+    if b.problems:
+        return None, b.problems
+    return Codebook(name=name, codes=tuple(codes), facets=facets, languages=languages,
+                    description=description, version=version, facet_labels=labels,
+                    negators=negators, negation_window=window, path=path), []
+
+
+def _languages(b: _Builder, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The codebook's ``languages`` (default ``id, en``)."""
     languages: tuple[str, ...] = ("id", "en")
     raw_langs = data.get("languages")
     if raw_langs is not None:
@@ -360,6 +385,11 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
         else:
             langs = [x for x in raw_langs if _check_language(b, x, "languages", line_of(data, "languages"), ())]
             languages = tuple(langs) or languages
+    return languages
+
+
+def _facets(b: _Builder, data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The ``facets``: facet name -> its values."""
     facets: dict[str, tuple[str, ...]] = {}
     raw_facets = data.get("facets") or {}
     if not isinstance(raw_facets, Mapping):
@@ -372,6 +402,12 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
                       f"write {facet}: [value1, value2]")
                 continue
             facets[str(facet)] = tuple(values)
+    return facets
+
+
+def _facet_labels(b: _Builder, data: Mapping[str, Any], facets: Mapping[str, tuple[str, ...]]
+                  ) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, int | None]]]:
+    """The ``facet_labels``, and the ``code.<id>`` labels to check once the codes are read."""
     labels: dict[str, dict[str, str]] = {}
     pending_code_labels: list[tuple[str, str, int | None]] = []
     raw_labels = data.get("facet_labels") or {}
@@ -393,6 +429,11 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
                       "write e.g. {id: Pendukung, en: Supporting}")
             else:
                 labels[str(key)] = {str(k): v for k, v in per_lang.items()}
+    return labels, pending_code_labels
+
+
+def _negators(b: _Builder, data: Mapping[str, Any], languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The ``negators`` per language."""
     negators: dict[str, tuple[str, ...]] = {}
     raw_neg = data.get("negators") or {}
     if not isinstance(raw_neg, Mapping):
@@ -406,8 +447,11 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
                 continue
             if _check_language(b, lang, "negators", line_of(raw_neg, lang), languages):
                 negators[lang] = tuple(words)
-    window = b.integer(data, "negation_window", "negation_window", 3, 0)
-    book = {"facets": facets, "languages": languages}
+    return negators
+
+
+def _codes(b: _Builder, data: Mapping[str, Any], book: dict[str, Any]) -> list[Code]:
+    """The ``codes``, each checked (:func:`_build_code`), ids unique."""
     codes: list[Code] = []
     raw_codes = data.get("codes")
     if not isinstance(raw_codes, list) or not raw_codes:
@@ -426,21 +470,7 @@ def _build_book(data: Any, path: str | None) -> tuple[Codebook | None, list[Prob
             continue
         first_line[code.id] = code.line
         codes.append(code)
-    ids = {c.id for c in codes}
-    for code_id, key, ln in pending_code_labels:
-        if code_id not in ids:
-            b.add(f"label {key!r} names no code", "facet_labels", ln,
-                  "use 'code.<id>' with the id of a code in this file")
-    for c in codes:
-        if c.parent is not None and c.parent not in ids:
-            b.add(f"unknown parent {c.parent!r}", c.id, c.line,
-                  "use the id of another code in this file as 'parent', or remove it")
-    b.problems.extend(hierarchy_problems(codes))
-    if b.problems:
-        return None, b.problems
-    return Codebook(name=name, codes=tuple(codes), facets=facets, languages=languages,
-                    description=description, version=version, facet_labels=labels,
-                    negators=negators, negation_window=window, path=path), []
+    return codes
 
 
 def _read(data_or_path: Any) -> tuple[Any, str | None, list[Problem]]:
@@ -480,118 +510,6 @@ def load_codebook(path: str | os.PathLike[str]) -> Codebook:
 
 
 # -- writing -----------------------------------------------------------------------------
-def _cue_data(cue: Cue, default_lang: str) -> Any:
-    inferred = "near" if cue.near is not None else ("phrase" if len(tokenize(cue.pattern)) > 1 else "word")
-    plain = (cue.kind == inferred and cue.kind in ("word", "phrase") and cue.lang == default_lang
-             and cue.match == "stem" and not cue.case and cue.window == 5 and not cue.exclude
-             and cue.negation is None)
-    if plain:
-        return cue.pattern
-    out: dict[str, Any] = {"pattern": cue.pattern}
-    if cue.lang != default_lang:
-        out["lang"] = cue.lang
-    if cue.kind != inferred:
-        out["kind"] = cue.kind
-    if cue.match != "stem":
-        out["match"] = cue.match
-    if cue.case:
-        out["case"] = True
-    if cue.near is not None:
-        out["near"] = cue.near
-    if cue.window != 5:
-        out["window"] = cue.window
-    if cue.exclude:
-        out["exclude"] = True
-    if cue.negation is not None:
-        out["negation"] = cue.negation
-    return out
-
-
-def _examples_data(examples: tuple[Example, ...], default_lang: str) -> Any:
-    def one(e: Example) -> Any:
-        return e.text if e.lang == default_lang else {"text": e.text, "lang": e.lang}
-
-    flags = [e.positive for e in examples]
-    if flags == sorted(flags, reverse=True):   # positives first: the grouped form
-        out: dict[str, list] = {}
-        pos = [one(e) for e in examples if e.positive]
-        neg = [one(e) for e in examples if not e.positive]
-        if pos:
-            out["positive"] = pos
-        if neg:
-            out["negative"] = neg
-        return out
-    return [{"text": e.text, "positive": e.positive, "lang": e.lang} for e in examples]
-
-
-def codebook_data(book: Codebook) -> dict[str, Any]:
-    """The plain data :func:`save_codebook` writes (the readable, shorthand form)."""
-    default_lang = book.languages[0] if book.languages else "id"
-    data: dict[str, Any] = {"name": book.name}
-    if book.version:
-        data["version"] = book.version
-    if book.description:
-        data["description"] = book.description
-    data["languages"] = list(book.languages)
-    if book.facets:
-        data["facets"] = {k: list(v) for k, v in book.facets.items()}
-    if book.facet_labels:
-        data["facet_labels"] = {k: dict(v) for k, v in book.facet_labels.items()}
-    if book.negators:
-        data["negators"] = {k: list(v) for k, v in book.negators.items()}
-    data["negation_window"] = book.negation_window
-    codes = []
-    for c in book.codes:
-        item: dict[str, Any] = {"id": c.id, "name": c.name}
-        if c.parent is not None:
-            item["parent"] = c.parent
-        if c.facets:
-            item["facets"] = dict(c.facets)
-        for key in ("description", "inclusion", "exclusion"):
-            if getattr(c, key):
-                item[key] = getattr(c, key)
-        if c.negation != "skip":
-            item["negation"] = c.negation
-        if c.memo:
-            item["memo"] = c.memo
-        if c.color is not None:
-            item["color"] = c.color
-        if c.cues:
-            item["cues"] = [_cue_data(q, default_lang) for q in c.cues]
-        if c.examples:
-            item["examples"] = _examples_data(c.examples, default_lang)
-        codes.append(item)
-    data["codes"] = codes
-    return data
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _str_rep(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str_rep)
-
-
-def save_codebook(book: Codebook, path: str | os.PathLike[str], *, header: str = "") -> Path:
-    """Write ``book`` as YAML (atomically); ``header`` is written as ``#`` comment lines.
-
-    >>> import tempfile, pathlib
-    >>> from qualkit.codebook.model import Codebook, Code, Cue
-    >>> book = Codebook(name="d", codes=(Code(id="a", name="A", cues=(Cue("takut"),)),))
-    >>> p = save_codebook(book, pathlib.Path(tempfile.mkdtemp()) / "d.yaml")
-    >>> load_codebook(p) == book
-    True
-    """
-    body = yaml.dump(codebook_data(book), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     width=100, default_flow_style=None)
-    comment = "".join(f"# {ln}".rstrip() + "\n" for ln in header.splitlines()) if header else ""
-    atomic_write(path, comment + body)
-    return Path(path)
 
 
 __all__ = ["codebook_data", "load_codebook", "save_codebook", "validate_codebook"]

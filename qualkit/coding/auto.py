@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from qualkit._kernels.joins import join_labels, join_spans
+from qualkit.codebook.io import load_codebook
 from qualkit.codebook.model import Codebook
 from qualkit.coding.frame import CODING_COLUMNS, empty_codings, validate_codings
 from qualkit.coding.matcher import Matcher, compile_codebook
@@ -66,8 +67,6 @@ def _as_book(codebook: Codebook | str | os.PathLike[str]) -> Codebook:
     if isinstance(codebook, Codebook):
         return codebook
     if isinstance(codebook, (str, os.PathLike)):
-        from qualkit.codebook.io import load_codebook
-
         return load_codebook(codebook)
     raise QualkitError(
         f"The 'codebook' parameter must be a Codebook or a path; got {type(codebook).__name__} instead",

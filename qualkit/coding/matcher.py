@@ -285,13 +285,44 @@ class _LangMatcher:
             return parts[0]
         return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
+    def _phrase_matches(self, tok: np.ndarray, term: np.ndarray, arr: TokenArrays,
+                        later: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``(first token, last token, unit)`` arrays of the phrase cues in one batch:
+        consecutive tokens with whitespace only between them."""
+        tok_start, types, ntok = arr.start, arr.type, len(arr.type)
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        sel = np.isin(term, self.first_multi)
+        mt, mterm = tok[sel], term[sel]
+        small = np.int16 if len(self.terms) < 2 ** 15 else np.int64  # 16 bits: radix sort
+        order = np.argsort(mterm.astype(small), kind="stable")
+        mt, mterm = mt[order], mterm[order]
+        bounds = np.searchsorted(mterm, np.arange(len(self.terms) + 1))
+        later_row = {t: k for k, t in enumerate(self.later_terms)}
+        # gap_ok[i]: only whitespace between token i and token i + 1 (breaks never
+        # fall inside tokens, so counting breaks before each start is enough)
+        nbreak = np.searchsorted(arr.breaks, tok_start)
+        gap_ok = np.r_[nbreak[1:] == nbreak[:-1], False]
+        for tids, unit_ids in self.multi:
+            cand = mt[bounds[tids[0]]:bounds[tids[0] + 1]]
+            n = len(tids)
+            cand = cand[cand + n - 1 < ntok]
+            for k in range(1, n):
+                if not len(cand):
+                    break
+                nxt = cand + k
+                ok = later[later_row[tids[k]], types[nxt]]
+                ok &= gap_ok[nxt - 1]
+                cand = cand[ok]
+            for u in unit_ids:
+                found.append((cand, cand + n - 1, np.full(len(cand), u, dtype=np.int64)))
+        return found
+
     def _match_chunk(self, texts: Sequence[str], big: str, arr: TokenArrays, window: int) -> dict[str, np.ndarray]:
         """Matches in one batch: ``big`` is ``texts`` joined by ``_SEP``, ``arr`` its tokens."""
         tlens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         pstart = np.cumsum(tlens + len(_SEP)) - (tlens + len(_SEP))
         pend = pstart + tlens
         tok_start, tok_end, types = arr.start, arr.end, arr.type
-        ntok = len(types)
         ptok = np.searchsorted(tok_start, pstart)          # first token of each passage
         count, ptr, flat, later = self._term_tables()
 
@@ -312,32 +343,10 @@ class _LangMatcher:
 
         # phrases: consecutive tokens, whitespace only between them
         if self.multi:
-            sel = np.isin(term, self.first_multi)
-            mt, mterm = tok[sel], term[sel]
-            small = np.int16 if len(self.terms) < 2 ** 15 else np.int64  # 16 bits: radix sort
-            order = np.argsort(mterm.astype(small), kind="stable")
-            mt, mterm = mt[order], mterm[order]
-            bounds = np.searchsorted(mterm, np.arange(len(self.terms) + 1))
-            later_row = {t: k for k, t in enumerate(self.later_terms)}
-            # gap_ok[i]: only whitespace between token i and token i + 1 (breaks never
-            # fall inside tokens, so counting breaks before each start is enough)
-            nbreak = np.searchsorted(arr.breaks, tok_start)
-            gap_ok = np.r_[nbreak[1:] == nbreak[:-1], False]
-            for tids, unit_ids in self.multi:
-                cand = mt[bounds[tids[0]]:bounds[tids[0] + 1]]
-                n = len(tids)
-                cand = cand[cand + n - 1 < ntok]
-                for k in range(1, n):
-                    if not len(cand):
-                        break
-                    nxt = cand + k
-                    ok = later[later_row[tids[k]], types[nxt]]
-                    ok &= gap_ok[nxt - 1]
-                    cand = cand[ok]
-                for u in unit_ids:
-                    firsts.append(cand)
-                    lasts.append(cand + n - 1)
-                    units.append(np.full(len(cand), u, dtype=np.int64))
+            for f, la, u in self._phrase_matches(tok, term, arr, later):
+                firsts.append(f)
+                lasts.append(la)
+                units.append(u)
 
         first = np.concatenate(firsts)
         last = np.concatenate(lasts)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from qualkit.exchange.codings import FORMATS, detect_format, import_codings
 from qualkit.exchange.folder import import_to_folder, read_folder
 from qualkit.exchange.qdc import read_qdc, write_qdc
-from qualkit.exchange.qdpx import RefiNote, RefiProject, RefiUser, read_qdpx, write_qdpx
+from qualkit.exchange.qdpx import RefiNote, RefiProject, RefiUser, write_qdpx
+from qualkit.exchange.qdpx_read import read_qdpx
 from qualkit.exchange.segments import ImportResult, Segment
 from qualkit.exchange.taguette import read_codebook_csv
 

@@ -34,7 +34,7 @@ from qualkit.exchange import catma, maxqda, taguette, webanno
 from qualkit.exchange._archive import MAX_BYTES
 from qualkit.exchange._tables import read_table
 from qualkit.exchange.coded_tables import table_format, table_segments, tags_column_texts
-from qualkit.exchange.qdpx import read_qdpx
+from qualkit.exchange.qdpx_read import read_qdpx
 from qualkit.exchange.segments import ImportResult, Segment, corpus_from_texts, place_segments
 
 FORMATS = ("taguette-sqlite", "taguette-docx", "taguette-table", "maxqda-table", "maxqda-mex",

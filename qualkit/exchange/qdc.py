@@ -34,10 +34,12 @@ import os
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from qualkit import __version__
 from qualkit._io import atomic_write
 from qualkit.codebook.model import Code, Codebook, Cue, Example
 from qualkit.errors import ExchangeError
@@ -145,8 +147,6 @@ def write_qdc(book: Codebook, path: str | os.PathLike[str]) -> Path:
     if not book.codes:
         raise ExchangeError(f"codebook {book.name!r} has no codes", path=str(path),
                             hint="REFI-QDA codebooks need at least one code")
-    from qualkit import __version__
-
     root = root_element("CodeBook", CODEBOOK_NS, origin=f"qualkit {__version__}")
     add_codes(book, sub(root, "Codes"))
     add_sets(book, sub(root, "Sets"), member_attr="guid")
@@ -247,23 +247,7 @@ def read_code_tree(codes_el: ET.Element | None, sets_el: ET.Element | None, *, n
         for el in children(codes_el, "Code"):
             visit(el, None, "")
 
-    meta: dict[str, Any] | None = None
-    foreign_sets: list[tuple[str, list[str]]] = []
-    for s in children(sets_el, "Set") if sets_el is not None else []:
-        set_name = attr(s, "name") or ""
-        _, data = split_marker(text_of(child(s, "Description")))
-        if set_name == META_SET and data is not None:
-            meta = data
-            continue
-        members = []
-        for m in children(s, "MemberCode"):
-            target = guid_key(attr(m, "guid") or attr(m, "targetGUID"))
-            if target not in code_ids:
-                raise ExchangeError(f"set {set_name!r} lists a code {target!r} that is not in the codebook",
-                                    path=where, hint="remove the member or add the code")
-            members.append(code_ids[target])
-        if members:
-            foreign_sets.append((set_name, members))
+    meta, foreign_sets = _read_sets(sets_el, code_ids, where)
 
     if meta is not None:
         book = _book_from_meta(meta, codes, where)
@@ -287,6 +271,29 @@ def read_code_tree(codes_el: ET.Element | None, sets_el: ET.Element | None, *, n
                         description=f"imported from {origin}" if origin else "")
     return CodeTree(codebook=book, code_ids=code_ids, guids=guids, not_codable=tuple(not_codable),
                     warnings=tuple(warnings))
+
+
+def _read_sets(sets_el: ET.Element | None, code_ids: Mapping[str, str], where: str
+               ) -> tuple[dict[str, Any] | None, list[tuple[str, list[str]]]]:
+    """qualkit's own metadata set (None if absent) and every other set with its member code ids."""
+    meta: dict[str, Any] | None = None
+    foreign_sets: list[tuple[str, list[str]]] = []
+    for s in children(sets_el, "Set") if sets_el is not None else []:
+        set_name = attr(s, "name") or ""
+        _, data = split_marker(text_of(child(s, "Description")))
+        if set_name == META_SET and data is not None:
+            meta = data
+            continue
+        members = []
+        for m in children(s, "MemberCode"):
+            target = guid_key(attr(m, "guid") or attr(m, "targetGUID"))
+            if target not in code_ids:
+                raise ExchangeError(f"set {set_name!r} lists a code {target!r} that is not in the codebook",
+                                    path=where, hint="remove the member or add the code")
+            members.append(code_ids[target])
+        if members:
+            foreign_sets.append((set_name, members))
+    return meta, foreign_sets
 
 
 def _book_from_meta(meta: dict[str, Any], codes: list[Code], where: str) -> Codebook:

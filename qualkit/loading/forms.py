@@ -4,7 +4,7 @@
 ``Label : value`` with short values and mostly distinct labels). :func:`parse_form`
 returns the fields (value offsets) and the passages: free-text parts (a chronology) as
 paragraphs with their ``section``, and each field value of at least ``min_words`` words
-as a ``field`` passage. Sections come from heading lines (``A. DATA PRIBADI KORBAN``,
+as a ``field`` passage. Sections come from heading lines (``A. DATA PRIBADI``,
 all-caps lines, document headings, or ``Kronologi :`` followed by free text).
 
 >>> text = "A. DATA KORBAN\\nNama : Sari\\nNIK : 123\\nAlamat : Desa X\\nUsia : 30"

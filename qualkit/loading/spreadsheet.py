@@ -20,14 +20,15 @@ import io
 from collections.abc import Sequence
 
 from qualkit.errors import LoadError
+from qualkit.locale import INDONESIAN
 from qualkit.loading.decode import decode_bytes, normalise_newlines
 from qualkit.loading.extracted import Extracted, TextBuilder
 from qualkit.loading.numformat import display_text
 
 TEXT_COLUMNS = ("text", "teks", "utterance", "response", "jawaban", "answer", "transcript",
                 "transkrip", "content", "isi", "comment", "komentar", "message", "pesan", "segment")
-SPEAKER_COLUMNS = ("speaker", "pembicara", "name", "nama", "participant", "respondent",
-                   "responden", "informan", "informant", "author")
+SPEAKER_COLUMNS = tuple(name for english in ("speaker", "name", "participant", "respondent", "informant", "author")
+                        for name in (english, *INDONESIAN["speakers"]["columns"].get(english, ())))
 ID_COLUMNS = ("id", "row_id", "response_id", "no", "nomor", "number")
 
 

@@ -60,6 +60,7 @@ from qualkit.outputs.reproducible import FIXED_DATE, build_date, reproducible_zi
 from qualkit.outputs._docx import (
     _cell_text, add_caption, add_table, column_widths, display_text, set_orientation, text_width,
 )
+from qualkit.locale import INDONESIAN
 from qualkit.study import SECTIONS, Study
 
 __all__ = ["build_report", "write_report", "display_text", "add_table", "method_text",
@@ -92,30 +93,7 @@ _T = {
         "scope_human": "only evidence a person coded or verified",
         "matrix_part": " (part {part} of {parts})",
     },
-    "id": {
-        "warning": ("PERINGATAN: laporan ini memuat data pribadi. Laporan dibuat tanpa "
-                    "penyamaran (--no-redact / redact=False): nama, nomor identitas, nomor "
-                    "telepon dan alamat informan dapat muncul dalam kutipan. Simpan di disk "
-                    "terenkripsi, jangan dibagikan atau diterbitkan, dan buat laporan yang "
-                    "disamarkan untuk apa pun yang keluar dari tim peneliti."),
-        "method": "Metode", "findings": "Temuan", "conclusions": "Kesimpulan",
-        "figures": "Gambar", "appendix_quotes": "Lampiran A. Kutipan beserta sumbernya",
-        "appendix_codebook": "Lampiran B. Buku kode", "table": "Tabel", "figure": "Gambar",
-        "cap_factor_chart": "Kode faktor (jumlah pengodean)",
-        "cap_stage_chart": "Pengodean per tahap", "cap_tri_chart": "Dokumen dengan bukti per jenis sumber",
-        "code": "Kode", "definition": "Definisi", "inclusion": "Inklusi", "exclusion": "Eksklusi",
-        "example": "Contoh", "main_activity": "Kegiatan utama", "field_data": "Data lapangan",
-        "codings": "Pengodean", "documents": "Dokumen", "cases": "Kasus",
-        "source_types": "Jenis sumber", "informant_groups": "Kelompok informan",
-        "status": "Status", "strength": "Kekuatan", "verification": "Bukti",
-        "note_redacted": "Data pribadi dalam kutipan diganti dengan penanda dan nama samaran.",
-        "basis": ("Triangulasi menghitung {scope}; {auto} dari {found} temuan yang memiliki bukti "
-                  "hanya bertumpu pada pengodean otomatis (tidak ada yang diverifikasi orang) dan "
-                  "{human} seluruhnya pada bukti yang dikodekan atau diverifikasi orang."),
-        "scope_all": "bukti dari pengode manusia maupun pengode otomatis",
-        "scope_human": "hanya bukti yang dikodekan atau diverifikasi orang",
-        "matrix_part": " (bagian {part} dari {parts})",
-    },
+    "id": INDONESIAN["report"],
 }
 _CHART_KEYS = {"cap_factor_chart": "factors", "cap_stage_chart": "stages", "cap_tri_chart": "triangulation"}
 """Generic chart captions (what ``write_outputs`` passes) -> the section each chart belongs to."""

@@ -1,0 +1,41 @@
+"""``qualkit import EXPORT``: bring another QDA tool's coding (or a codebook) into a folder."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qualkit.cli._common import EXIT_OK, EXIT_WARNINGS, existing, say
+from qualkit.exchange import FORMATS, import_to_folder
+from qualkit.loading import load_corpus
+
+
+def add_parsers(sub: Any) -> None:
+    """Add ``import`` to the subcommands."""
+    imp = sub.add_parser("import", help="bring coding from another QDA tool (or a codebook) into a folder")
+    imp.add_argument("file", metavar="EXPORT", help="a Taguette/MAXQDA/ATLAS.ti/CATMA export, a .qdpx project, "
+                     "or a codebook (.qdc, Taguette codebook .csv)")
+    imp.add_argument("--corpus", metavar="DATA", help="the coded documents (folder or file), matched by name")
+    imp.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    imp.add_argument("--format", choices=FORMATS, help="the export format (default: told by the file)")
+    imp.add_argument("--no-redact", action="store_true", help="keep personal data in the imported texts")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Write the imported folder; exit 1 when segments could not be placed."""
+    path = existing(args.file, "export file")
+    corpus = load_corpus(existing(args.corpus, "corpus folder or file")) if args.corpus else None
+    paths = import_to_folder(path, Path(args.out), corpus=corpus, redact=not args.no_redact, format=args.format)
+    print(f"wrote {len(paths)} files to {args.out}:")
+    for p in paths:
+        print(f"  {p}")
+    report = Path(args.out) / "import_report.csv"
+    if report in paths:
+        missed = len(pd.read_csv(report))
+        if missed:
+            say(f"qualkit: warning: {missed} segment(s) could not be placed; see {report}")
+            return EXIT_WARNINGS
+    return EXIT_OK
