@@ -23,8 +23,8 @@ from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus, Document
 from qualkit.errors import NotFittedError, QualkitError, check_param
 from qualkit.privacy.names import (
-    NOT_NAMES, VERY_COMMON_ZIPF, NameIndex, clean_name, find_names, is_common, label_names,
-    name_key, zipf,
+    GIVEN_NAMES, NOT_NAMES, VERY_COMMON_ZIPF, NameIndex, clean_name, find_names, is_common, label_names,
+    name_key, shared_surnames, zipf,
 )
 from qualkit.privacy.offsets import Edit, OffsetMap
 from qualkit.privacy.patterns import (
@@ -140,7 +140,7 @@ class Redactor:
         pinned: dict[tuple[str, ...], str] = {}
         for doc in corpus.documents:
             self._fit_document(doc, corpus, add, literals, forced.setdefault(doc.id, []), pinned)
-        self._assign(people, book, pinned)
+        self._assign(people, book, pinned, shared=shared_surnames(corpus.documents, people))
         self.people_ = people
         self.literals_ = literals
         self._forced = forced
@@ -211,14 +211,15 @@ class Redactor:
             literals[key] = kind
 
     def _assign(self, people: dict[tuple[str, ...], _Person], book: PseudonymBook,
-                pinned: dict[tuple[str, ...], str]) -> None:
+                pinned: dict[tuple[str, ...], str], shared: frozenset[tuple[str, ...]] = frozenset()) -> None:
         """Pseudonyms in corpus order; a name that is part of exactly one longer name (a
-        first name used alone) is that person; a part of several becomes the name tag."""
+        first name used alone) is that person; a part of several, or a surname ``shared``
+        by a man and a woman (``Mr``/``Mrs Oakley``), becomes the name tag."""
         pinned = {**{name_key(k): v for k, v in dict(self.assigned or {}).items()}, **pinned}
         parts = []
         for key, person in people.items():
             longer = [k for k in people if len(k) > len(key) and set(key) <= set(k)]
-            if self.name_style == "tag":
+            if self.name_style == "tag" or (key in shared and key not in pinned):
                 person.pseudonym = self.tags_["name"]
             elif key in pinned:
                 person.pseudonym = book.assigned[" ".join(key)] = pinned[key]
@@ -238,7 +239,8 @@ class Redactor:
         for key, person in self.people_.items():
             if len(key) > 1:
                 for w in key:
-                    if len(w) >= 3 and (w,) not in self.allow_ and w not in NOT_NAMES:
+                    if (len(w) >= 3 and (w,) not in self.allow_ and w not in NOT_NAMES
+                            and (w in GIVEN_NAMES or not is_common(w))):  # never a common word alone
                         parts.setdefault((w,), set()).add(table[key])
         for part, pseudos in parts.items():
             table.setdefault(part, next(iter(pseudos)) if len(pseudos) == 1 else self.tags_["name"])
