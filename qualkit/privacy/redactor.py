@@ -33,6 +33,7 @@ from qualkit.privacy.patterns import (
 )
 from qualkit.privacy.pseudonyms import PseudonymBook, check_templates, read_mapping
 from qualkit.privacy import _transform
+from qualkit.segment import find_turns, speaker_roles
 
 TAGS: Mapping[str, str] = {
     "nik": "[NIK]", "kk": "[KK]", "passport": "[PASSPORT]", "phone": "[PHONE]", "email": "[EMAIL]",
@@ -181,6 +182,8 @@ class Redactor:
                 forced.append((start, end, kind))
                 self._add_literal(literals, value, kind)
         roles = {p.speaker: p.role for p in corpus.passages_of(doc.id) if p.speaker}
+        if not roles:  # passages without speakers (an import split into paragraphs): find turns as loaders do
+            roles = speaker_roles([t.label for t in find_turns(doc.text)])
         for label, role in roles.items():
             for name in label_names(label):
                 add(name, None if role == "interviewer" else group,
