@@ -23,7 +23,7 @@ from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus, Document
 from qualkit.errors import NotFittedError, QualkitError, check_param
 from qualkit.privacy.names import (
-    GIVEN_NAMES, NOT_NAMES, VERY_COMMON_ZIPF, NameIndex, clean_name, find_names, is_common, label_names,
+    GIVEN_NAMES, NOT_NAMES, ORG_WORDS, VERY_COMMON_ZIPF, NameIndex, clean_name, find_names, is_common, label_names,
     name_key, shared_surnames, zipf,
 )
 from qualkit.privacy.offsets import Edit, OffsetMap
@@ -238,19 +238,24 @@ class Redactor:
         table: dict[tuple[str, ...], str] = {}
         for key, person in self.people_.items():
             table[key] = person.pseudonym or self.tags_["name"]
+        # a part of a person's name replaced on its own (a surname used alone): never a very
+        # common word ("Hospital"), a common one ("Pike") only where Capitalised
         parts: dict[tuple[str, ...], set[str]] = {}
+        cased_parts = set()
         for key, person in self.people_.items():
             if len(key) > 1:
                 for w in key:
-                    if (len(w) >= 3 and (w,) not in self.allow_ and w not in NOT_NAMES
-                            and (w in GIVEN_NAMES or not is_common(w))):  # never a common word alone
+                    if (len(w) >= 3 and (w,) not in self.allow_ and w not in NOT_NAMES and w not in ORG_WORDS
+                            and (w in GIVEN_NAMES or zipf(w) < VERY_COMMON_ZIPF)):
                         parts.setdefault((w,), set()).add(table[key])
+                        if is_common(w) and (w,) not in table:
+                            cased_parts.add((w,))
         for part, pseudos in parts.items():
             table.setdefault(part, next(iter(pseudos)) if len(pseudos) == 1 else self.tags_["name"])
         pseudo_keys = {name_key(p) for p in table.values()}
         table = {k: v for k, v in table.items() if k not in pseudo_keys}
         # an ordinary word that is also a name matches only Capitalised or UPPER case
-        cased = {k for k in table if len(k) == 1 and zipf(k[0]) >= VERY_COMMON_ZIPF}
+        cased = {k for k in table if len(k) == 1 and zipf(k[0]) >= VERY_COMMON_ZIPF} | (cased_parts & set(table))
         self._index = NameIndex.build(table, cased=cased)
         self._known = frozenset(table)
         self._literal_rx = (re.compile("|".join(
