@@ -175,6 +175,8 @@ def _titled_words(m: re.Match[str]) -> tuple[int, int, str] | None:
     w1 = n1.casefold()
     if w1 in NOT_NAMES or not (w1 in GIVEN_NAMES or zipf(w1) < VERY_COMMON_ZIPF):
         return None
+    if is_common(w1) and w1 not in GIVEN_NAMES and not n1[:1].isupper():
+        return None  # "Mas curiga", "kakak sepupu": a common word in lower case is no name
     end = m.end("n1")
     n2 = m.group("n2")
     if (n2 and n2[:1].isupper() and n1[:1].isupper() and n2.casefold() not in NOT_NAMES
@@ -285,7 +287,7 @@ def shared_surnames(documents: Iterable[Any], people: Iterable[tuple[str, ...]])
     the texts of ``documents`` (``Mr Oakley`` and ``Mrs Oakley``): two people, one surname.
 
     >>> from types import SimpleNamespace as NS
-    >>> sorted(shared_surnames([NS(text="Mr Oakley: hi\nMRS OAKLEY: hello\nMr Ray")], [("oakley",), ("ray",)]))
+    >>> sorted(shared_surnames([NS(text="Mr Oakley: hi\\nMRS OAKLEY: hello\\nMr Ray")], [("oakley",), ("ray",)]))
     [('oakley',)]
     """
     single = {k[0] for k in people if len(k) == 1}

@@ -190,3 +190,22 @@ def test_implementation_example_mapping_holds_people_only():
     phones = red.mapping_[red.mapping_["kind"] == "phone"]["original"].tolist()
     assert len(phones) >= 3
     assert {d.case_id for d in red.transform(corpus).documents} == {d.case_id for d in corpus.documents}
+
+
+@pytest.mark.parametrize("text, kept, gone", [
+    ("Itu membuat Mas curiga waktu itu.", "curiga", None),
+    ("Dia menerima kakak sepupu korban.", "sepupu", None),
+    ("Lalu pak Darto datang, lalu Mas Heru.", None, "Darto"),
+])
+def test_a_common_word_after_a_title_is_a_name_only_when_capitalised(text, kept, gone):
+    _, (out,) = _run(text)
+    if kept:
+        assert kept in out
+    if gone:
+        assert gone not in out and "Heru" not in out
+
+
+def test_no_study_vocabulary_in_privacy_modules():
+    # the project's hook: role words of one study sit in data files, not in .py files
+    for path in (ROOT / "qualkit" / "privacy").glob("*.py"):
+        assert not re.search(r"Pewawancara|KBRI|Korban [A-Z]", path.read_text(encoding="utf-8"), re.IGNORECASE), path
