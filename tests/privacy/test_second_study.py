@@ -209,3 +209,14 @@ def test_no_study_vocabulary_in_privacy_modules():
     # the project's hook: role words of one study sit in data files, not in .py files
     for path in (ROOT / "qualkit" / "privacy").glob("*.py"):
         assert not re.search(r"Pewawancara|KBRI|Korban [A-Z]", path.read_text(encoding="utf-8"), re.IGNORECASE), path
+
+
+def test_a_case_id_holding_personal_data_gets_a_numbered_place_tag_not_a_pseudonym():
+    docs = (Document(id="a.txt", text="Nama : Wulandari Sekarsih\nDia bekerja.", case_id="wulandari"),
+            Document(id="b.txt", text="Rumah.", case_id="kaliwungu kidul", metadata={"desa": "Kaliwungu Kidul"}),
+            Document(id="c.txt", text="Biasa saja.", case_id="site3"))
+    corpus = Corpus(documents=docs, passages=())
+    out = Redactor().fit(corpus).transform(corpus)
+    cases = [d.case_id for d in out.documents]
+    assert cases[2] == "site3"
+    assert sorted(cases[:2]) == ["Place_1", "Place_2"]  # distinct: cases never merge
