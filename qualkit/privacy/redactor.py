@@ -47,6 +47,8 @@ MAPPING_WARNING = (
     "and re-identifies the redacted outputs. Keep it apart from the outputs, encrypted, "
     "and never share or publish it."
 )
+KNOWN_WORD_ZIPF = 2.5
+"""A word this frequent (Zipf) in English or Indonesian is a known word of the language."""
 _PRIORITY = {"email": 0, "nik": 1, "kk": 1, "passport": 2, "account": 2, "phone": 3, "address": 4,
              "birth": 4, "name": 6}
 
@@ -256,6 +258,10 @@ class Redactor:
         table = {k: v for k, v in table.items() if k not in pseudo_keys}
         # an ordinary word that is also a name matches only Capitalised or UPPER case
         cased = {k for k in table if len(k) == 1 and zipf(k[0]) >= VERY_COMMON_ZIPF} | (cased_parts & set(table))
+        # a name the texts showed (not a declared speaker or list) that is also a known
+        # word ("Outliers"): only its Capitalised uses are the name, lower case is the word
+        cased |= {k for k, p in self.people_.items() if len(k) == 1 and p.kind == "person" and k[0] not in GIVEN_NAMES
+                  and zipf(k[0]) >= KNOWN_WORD_ZIPF}
         self._index = NameIndex.build(table, cased=cased)
         self._known = frozenset(table)
         self._literal_rx = (re.compile("|".join(

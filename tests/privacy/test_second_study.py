@@ -220,3 +220,15 @@ def test_a_case_id_holding_personal_data_gets_a_numbered_place_tag_not_a_pseudon
     cases = [d.case_id for d in out.documents]
     assert cases[2] == "site3"
     assert sorted(cases[:2]) == ["Place_1", "Place_2"]  # distinct: cases never merge
+
+
+def test_a_found_name_that_is_a_known_word_keeps_its_lower_case_uses():
+    # a heading-like label "Outliers" is taken as a name: its Capitalised uses go, the
+    # ordinary word in running text stays; a declared lower-case label still matches any case
+    doc = Document(id="n.txt", text="Outliers: they said so.\nIn the end the outliers were few.")
+    corpus = Corpus(documents=(doc,), passages=())
+    red = Redactor().fit(corpus)
+    text = red.transform(corpus).documents[0].text
+    assert text.startswith("Person 1:") and "the outliers were few" in text
+    _, (text2,) = _run("yanti: iya\nP: lalu yanti bilang\nyanti: betul")
+    assert "yanti" not in text2.casefold()
