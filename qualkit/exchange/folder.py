@@ -9,8 +9,11 @@ codebooks: ``.qdc``, Taguette codebook ``.csv``) and writes, inside ``out_dir`` 
   codings table) and ``import_report.csv`` (``ImportResult.segments`` rows not placed),
   for exports with coding.
 
-By default texts and codings are redacted first with :class:`qualkit.privacy.Redactor`;
-pass ``redact=False`` to keep the text as is. :func:`read_folder` reads such a folder
+By default texts, codings and the codebook are redacted first with
+:class:`qualkit.privacy.Redactor` (speaker turns are found in the imported texts as the
+loaders find them, so speaker names are declared names), and the re-identification
+mapping is written first, beside ``out_dir`` (``qualkit.outputs.mapping_path``), never
+inside it; pass ``redact=False`` to keep the text as is. :func:`read_folder` reads such a folder
 back into a corpus, codebook and codings, so it can be analysed again as it is.
 
 >>> paths = import_to_folder("../shared/refi/samples/minimal_full.qdpx", "out/refi")  # doctest: +SKIP
@@ -85,11 +88,19 @@ def import_to_folder(path: str | os.PathLike[str], out_dir: str | os.PathLike[st
     result = import_codings(source, corpus, format=format)
     texts, codings = result.corpus, result.codings
     report = result.report
+    book = result.codebook
+    written = []
     if redact:
+        from qualkit.outputs.write import mapping_path  # qualkit.outputs imports qualkit.exchange
+
         redactor = Redactor().fit(texts)
         texts, codings = redactor.transform(texts), redactor.transform_codings(codings)
+        book = redactor.redact_codebook(book)
         report = report.assign(text="(redacted)")
-    written = [save_codebook(result.codebook, targets["codebook.yaml"])]
+        target = mapping_path(targets["codebook.yaml"].parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written.append(Path(redactor.write_mapping(target)))  # first, outside the output folder
+    written.append(save_codebook(book, targets["codebook.yaml"]))
     written.append(write_csv(documents_frame(texts), targets["documents.csv"]))
     written.append(write_csv(texts.passages_frame(), targets["passages.csv"]))
     written.append(write_csv(codings, targets["codings.csv"]))

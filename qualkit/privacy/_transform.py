@@ -64,6 +64,7 @@ def transform_corpus(self: Any, corpus: Corpus) -> Corpus:
             labels[text] = self.redact_text(text)
         return labels[text]
 
+    case_ids = redact_case_ids(self, [d.case_id for d in corpus.documents if d.case_id])
     for doc in corpus.documents:
         same = fitted.get(doc.id) == doc.text  # the fitted text: its edits are known
         edits = self.edits_[doc.id] if same else self._edits(doc.text, discover=False)
@@ -84,7 +85,7 @@ def transform_corpus(self: Any, corpus: Corpus) -> Corpus:
                                     label=self.redact_text(f.label), value=value, start=s, end=e))
         documents.append(replace(
             doc, id=new_id, text=new_text, title=self.redact_text(doc.title),
-            case_id=self.redact_id(doc.case_id) if doc.case_id else doc.case_id,
+            case_id=case_ids.get(doc.case_id, doc.case_id),
             source_path=self.redact_id(doc.source_path) if doc.source_path else doc.source_path,
             metadata=_redact_metadata(self, doc.metadata), fields=tuple(fields), removed=(),
         ))
@@ -106,6 +107,17 @@ def transform_corpus(self: Any, corpus: Corpus) -> Corpus:
                                  skipped=pr.skipped) for pr in corpus.problems)
     return Corpus(documents=tuple(documents), passages=tuple(passages), unit=corpus.unit,
                   problems=problems)
+
+
+def redact_case_ids(self: Any, case_ids: list[str]) -> dict[str, str]:
+    """``{case id: as written out}``: a case id that holds personal data (a village, a
+    name) becomes a numbered place tag (``Place_1``, one per case, so cases never merge),
+    never a person's pseudonym; the others stay as they are."""
+    out: dict[str, str] = {}
+    for case_id in sorted(set(case_ids)):
+        if self.redact_id(case_id) != case_id:
+            out[case_id] = f"Place_{len(out) + 1}"
+    return out
 
 
 def _redact_metadata(self: Any, metadata: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,10 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
-from importlib import resources
 
 from wordfreq import zipf_frequency
+
+from qualkit.privacy._data import words as _words
 
 COMMON_ZIPF = 3.5
 """A word with this Zipf frequency (log10 of its count per billion words) or more in
@@ -33,18 +35,13 @@ there (``namanya siapa`` is no name; ``namanya andre`` is)."""
 LANGUAGES = ("en", "id")
 
 
-def _words(name: str) -> frozenset[str]:
-    text = resources.files("qualkit.privacy").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return frozenset(w.strip().casefold() for w in text.splitlines() if w.strip() and not w.startswith("#"))
-
-
 GIVEN_NAMES = _words("given_names.txt")
 HONORIFICS = _words("honorifics.txt")
 ROLE_WORDS = _words("roles.txt")
 NOT_NAMES = _words("not_names.txt") | HONORIFICS | ROLE_WORDS
 PARTICLES = frozenset({"bin", "binti", "van", "von", "de", "da", "al", "el"})
-ORG_WORDS = frozenset({"yayasan", "pt", "cv", "lembaga", "kbri", "kjri", "kantor", "perusahaan",
-                       "lbh", "dinas", "kementerian", "badan", "polres", "polda", "ud", "koperasi"})
+ORG_WORDS = _words("organisations.txt")
+"""Words that make a name candidate an organisation or place, not a person."""
 
 TOKEN = re.compile(r"[^\W\d_]+")
 """A word: a run of letters (apostrophes and hyphens separate words)."""
@@ -93,19 +90,27 @@ def clean_name(raw: str, *, any_case: bool = False) -> str | None:
     words = [w for w in words if w]
     while words and words[0].casefold().strip(".") in HONORIFICS:
         words.pop(0)
-    if not (1 <= len(words) <= 6) or words[0].casefold() in ORG_WORDS:
-        return None
+    if not (1 <= len(words) <= 6) or any(w.casefold() in ORG_WORDS for w in words):
+        return None  # an organisation or a place in one: "NORTHGATE GENERAL HOSPITAL"
     if not all(_NAME_WORD.match(w) for w in words):
         return None
     if any(w.casefold() in NOT_NAMES - PARTICLES for w in words):
         return None
     if not any_case and not all(w[:1].isupper() or w.casefold() in PARTICLES for w in words):
         return None
-    if not any(name_word(w) for w in words if w.casefold() not in PARTICLES) and not (
-            len(words) == 1 and words[0][:1].isupper() and zipf(words[0]) < 4.0):
-        return None  # only ordinary words: "Task Sheet", "Tidak Tahu"
+    if _mixed_case(words):
+        return None  # "Minute taker": a name is written all lower, all UPPER or Capitalised
+    if not any(name_word(w) for w in words if w.casefold() not in PARTICLES):
+        return None  # only ordinary words: "Task Sheet", "Tidak Tahu", "Apologies"
     name = " ".join(words)
     return name if len(name) >= 2 else None
+
+
+def _mixed_case(words: list[str]) -> bool:
+    """True when some words are Capitalised and others (not particles) lower case."""
+    words = [w for w in words if w.casefold() not in PARTICLES]
+    upper = [w[:1].isupper() for w in words]
+    return any(upper) and not all(upper)
 
 
 _PSEUDONYM_LIKE = re.compile(r"^[^\W\d_]+\s*[-_]?\s*(?:[A-Z]{1,2}|\d{1,3})$")
@@ -116,7 +121,7 @@ def label_names(label: str) -> list[str]:
 
     Not names: roles and document parts (``MODERATOR``, ``TASK SHEET``, ``Catatan``),
     titles alone (``Saudara``), letters and codes (``Q``, ``P1``, ``SPK``), pseudonyms
-    (``Participant 3``, ``Korban A``).
+    (``Participant 3``, ``Informant B``).
     """
     text = label.strip().strip("*_#>:[] \t")
     parts = [p for p in re.split(r"[()\[\]]", text) if p.strip()]
@@ -170,6 +175,8 @@ def _titled_words(m: re.Match[str]) -> tuple[int, int, str] | None:
     w1 = n1.casefold()
     if w1 in NOT_NAMES or not (w1 in GIVEN_NAMES or zipf(w1) < VERY_COMMON_ZIPF):
         return None
+    if is_common(w1) and w1 not in GIVEN_NAMES and not n1[:1].isupper():
+        return None  # "Mas curiga", "kakak sepupu": a common word in lower case is no name
     end = m.end("n1")
     n2 = m.group("n2")
     if (n2 and n2[:1].isupper() and n1[:1].isupper() and n2.casefold() not in NOT_NAMES
@@ -269,6 +276,29 @@ def _signatures(text: str) -> Iterator[tuple[int, int, str]]:
                     yield start, start + len(name), name
                 break
             pos = nl
+
+
+GENDER = {line.split()[0]: line.split()[1] for line in _words("gendered_honorifics.txt")}
+"""Titles that tell a man (``m``) from a woman (``f``): ``mr`` -> ``m``, ``bu`` -> ``f``."""
+
+
+def shared_surnames(documents: Iterable[Any], people: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+    """The one-word names of ``people`` that follow both a man's and a woman's title in
+    the texts of ``documents`` (``Mr Oakley`` and ``Mrs Oakley``): two people, one surname.
+
+    >>> from types import SimpleNamespace as NS
+    >>> sorted(shared_surnames([NS(text="Mr Oakley: hi\\nMRS OAKLEY: hello\\nMr Ray")], [("oakley",), ("ray",)]))
+    [('oakley',)]
+    """
+    single = {k[0] for k in people if len(k) == 1}
+    seen: dict[str, set[str]] = {}
+    for doc in documents:
+        for m in TITLED.finditer(doc.text):
+            title = m.group().split()[0].casefold().strip(".")
+            word = m.group("n1").casefold()
+            if word in single and title in GENDER:
+                seen.setdefault(word, set()).add(GENDER[title])
+    return frozenset((w,) for w, genders in seen.items() if len(genders) > 1)
 
 
 # -- matching declared names ---------------------------------------------------------------------

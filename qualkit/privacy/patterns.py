@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from qualkit.privacy._data import words
+
 FAMILIES = ("nik", "kk", "passport", "phone", "email", "account", "address", "birth")
 """Pattern families a :class:`~qualkit.privacy.Redactor` can redact."""
 
@@ -26,6 +28,10 @@ _SP = r"[ \t\u00a0\u2000-\u200b\u202f]"                     # spaces, NBSP, thin
 _DASH = r"[\-\u2010-\u2015\u2212]"                          # hyphen, unicode dashes, minus
 _SEP = rf"(?:{_SP}{{1,2}}|{_SP}?(?:{_DASH}|[./|\\]){_SP}?|{_SP}?\r?\n{_SP}?)"
 """Between two digits of an ID or phone number."""
+
+_PSEP = rf"(?:{_SP}|{_SP}?{_DASH}{_SP}?)"
+"""Between the digit groups of a national phone number: spaces or dashes (no dots,
+slashes or line breaks, which dates, versions and numbered lines use)."""
 
 _CASE_FREE = r"(?<![0-9])"
 
@@ -38,7 +44,8 @@ PATTERNS_RX: dict[str, re.Pattern[str]] = {
         r"(?<![\d+])(?:"
         rf"(?:\+{_SP}?62|0062|62|0){_SEP}?\(?8\d\)?(?:{_SEP}?\d){{7,10}}"       # Indonesian mobiles
         rf"|\(0\d{{1,3}}\){_SEP}?\d{{3,4}}{_SEP}?\d{{3,5}}"                    # (021) 555-1234
-        rf"|\+\d{{1,3}}(?:{_SEP}?\(?\d{{1,4}}\)?){{2,6}}"                        # +<cc> ...
+        rf"|(?:\+|(?i:plus){_SP}|00(?=[1-9]))\d{{1,3}}(?:{_SEP}?\(?\d{{1,4}}\)?){{2,6}}"  # +<cc> ...
+        rf"|0[1-9]\d{{1,4}}(?:{_PSEP}\d{{2,4}}){{1,3}}|0[1-9]\d{{8,9}}"        # 0115 496 0722, 07700900118
         r"|(?!\d*0000(?!\d))8[1-35-9]\d{8,10}"                                  # 0 lost in a spreadsheet
         r")(?![\d])"
     ),
@@ -91,8 +98,8 @@ def find_patterns(text: str, families: frozenset[str] | set[str]) -> Iterator[tu
     for fam in ("passport", "phone", "account"):
         if fam in families:
             for m in PATTERNS_RX[fam].finditer(text):
-                if m.group().count("\n") > 1:
-                    continue
+                if m.group().count("\n") > 1 or (fam == "phone" and len(_DIGIT.findall(m.group())) < 9):
+                    continue  # numbered lines; a short run of digit groups is no phone number
                 s, e = m.span("v") if "v" in PATTERNS_RX[fam].groupindex else m.span()
                 yield s, e, fam
     if "email" in families and "@" in text:
@@ -133,15 +140,12 @@ FIELD_LINE = re.compile(
 )
 """A ``Label : value`` line of a form (markdown emphasis and table bars allowed)."""
 
-METADATA_NAME_KEYS = frozenset({
-    "name", "nama", "informant_name", "nama_informan", "nama_lengkap", "full_name",
-    "real_name", "nama_asli", "participant_name", "nama_korban", "victim_name",
-})
-METADATA_PLACE_KEYS = frozenset({
-    "desa", "village", "kampung", "dusun", "kelurahan", "alamat", "address", "domisili",
-    "kecamatan", "hometown", "asal", "daerah_asal", "home_village",
-})
-METADATA_PSEUDONYM_KEYS = frozenset({"pseudonym", "pseudonim", "alias"})
+METADATA_NAME_KEYS = words("name_columns.txt")
+"""Metadata columns whose value is the informant's name (``data/name_columns.txt``)."""
+METADATA_PLACE_KEYS = words("place_columns.txt")
+"""Metadata columns whose value is a place of residence (``data/place_columns.txt``)."""
+METADATA_PSEUDONYM_KEYS = words("pseudonym_columns.txt")
+"""Metadata columns that give the informant's pseudonym."""
 
 
 _ADDRESS_LINE = re.compile(

@@ -23,8 +23,8 @@ from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus, Document
 from qualkit.errors import NotFittedError, QualkitError, check_param
 from qualkit.privacy.names import (
-    NOT_NAMES, VERY_COMMON_ZIPF, NameIndex, clean_name, find_names, is_common, label_names,
-    name_key, zipf,
+    GIVEN_NAMES, NOT_NAMES, ORG_WORDS, VERY_COMMON_ZIPF, NameIndex, clean_name, find_names, is_common, label_names,
+    name_key, shared_surnames, zipf,
 )
 from qualkit.privacy.offsets import Edit, OffsetMap
 from qualkit.privacy.patterns import (
@@ -33,6 +33,7 @@ from qualkit.privacy.patterns import (
 )
 from qualkit.privacy.pseudonyms import PseudonymBook, check_templates, read_mapping
 from qualkit.privacy import _transform
+from qualkit.segment import find_turns, speaker_roles
 
 TAGS: Mapping[str, str] = {
     "nik": "[NIK]", "kk": "[KK]", "passport": "[PASSPORT]", "phone": "[PHONE]", "email": "[EMAIL]",
@@ -46,6 +47,8 @@ MAPPING_WARNING = (
     "and re-identifies the redacted outputs. Keep it apart from the outputs, encrypted, "
     "and never share or publish it."
 )
+KNOWN_WORD_ZIPF = 2.5
+"""A word this frequent (Zipf) in English or Indonesian is a known word of the language."""
 _PRIORITY = {"email": 0, "nik": 1, "kk": 1, "passport": 2, "account": 2, "phone": 3, "address": 4,
              "birth": 4, "name": 6}
 
@@ -140,7 +143,7 @@ class Redactor:
         pinned: dict[tuple[str, ...], str] = {}
         for doc in corpus.documents:
             self._fit_document(doc, corpus, add, literals, forced.setdefault(doc.id, []), pinned)
-        self._assign(people, book, pinned)
+        self._assign(people, book, pinned, shared=shared_surnames(corpus.documents, people))
         self.people_ = people
         self.literals_ = literals
         self._forced = forced
@@ -181,6 +184,8 @@ class Redactor:
                 forced.append((start, end, kind))
                 self._add_literal(literals, value, kind)
         roles = {p.speaker: p.role for p in corpus.passages_of(doc.id) if p.speaker}
+        if not roles:  # passages without speakers (an import split into paragraphs): find turns as loaders do
+            roles = speaker_roles([t.label for t in find_turns(doc.text)])
         for label, role in roles.items():
             for name in label_names(label):
                 add(name, None if role == "interviewer" else group,
@@ -211,14 +216,15 @@ class Redactor:
             literals[key] = kind
 
     def _assign(self, people: dict[tuple[str, ...], _Person], book: PseudonymBook,
-                pinned: dict[tuple[str, ...], str]) -> None:
+                pinned: dict[tuple[str, ...], str], shared: frozenset[tuple[str, ...]] = frozenset()) -> None:
         """Pseudonyms in corpus order; a name that is part of exactly one longer name (a
-        first name used alone) is that person; a part of several becomes the name tag."""
+        first name used alone) is that person; a part of several, or a surname ``shared``
+        by a man and a woman (``Mr``/``Mrs Oakley``), becomes the name tag."""
         pinned = {**{name_key(k): v for k, v in dict(self.assigned or {}).items()}, **pinned}
         parts = []
         for key, person in people.items():
             longer = [k for k in people if len(k) > len(key) and set(key) <= set(k)]
-            if self.name_style == "tag":
+            if self.name_style == "tag" or (key in shared and key not in pinned):
                 person.pseudonym = self.tags_["name"]
             elif key in pinned:
                 person.pseudonym = book.assigned[" ".join(key)] = pinned[key]
@@ -234,18 +240,28 @@ class Redactor:
         table: dict[tuple[str, ...], str] = {}
         for key, person in self.people_.items():
             table[key] = person.pseudonym or self.tags_["name"]
+        # a part of a person's name replaced on its own (a surname used alone): never a very
+        # common word ("Hospital"), a common one ("Pike") only where Capitalised
         parts: dict[tuple[str, ...], set[str]] = {}
+        cased_parts = set()
         for key, person in self.people_.items():
             if len(key) > 1:
                 for w in key:
-                    if len(w) >= 3 and (w,) not in self.allow_ and w not in NOT_NAMES:
+                    if (len(w) >= 3 and (w,) not in self.allow_ and w not in NOT_NAMES and w not in ORG_WORDS
+                            and (w in GIVEN_NAMES or zipf(w) < VERY_COMMON_ZIPF)):
                         parts.setdefault((w,), set()).add(table[key])
+                        if is_common(w) and (w,) not in table:
+                            cased_parts.add((w,))
         for part, pseudos in parts.items():
             table.setdefault(part, next(iter(pseudos)) if len(pseudos) == 1 else self.tags_["name"])
         pseudo_keys = {name_key(p) for p in table.values()}
         table = {k: v for k, v in table.items() if k not in pseudo_keys}
         # an ordinary word that is also a name matches only Capitalised or UPPER case
-        cased = {k for k in table if len(k) == 1 and zipf(k[0]) >= VERY_COMMON_ZIPF}
+        cased = {k for k in table if len(k) == 1 and zipf(k[0]) >= VERY_COMMON_ZIPF} | (cased_parts & set(table))
+        # a name the texts showed (not a declared speaker or list) that is also a known
+        # word ("Outliers"): only its Capitalised uses are the name, lower case is the word
+        cased |= {k for k, p in self.people_.items() if len(k) == 1 and p.kind == "person" and k[0] not in GIVEN_NAMES
+                  and zipf(k[0]) >= KNOWN_WORD_ZIPF}
         self._index = NameIndex.build(table, cased=cased)
         self._known = frozenset(table)
         self._literal_rx = (re.compile("|".join(
