@@ -28,10 +28,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Write the imported folder; exit 1 when segments could not be placed."""
     path = existing(args.file, "export file")
     corpus = load_corpus(existing(args.corpus, "corpus folder or file")) if args.corpus else None
-    paths = import_to_folder(path, Path(args.out), corpus=corpus, redact=not args.no_redact, format=args.format)
-    print(f"wrote {len(paths)} files to {args.out}:")
-    for p in paths:
+    out = Path(args.out)
+    paths = import_to_folder(path, out, corpus=corpus, redact=not args.no_redact, format=args.format)
+    inside = [p for p in paths if out in Path(p).parents]
+    print(f"wrote {len(inside)} files to {out}:")
+    for p in inside:
         print(f"  {p}")
+    for p in paths:
+        if p not in inside:
+            print(f"re-identification mapping (personal data, keep apart from the outputs): {p}")
     report = Path(args.out) / "import_report.csv"
     if report in paths:
         missed = len(pd.read_csv(report))
