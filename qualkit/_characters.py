@@ -20,35 +20,20 @@ import numpy as np
 import pandas as pd
 
 from qualkit.corpus import Corpus, Document, Passage  # noqa: F401  (Document, Passage: doctest)
+from qualkit.coding.spans import evidence_spans
 from qualkit.errors import QualkitError
 
 
 def parse_spans(spans: Any, start: Any, end: Any) -> list[tuple[int, int]]:
-    """Parse a codings ``spans`` cell (``"3-9;20-31"``); fall back to ``(start, end)``.
+    """A codings row's evidence as pairs: its ``spans`` cell (``"3-9;20-31"``), or
+    ``(start, end)`` when the cell is empty or missing (:func:`qualkit.coding.spans.evidence_spans`).
 
     >>> parse_spans("3-9;20-31", 3, 9)
     [(3, 9), (20, 31)]
+    >>> parse_spans(float("nan"), 3, 9)
+    [(3, 9)]
     """
-    out = []
-    if isinstance(spans, str) and spans.strip():
-        for item in spans.split(";"):
-            item = item.strip()
-            if not item:
-                continue
-            left, sep, right = item.partition("-")
-            try:
-                s, e = int(left), int(right)
-            except ValueError:
-                raise QualkitError(f"bad span {item!r} in spans {spans!r}",
-                                   hint="write spans as start-end items joined by ';'") from None
-            if not sep or s > e:
-                raise QualkitError(f"bad span {item!r} in spans {spans!r}",
-                                   hint="write spans as start-end with start <= end")
-            out.append((s, e))
-    if not out:
-        out.append((int(start), int(end)))
-    return out
-
+    return list(evidence_spans(spans if isinstance(spans, str) else "", int(start), int(end)))
 
 
 def need_corpus(passages: Any, owner: str) -> Corpus:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus
+from qualkit.coding.spans import evidence_spans
 from qualkit.errors import QualkitError
 
 PALETTE = (
@@ -36,14 +37,9 @@ PALETTE = (
 """Light colours that keep black text readable."""
 
 
-def _spans(row: Any) -> list[tuple[int, int]]:
-    spans = []
-    text = str(getattr(row, "spans", "") or "")
-    for item in text.split(";"):
-        a, _, b = item.partition("-")
-        if a.strip().isdigit() and b.strip().isdigit():
-            spans.append((int(a), int(b)))
-    return spans or [(int(row.start), int(row.end))]
+def _spans(row: Any) -> tuple[tuple[int, int], ...]:
+    spans = getattr(row, "spans", "")
+    return evidence_spans(spans if isinstance(spans, str) else "", int(row.start), int(row.end))
 
 
 @dataclass(frozen=True)

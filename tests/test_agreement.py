@@ -268,9 +268,9 @@ def test_span_coder_absent_from_document_is_missing_not_no():
 def test_parse_spans_and_errors():
     assert parse_spans("", 3, 4) == [(3, 4)]
     assert parse_spans("1-2; 5-9", 1, 2) == [(1, 2), (5, 9)]
-    with pytest.raises(QualkitError, match="bad span"):
+    with pytest.raises(QualkitError, match="bad evidence span"):
         parse_spans("9-1", 0, 0)
-    with pytest.raises(QualkitError, match="bad span"):
+    with pytest.raises(QualkitError, match="bad evidence span"):
         parse_spans("x-1", 0, 0)
 
 

@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from qualkit._kernels import codings_read as K
 from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus, Document
+from qualkit.coding.spans import SpanError, parse_spans
 from qualkit.errors import QualkitError, check_param
 from qualkit.project import frames as F
 from qualkit.project import history as H
@@ -545,8 +546,8 @@ def _extra_spans(spans: str, start: int, end: int, length: int) -> str | None:
     if not spans or spans == f"{start}-{end}":
         return None
     try:
-        pairs = [tuple(int(x) for x in item.split("-")) for item in spans.split(";")]
-    except ValueError:
+        pairs = list(parse_spans(spans))
+    except SpanError:
         pairs = [()]
     if any(len(p) != 2 or not 0 <= p[0] < p[1] <= length for p in pairs):
         raise ProjectError(f"spans {spans!r} are not start-end offsets inside the text (0-{length})",
