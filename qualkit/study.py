@@ -75,13 +75,13 @@ from typing import TYPE_CHECKING, Any
 
 from qualkit.codebook.yaml_lines import line_of as _line, parse_yaml as _parse_yaml
 from qualkit.errors import Problem, ValidationError
+from qualkit.loading.manifest import STUDY_FILE
 from qualkit.locale import INDONESIAN
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from qualkit.codebook.model import Codebook
     from qualkit.corpus import Corpus
 
-STUDY_FILE = "study.yaml"
 LANGUAGES = ("en", "id")
 SECTIONS = ("method", "conclusions", "frequencies", "code_by_case", "factors", "stages",
             "triangulation", "figures", "quotes", "codebook")

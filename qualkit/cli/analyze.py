@@ -152,7 +152,7 @@ def run_pipeline(load: Callable[[], Inputs], out: Path, args: argparse.Namespace
 
 def _report_problems(corpus: Corpus) -> int:
     """Print the loader's notes and warnings; EXIT_WARNINGS when files were skipped."""
-    skipped = [pr for pr in corpus.problems if pr.skipped and str(pr.path).casefold() != STUDY_FILE]
+    skipped = [pr for pr in corpus.problems if pr.skipped]
     for pr in corpus.problems:
         if not pr.skipped or pr.by_rule:
             say(f"qualkit: note: {pr.path}: {pr.message}")

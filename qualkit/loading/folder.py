@@ -28,7 +28,7 @@ from typing import Any
 from qualkit.corpus import Corpus, Document, LoadProblem, Passage
 from qualkit.errors import LoadError, check_param
 from qualkit.loading.document import SUPPORTED_EXTENSIONS, load_document
-from qualkit.loading.manifest import MANIFEST_NAMES, Manifest, find_manifest, guess_source_type, read_manifest
+from qualkit.loading.manifest import MANIFEST_NAMES, STUDY_FILE, Manifest, find_manifest, guess_source_type, read_manifest
 from qualkit.loading.passages import UNLABELLED_ROLES, Prompts
 
 _UNITS = ("turn", "sentence")
@@ -260,7 +260,7 @@ def _select(root: Path, folder: Path, book: Manifest | None, *, include_unlisted
     for rel, disk in found.files.items():
         full = _real(folder / disk)
         name = rel.rsplit("/", 1)[-1].casefold()
-        if full == manifest_file or (name in MANIFEST_NAMES and "/" not in rel):
+        if full == manifest_file or ((name in MANIFEST_NAMES or name == STUDY_FILE) and "/" not in rel):
             continue
         if full in prompt_files:
             problems.append(LoadProblem(rel, "the prompts file: not loaded as data", by_rule=True))

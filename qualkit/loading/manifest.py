@@ -47,6 +47,8 @@ from qualkit.loading.decode import decode_bytes, normalise_newlines
 from qualkit.loading.passages import UNLABELLED_ROLES, Prompts
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.yaml", "manifest.yml")
+STUDY_FILE = "study.yaml"
+"""The study design file (:mod:`qualkit.study`) beside the manifest: not a source."""
 KNOWN_COLUMNS = ("file", "source_type", "informant_group", "case_id", "language", "title",
                  "interviewer", "unlabelled_role", "prompts", "form", "text_column", "speaker_column", "id_column", "sheet")
 _FOLDER_TYPES = {

@@ -78,6 +78,17 @@ def test_unlisted_and_missing_files_are_reported(write, tmp_path):
     assert not problems["extra.txt"].skipped and "not in the manifest" in problems["extra.txt"].message
 
 
+def test_the_study_file_beside_the_manifest_is_not_a_source(write, tmp_path):
+    write("a.txt", NOTES)
+    write("manifest.csv", "file,source_type\na.txt,document\n")
+    write("study.yaml", "title: synthetic test study\n")
+    write("notes/study.yaml", "a source that happens to have this name\n")
+    for corpus in (qualkit.load_corpus(tmp_path), qualkit.load_corpus(tmp_path, include_unlisted=True)):
+        assert "study.yaml" not in {p.path for p in corpus.problems}
+        assert "study.yaml" not in {d.id for d in corpus.documents}
+    assert "notes/study.yaml" in {p.path for p in qualkit.load_corpus(tmp_path).problems}
+
+
 def test_bad_manifest_names_row_and_column(write, tmp_path):
     write("a.txt", NOTES)
     write("manifest.csv", "file,source_type,language,form\na.txt,inter view,indonesian,maybe\n,document,,\n")
