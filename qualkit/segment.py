@@ -16,9 +16,9 @@ recur.
 
 Example
 -------
->>> text = "Pewawancara: Apa kabar?\\nInforman: Baik. Saya takut.\\nPewawancara: Kenapa?"
+>>> text = "Penanya: Apa kabar?\\nNarasumber: Baik. Saya takut.\\nPenanya: Kenapa?"
 >>> [(t.label, text[t.start:t.end]) for t in find_turns(text)][:2]
-[('Pewawancara', 'Apa kabar?'), ('Informan', 'Baik. Saya takut.')]
+[('Penanya', 'Apa kabar?'), ('Narasumber', 'Baik. Saya takut.')]
 >>> t = "Dr. Sari datang. Dia takut."
 >>> [t[s:e] for s, e in split_sentences(t, "id")]
 ['Dr. Sari datang.', 'Dia takut.']
@@ -312,8 +312,8 @@ def uses_line_paragraphs(text: str) -> bool:
 def role_key(label: str) -> str:
     """A speaker label casefolded, without a trailing number: ``Interviewer 2`` -> ``interviewer``.
 
-    >>> role_key("Pewawancara_1")
-    'pewawancara'
+    >>> role_key("Penanya_1")
+    'penanya'
     """
     return re.sub(r"[\s_-]*\d+$", "", label.casefold()).strip(" .()")
 

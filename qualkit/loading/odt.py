@@ -4,11 +4,11 @@
 >>> from odf.text import H, P
 >>> import io
 >>> d = OpenDocumentText(); d.text.addElement(H(outlinelevel=1, text="Kronologi"))
->>> d.text.addElement(P(text="Korban dihubungi."))
+>>> d.text.addElement(P(text="Warga dihubungi."))
 >>> buf = io.BytesIO(); d.write(buf)
 >>> ex = read_odt(buf.getvalue(), path="a.odt")
 >>> ex.text, ex.headings[0].title
-('Kronologi\\n\\nKorban dihubungi.', 'Kronologi')
+('Kronologi\\n\\nWarga dihubungi.', 'Kronologi')
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ with the same keys.
 
 >>> words("id")["report"]["method"]
 'Metode'
->>> "pewawancara" in words("id")["speakers"]["interviewer"]
+>>> "penanya" in words("id")["speakers"]["interviewer"]
 True
 """
 

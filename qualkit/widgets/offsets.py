@@ -85,10 +85,10 @@ class Shown:
     replacement); :meth:`to_original` maps back, a boundary inside a replacement moving to
     the replaced token's start or end, so a selection covers whole original tokens.
 
-    >>> edits = (Edit(0, 9, "Korban A", "name", "Sari Dewi"),)
+    >>> edits = (Edit(0, 9, "Person A", "name", "Sari Dewi"),)
     >>> s = Shown.of("Sari Dewi takut", edits)
     >>> s.shown
-    'Korban A takut'
+    'Person A takut'
     >>> a, b = s.to_original(3, side="start"), s.to_original(14, side="end")
     >>> s.original[a:b]
     'Sari Dewi takut'
