@@ -40,7 +40,7 @@ import pandas as pd
 
 from qualkit.corpus import Corpus
 from qualkit.errors import QualkitError
-from qualkit.privacy.offsets import Edit, OffsetMap, _all_plain, _plain_spans
+from qualkit.privacy.offsets import Edit, OffsetMap, _all_plain, _plain_spans, apply_edits
 from qualkit.privacy.patterns import FAMILIES
 from qualkit.privacy.pseudonyms import DEFAULT_TEMPLATES, read_mapping
 from qualkit.privacy.redactor import MAPPING_COLUMNS, MAPPING_WARNING, SUMMARY_COLUMNS, TAGS, Redactor
@@ -48,7 +48,7 @@ from qualkit.privacy.redactor import MAPPING_COLUMNS, MAPPING_WARNING, SUMMARY_C
 PATTERNS = FAMILIES
 DEFAULT_PATTERNS = FAMILIES
 
-__all__ = ["DEFAULT_TEMPLATES", "Edit", "FAMILIES", "MAPPING_COLUMNS", "MAPPING_WARNING", "OffsetMap",
+__all__ = ["DEFAULT_TEMPLATES", "Edit", "apply_edits", "FAMILIES", "MAPPING_COLUMNS", "MAPPING_WARNING", "OffsetMap",
            "PATTERNS", "Redactor", "SUMMARY_COLUMNS", "TAGS", "read_mapping", "redact_frame"]
 
 

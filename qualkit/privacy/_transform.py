@@ -17,6 +17,7 @@ from qualkit.corpus import Corpus, FormField, LoadProblem
 from qualkit.errors import QualkitError
 from qualkit.privacy.names import name_key
 from qualkit.privacy.offsets import Edit, OffsetMap, _all_plain, _move_id, _move_spans, _plain_spans
+from qualkit.privacy.offsets import apply_edits as apply
 from qualkit.privacy.patterns import METADATA_NAME_KEYS
 
 
@@ -39,17 +40,6 @@ def merge(text: str, cands: list[tuple[int, int, str, str]], priority: Mapping[s
         if c is not None:
             cluster, end = [c], c[1]
     return tuple(Edit(s, e, r, k, text[s:e]) for s, e, k, r in chosen)
-
-
-def apply(text: str, edits: tuple[Edit, ...]) -> str:
-    """``text`` with ``edits`` (sorted, not overlapping) applied."""
-    out, pos = [], 0
-    for e in edits:
-        out.append(text[pos:e.start])
-        out.append(e.replacement)
-        pos = e.end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def transform_corpus(self: Any, corpus: Corpus) -> Corpus:

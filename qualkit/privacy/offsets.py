@@ -144,3 +144,14 @@ def _move_spans(spans: Any, omap: OffsetMap) -> Any:
                                hint="write spans as start-end items joined by ';'")
         items.append(f"{omap.start(int(left))}-{omap.end(int(right))}")
     return ";".join(items)
+
+
+def apply_edits(text: str, edits: tuple[Edit, ...]) -> str:
+    """``text`` with ``edits`` (sorted, not overlapping) applied."""
+    out, pos = [], 0
+    for e in edits:
+        out.append(text[pos:e.start])
+        out.append(e.replacement)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)

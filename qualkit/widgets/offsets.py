@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qualkit.errors import QualkitError
-from qualkit.privacy import Edit, OffsetMap
+from qualkit.privacy import Edit, OffsetMap, apply_edits
 
 
 @dataclass(frozen=True)
@@ -103,13 +103,7 @@ class Shown:
     def of(cls, original: str, edits: tuple[Edit, ...] = ()) -> Shown:
         """The shown text of ``original`` after ``edits`` (none: the text itself)."""
         edits = tuple(sorted(edits, key=lambda e: e.start))
-        out, pos = [], 0
-        for e in edits:
-            out.append(original[pos:e.start])
-            out.append(e.replacement)
-            pos = e.end
-        out.append(original[pos:])
-        return cls(original, "".join(out), edits, OffsetMap.from_edits(edits))
+        return cls(original, apply_edits(original, edits), edits, OffsetMap.from_edits(edits))
 
     def to_shown(self, start: int, end: int) -> tuple[int, int]:
         """Shown offsets of the original span ``start:end``."""
