@@ -270,7 +270,8 @@ def _validate(rows: list[tuple[int | None, dict[str, Any]]], path: str | None) -
         if source_type is not None:
             source_type = source_type.casefold()
             if source_type not in SOURCE_TYPES:
-                bad(line, "source_type", f"{source_type!r} is not one of {', '.join(SOURCE_TYPES)}")
+                bad(line, "source_type", f"{source_type!r} is not a source type id: a letter, then letters, "
+                                         "digits, '_' or '-' (e.g. interview, focus_group, field_note)")
         language = _cell(row.get("language"))
         if language is not None:
             language = language.casefold()
