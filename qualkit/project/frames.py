@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qualkit._kernels.joins import join_spans
 from qualkit.coding.frame import CODING_COLUMNS
 
 PROJECT_COLUMNS = (*CODING_COLUMNS, "id", "status", "created", "modified")
@@ -98,13 +97,61 @@ class Columns:
 
     ``ints``: ``doc, passage, start, end, id, codebook, created, modified`` (int64);
     ``confidence`` (float64, NaN for NULL); ``coded``: each text column (``code_id, coder,
-    method, status, cue, memo, spans``) as ``(codes, values)`` with ``values[codes]`` the
-    column; ``code_id`` and ``coder`` values must be sorted (they are sort keys).
+    method, status, cue, memo``) as ``(codes, values)`` with ``values[codes]`` the column;
+    ``code_id`` and ``coder`` values must be sorted (they are sort keys); ``spans``: the
+    ``"s-e;s-e"`` text of every row (object array).
+
+    >>> a = Columns.of_rows([(1, 1, "fear", 0, 4, None, "", "rina", "manual", 1.0, 1, "", 7, "accepted", 0, 0)])
+    >>> b = Columns.of_rows([(1, 1, "anger", 2, 3, "2-3", "", "budi", "auto", None, 1, "", 9, "proposed", 0, 0)])
+    >>> both = a.concat(b)
+    >>> both.column("code_id").tolist(), both.spans.tolist(), both.coded["code_id"][1]
+    (['fear', 'anger'], ['0-4', '2-3'], ['anger', 'fear'])
+    >>> both.take(both.isin("coder", ["budi"])).ints["id"].tolist()
+    [9]
     """
 
     ints: Mapping[str, np.ndarray]
     confidence: np.ndarray
     coded: Mapping[str, tuple[np.ndarray, Sequence[Any]]]
+    spans: np.ndarray
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[Sequence[Any]]) -> Columns:
+        """The columns of stored rows (``SELECT`` order): the plain way, one object per cell."""
+        return columns_of_rows(rows)
+
+    def __len__(self) -> int:
+        return len(self.ints["id"])
+
+    def column(self, name: str) -> np.ndarray:
+        """One text column in full (object array)."""
+        codes, values = self.coded[name]
+        return _lookup(values, np.asarray(codes, dtype=np.int64))
+
+    def isin(self, name: str, wanted: Sequence[str]) -> np.ndarray:
+        """A boolean mask: rows whose text column ``name`` is one of ``wanted``."""
+        codes, values = self.coded[name]
+        hit = np.asarray([v in set(wanted) for v in values], dtype=bool)
+        return hit[np.asarray(codes, dtype=np.int64)] if len(hit) else np.zeros(len(self), dtype=bool)
+
+    def take(self, rows: np.ndarray) -> Columns:
+        """The rows ``rows`` (indices or a boolean mask), in that order."""
+        return Columns(ints={c: v[rows] for c, v in self.ints.items()}, confidence=self.confidence[rows],
+                       coded={c: (np.asarray(k)[rows], v) for c, (k, v) in self.coded.items()},
+                       spans=self.spans[rows])
+
+    def concat(self, other: Columns) -> Columns:
+        """These rows then ``other``'s (text values merged, sorted again)."""
+        coded = {}
+        for c, (codes, values) in self.coded.items():
+            o_codes, o_values = other.coded[c]
+            merged = np.asarray([*values, *o_values], dtype=object)
+            new, uniques = pd.factorize(merged, sort=True, use_na_sentinel=False)
+            both = np.concatenate([np.asarray(codes, dtype=np.int64), np.asarray(o_codes, dtype=np.int64) + len(values)])
+            coded[c] = (new[both] if len(both) else both, list(uniques))
+        return Columns(ints={c: np.concatenate([v, other.ints[c]]) for c, v in self.ints.items()},
+                       confidence=np.concatenate([self.confidence, other.confidence]),
+                       coded=coded, spans=np.concatenate([self.spans, other.spans]))
 
 
 def columns_of_rows(rows: Sequence[Sequence[Any]]) -> Columns:
@@ -116,9 +163,12 @@ def columns_of_rows(rows: Sequence[Sequence[Any]]) -> Columns:
                                                  "created", "modified")}
     # text columns hold few distinct values: sort their integer codes and look the values
     # up in the small table of uniques (much cheaper than gathering a million objects)
-    coded = {c: pd.factorize(col[c], sort=True, use_na_sentinel=False) for c in (*_TEXT, "spans")}
+    coded = {c: pd.factorize(col[c], sort=True, use_na_sentinel=False) for c in _TEXT}
+    coded = {c: (codes, list(values)) for c, (codes, values) in coded.items()}
+    spans = np.asarray([s if s is not None else f"{a}-{b}" for s, a, b in
+                        zip(col["spans"].tolist(), ints["start"].tolist(), ints["end"].tolist())] or [], dtype=object)
     confidence = col["confidence"].astype(np.float64)  # None -> NaN
-    return Columns(ints=ints, confidence=confidence, coded=coded)
+    return Columns(ints=ints, confidence=confidence, coded=coded, spans=spans)
 
 
 def codings_frame(rows: Sequence[Sequence[Any]], keys: Keys) -> pd.DataFrame:
@@ -137,11 +187,7 @@ def frame_of_columns(columns: Columns, keys: Keys) -> pd.DataFrame:
     col = {c: np.asarray(values, dtype=object)[codes[order]] if len(order) else np.empty(0, dtype=object)
            for c, (codes, values) in coded.items()}
     ints = {c: v[order] for c, v in ints.items()}
-    spans = col["spans"]
-    single = pd.isna(spans)  # NULL: the one span start-end
-    if single.any():
-        spans = spans.copy()
-        spans[single] = join_spans(ints["start"][single], ints["end"][single], np.ones(int(single.sum()), bool))
+    spans = np.asarray(columns.spans, dtype=object)[order]
     book_keys = sorted(keys.codebooks)
     book_of = np.zeros(max(book_keys, default=0) + 1, dtype=np.int64)
     book_of[book_keys] = np.arange(len(book_keys))
@@ -155,4 +201,6 @@ def frame_of_columns(columns: Columns, keys: Keys) -> pd.DataFrame:
                 confidence=np.asarray(columns.confidence, dtype=np.float64)[order],
                 created=pd.to_datetime(ints["created"], unit="us", utc=True),
                 modified=pd.to_datetime(ints["modified"], unit="us", utc=True))
-    return pd.DataFrame(data, columns=list(PROJECT_COLUMNS))
+    # copy=False: each column keeps its own block (consolidating ten object columns of a
+    # million rows into one block would copy them all, the costliest step of the read)
+    return pd.DataFrame(data, columns=list(PROJECT_COLUMNS), copy=False)
