@@ -177,30 +177,50 @@ def codings_frame(rows: Sequence[Sequence[Any]], keys: Keys) -> pd.DataFrame:
     return frame_of_columns(columns_of_rows(rows), keys)
 
 
-def frame_of_columns(columns: Columns, keys: Keys) -> pd.DataFrame:
-    """The codings table of stored columns, sorted by ``doc_id, start, code_id, coder, id``."""
+def sort_columns(columns: Columns, keys: Keys) -> Columns:
+    """The rows sorted by ``doc_id, start, code_id, coder, id`` (as given when they already
+    are: a snapshot is stored sorted, and checking costs a few array passes)."""
     ints = columns.ints
     doc_rank = np.argsort(np.argsort(np.asarray(keys.doc_ids, dtype=object), kind="stable"), kind="stable")
-    coded = {c: (np.asarray(codes, dtype=np.int64), values) for c, (codes, values) in columns.coded.items()}
-    order = np.lexsort((ints["id"], coded["coder"][0], coded["code_id"][0], ints["start"],
-                        doc_rank[ints["doc"]]))
-    col = {c: np.asarray(values, dtype=object)[codes[order]] if len(order) else np.empty(0, dtype=object)
-           for c, (codes, values) in coded.items()}
-    ints = {c: v[order] for c, v in ints.items()}
-    spans = np.asarray(columns.spans, dtype=object)[order]
+    sort_keys = (doc_rank[ints["doc"]], ints["start"], np.asarray(columns.coded["code_id"][0], dtype=np.int64),
+                 np.asarray(columns.coded["coder"][0], dtype=np.int64), ints["id"])
+    if _ascending(sort_keys):
+        return columns
+    return columns.take(np.lexsort(sort_keys[::-1]))
+
+
+def _ascending(sort_keys: Sequence[np.ndarray]) -> bool:
+    """True when the rows are in lexicographic order of ``sort_keys`` (primary first)."""
+    undecided = np.ones(max(len(sort_keys[0]) - 1, 0), dtype=bool)
+    for key in sort_keys:
+        step = np.diff(key)
+        if (step[undecided] < 0).any():
+            return False
+        undecided &= step == 0
+    return True
+
+
+def _utc(micros: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(np.asarray(micros, dtype=np.int64).view("M8[us]")).tz_localize("UTC")
+
+
+def frame_of_columns(columns: Columns, keys: Keys) -> pd.DataFrame:
+    """The codings table of stored columns, sorted by ``doc_id, start, code_id, coder, id``."""
+    columns = sort_columns(columns, keys)
+    ints = columns.ints
     book_keys = sorted(keys.codebooks)
     book_of = np.zeros(max(book_keys, default=0) + 1, dtype=np.int64)
     book_of[book_keys] = np.arange(len(book_keys))
     text = {
         "passage_id": _lookup(keys.passage_ids, ints["passage"]), "doc_id": _lookup(keys.doc_ids, ints["doc"]),
-        "spans": spans, "codebook_hash": _lookup([keys.codebooks[k] for k in book_keys], book_of[ints["codebook"]]),
-        **{c: col[c] for c in _TEXT},
+        "spans": np.asarray(columns.spans, dtype=object),
+        "codebook_hash": _lookup([keys.codebooks[k] for k in book_keys], book_of[ints["codebook"]]),
+        **{c: columns.column(c) for c in _TEXT},
     }
     data: dict[str, Any] = {c: pd.Series(v, dtype=object, copy=False) for c, v in text.items()}
     data.update(start=ints["start"], end=ints["end"], id=ints["id"],
-                confidence=np.asarray(columns.confidence, dtype=np.float64)[order],
-                created=pd.to_datetime(ints["created"], unit="us", utc=True),
-                modified=pd.to_datetime(ints["modified"], unit="us", utc=True))
+                confidence=np.asarray(columns.confidence, dtype=np.float64),
+                created=_utc(ints["created"]), modified=_utc(ints["modified"]))
     # copy=False: each column keeps its own block (consolidating ten object columns of a
     # million rows into one block would copy them all, the costliest step of the read)
     return pd.DataFrame(data, columns=list(PROJECT_COLUMNS), copy=False)

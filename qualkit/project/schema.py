@@ -18,6 +18,9 @@ server). Tables:
                    ``modified``
 ``memos``          ``id``, ``doc``, ``code_id``, ``coding_id``, ``coder``, ``text``,
                    ``created``, ``modified``
+``snapshots``      (version 2) the codings as compressed numpy columns at one log
+                   position: ``position``, ``rows``, ``created``, ``data``; a cache
+                   (:mod:`qualkit.project.snapshot`), never a source
 ``log``            append-only: ``id``, ``action_id`` (rows written by one action share it),
                    ``at``, ``coder``, ``action``, ``coding_id``, ``before``, ``after``
                    (the coding's row before and after, as compact JSON lists),
@@ -35,7 +38,7 @@ transaction takes a transaction-scoped advisory lock for the same effect.
 
 >>> engine = make_engine("sqlite://")
 >>> upgrade(engine)
-1
+2
 >>> sorted(METADATA.tables)[:3]
 ['codebooks', 'codings', 'documents']
 """
@@ -55,7 +58,7 @@ from qualkit.errors import QualkitError
 
 METHODS = ("auto", "manual", "suggested", "imported")
 STATUSES = ("proposed", "accepted", "rejected")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 60.0
 """How long a SQLite writer waits for another process's write lock before giving up."""
 _PG_LOCK_KEY = 0x71756B  # "quk": the advisory lock that serialises a project's writers
@@ -148,10 +151,19 @@ log = sa.Table(
     sqlite_autoincrement=True,
 )
 
+snapshots = sa.Table(  # version 2: a cache of the codings table (qualkit.project.snapshot)
+    "snapshots", METADATA,
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),  # log id it reflects
+    sa.Column("rows", sa.BigInteger, nullable=False),
+    sa.Column("created", sa.BigInteger, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
 # version -> function(connection) bringing a schema at version-1 to this version.
-# Version 1 is the schema above, created whole; later versions append a step here.
+# Version 1 is the tables above but ``snapshots``; later versions append a step here.
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
-    1: lambda conn: METADATA.create_all(conn),
+    1: lambda conn: METADATA.create_all(conn, tables=[t for t in METADATA.sorted_tables if t is not snapshots]),
+    2: lambda conn: snapshots.create(conn),
 }
 
 

@@ -43,6 +43,7 @@ from qualkit.project import frames as F
 from qualkit.project import history as H
 from qualkit.project import rows as R
 from qualkit.project import schema as S
+from qualkit.project import snapshot
 
 PROJECT_COLUMNS = F.PROJECT_COLUMNS
 HISTORY_COLUMNS = F.HISTORY_COLUMNS
@@ -384,17 +385,36 @@ class Project:
         asked = (tuple(_as_list(coders)) if coders is not None else None,
                  tuple(_as_list(status)) if status is not None else None,
                  tuple(_as_list(documents)) if documents is not None else None)
+        every = None  # all codings at `position`, when read whole (for the snapshot)
         with S.reading(self._engine) as conn:
             position = int(conn.execute(sa.select(sa.func.max(S.log.c.id))).scalar() or 0)
             if self._cached is not None and self._cached[0] == (position, asked, codec.codebooks):
-                return self._cached[1].copy()
-            columns = K.read_columns(conn, where)
-            if columns is None:  # too many distinct codes or coders to pack: the plain way
-                result = conn.execute(sa.select(*(S.codings.c[c] for c in F.SELECT)).where(*where))
-                columns = F.columns_of_rows(result.cursor.fetchall())  # plain tuples, no Row objects
+                return self._cached[1].copy(deep=False)  # copy-on-write: the caller's edits stay theirs
+            found = snapshot.load(conn, position) if documents is None else None
+            if found is not None:  # a large project: its snapshot plus the codings changed since
+                every, changed = found
+                columns = snapshot.wanted(every, *(None if a is None else list(a) for a in asked[:2]))
+                every = every if changed >= snapshot.REFRESH else None
+            else:
+                columns = self._read_table(conn, where)
+                every = columns if not where else None
+        if every is not None and len(every) >= snapshot.MIN_ROWS:
+            whole = columns is every
+            every = F.sort_columns(every, codec)  # stored sorted: the next read need not sort
+            columns = every if whole else columns
+            snapshot.save(self._engine, every, position)
         frame = F.frame_of_columns(columns, codec)
         self._cached = ((position, asked, codec.codebooks), frame)
-        return frame.copy()
+        return frame.copy(deep=False)
+
+    @staticmethod
+    def _read_table(conn: sa.Connection, where: list[sa.ColumnElement[bool]]) -> F.Columns:
+        """The codings matching ``where``, read from the table itself."""
+        columns = K.read_columns(conn, where)
+        if columns is None:  # too many distinct codes or coders to pack: the plain way
+            result = conn.execute(sa.select(*(S.codings.c[c] for c in F.SELECT)).where(*where))
+            columns = F.columns_of_rows(result.cursor.fetchall())  # plain tuples, no Row objects
+        return columns
 
     def _filters(self, codec: F.Keys, coders: str | list[str] | None, status: str | list[str] | None,
                  documents: str | list[str] | None) -> list[sa.ColumnElement[bool]]:

@@ -22,7 +22,7 @@ from qualkit.project import schema as S
 def test_new_project_records_its_schema_version(where, corpus, book):
     with Project.create(where, corpus, book) as project, S.reading(project._engine) as conn:
         rows = conn.execute(sa.select(S.schema_version.c.version)).scalars().all()
-    assert rows == [S.SCHEMA_VERSION]
+    assert rows == list(range(1, S.SCHEMA_VERSION + 1))  # every migration, in order
 
 
 def test_open_applies_missing_migrations_and_keeps_data(where, corpus, book, monkeypatch):
@@ -34,14 +34,15 @@ def test_open_applies_missing_migrations_and_keeps_data(where, corpus, book, mon
         calls.append(conn.dialect.name)
         conn.execute(sa.text("CREATE TABLE tags (coding_id INTEGER, tag TEXT)"))
 
-    monkeypatch.setattr(S, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(S.MIGRATIONS, 2, to_v2)
+    future = S.SCHEMA_VERSION + 1
+    monkeypatch.setattr(S, "SCHEMA_VERSION", future)
+    monkeypatch.setitem(S.MIGRATIONS, future, to_v2)
     with open_project(where) as project:
         assert project.codings()["id"].tolist() == [cid]
         with S.reading(project._engine) as conn:
-            assert S.current_version(conn) == 2
+            assert S.current_version(conn) == future
             assert sa.inspect(conn).has_table("tags")
-    open_project(where).close()  # already at version 2: not migrated twice
+    open_project(where).close()  # already at the new version: not migrated twice
     assert len(calls) == 1
 
 
