@@ -17,13 +17,16 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from qualkit.corpus import Corpus, Document, FormField, Passage
 from qualkit.errors import QualkitError
 
 __version__ = "0.1.0"
 
 # Public names resolved lazily so that ``import qualkit`` stays fast and light.
 _LAZY = {
+    "Corpus": "qualkit.corpus",
+    "Document": "qualkit.corpus",
+    "FormField": "qualkit.corpus",
+    "Passage": "qualkit.corpus",
     "load_corpus": "qualkit.loading",
     "Codebook": "qualkit.codebook.model",
     "Code": "qualkit.codebook.model",
@@ -51,7 +54,7 @@ _LAZY = {
     "ReviewQueue": "qualkit.widgets",
 }
 
-__all__ = ["Corpus", "Document", "FormField", "Passage", "QualkitError", *_LAZY]
+__all__ = ["QualkitError", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

@@ -149,3 +149,22 @@ def test_a_reader_that_closes_stdout_early_is_not_a_bug():
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) in (0, 1)
     assert "internal error" not in err and "Traceback" not in err
+
+
+def test_help_and_usage_errors_answer_without_loading_the_analysis_stack():
+    """``qualkit --help`` and a usage error import argparse, not pandas or matplotlib."""
+    probe = ("import sys\nfrom qualkit.cli import main\n"
+             "codes = [main(['--help']), main(['agree']), main(['import', '--help'])]\n"
+             "heavy = sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'sqlalchemy') if m in sys.modules)\n"
+             "print(codes, heavy)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.strip().splitlines()[-1] == "[0, 2, 0] []", done.stderr[-2000:]
+
+
+def test_a_wrong_import_format_lists_the_formats(tmp_path, capsys):
+    export = tmp_path / "codings.csv"
+    export.write_text("tag,text\nfear,synthetic text\n", encoding="utf-8")
+    assert cli.main(["import", str(export), "--format", "nvivo", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "nvivo" in err and "maxqda-mex" in err and "refi-qdpx" in err

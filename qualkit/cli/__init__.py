@@ -28,9 +28,11 @@ written OUTSIDE the output folder, beside it, as ``<out>.reidentification.csv``:
 apart from anything you share. A run is one transaction (see
 :func:`qualkit.outputs.write.write_outputs`); the output folder is checked before loading.
 
-One module per command group: :mod:`~qualkit.cli.analyze` (``analyze``, ``demo``: one
-pipeline), :mod:`~qualkit.cli.exchange` (``import``), :mod:`~qualkit.cli.measure`
-(``agree``, ``evaluate``), :mod:`~qualkit.cli.codebook`, :mod:`~qualkit.cli.redact`.
+What each command accepts is in :mod:`~qualkit.cli.parsers` (light: ``--help`` answers
+at once); what it does, in one module per command group, imported only to run it:
+:mod:`~qualkit.cli.analyze` (``analyze``, ``demo``: one pipeline),
+:mod:`~qualkit.cli.exchange` (``import``), :mod:`~qualkit.cli.measure` (``agree``,
+``evaluate``), :mod:`~qualkit.cli.codebook`, :mod:`~qualkit.cli.redact`.
 
 Example
 -------
@@ -40,81 +42,44 @@ Example
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from importlib import import_module
+from typing import Any
 
-from qualkit import __version__
-from qualkit.cli import analyze, codebook, exchange, measure, redact
-from qualkit.cli._common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, EXIT_WARNINGS, Parser, mapping_path, read_codings, say
-from qualkit.cli.analyze import load_options as _load_options
-from qualkit.cli.analyze import role_warnings as _role_warnings
+from qualkit.cli.parsers import (
+    EPILOG,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    EXIT_WARNINGS,
+    build_parser,
+    say,
+)
 from qualkit.errors import QualkitError
 
-__all__ = ["main", "build_parser", "mapping_path", "read_codings", "EXIT_OK", "EXIT_WARNINGS", "EXIT_USAGE",
-           "EXIT_INTERNAL", "_load_options", "_role_warnings"]
+__all__ = ["main", "build_parser", "mapping_path", "read_codings", "EPILOG", "EXIT_OK", "EXIT_WARNINGS",
+           "EXIT_USAGE", "EXIT_INTERNAL", "_load_options", "_role_warnings"]
 
-EPILOG = """\
-examples:
-  qualkit demo --out out/demo
-  qualkit demo --study implementation --out out/implementation
-  qualkit analyze data/study --codebook codebooks/migrant_care.yaml --out out/study
-  qualkit analyze data/study --codebook my.yaml --out out/s --unit sentence --language id
-  qualkit analyze --project study.qkproj --out out/study
-  qualkit redact data/study --preview
-  qualkit codebook check codebooks/migrant_care.yaml
-  qualkit import project.qdpx --out data/imported
-  qualkit import highlights.csv --corpus data/study --out data/imported
-  qualkit analyze data/imported --codebook data/imported/codebook.yaml --codings data/imported/codings.csv --out out/h
-  qualkit agree coder_a.csv coder_b.csv --unit character --data data/study
-  qualkit evaluate person.csv auto.csv --data data/study
+COMMANDS: dict[str, tuple[str, str]] = {
+    "analyze": ("qualkit.cli.analyze", "cmd_analyze"), "demo": ("qualkit.cli.analyze", "cmd_demo"),
+    "codebook": ("qualkit.cli.codebook", "cmd_codebook"), "import": ("qualkit.cli.exchange", "cmd_import"),
+    "agree": ("qualkit.cli.measure", "cmd_agree"), "evaluate": ("qualkit.cli.measure", "cmd_evaluate"),
+    "redact": ("qualkit.cli.redact", "cmd_redact")}
+"""Each subcommand's function, as (module, name): a command module is imported only to run it."""
 
-exit codes:
-  0  done
-  1  done with warnings (files skipped while loading), or `codebook check` failed
-  2  usage error or bad input (one clear message, no traceback)
-  3  unexpected internal error (a bug; QUALKIT_DEBUG=1 shows the traceback)
-
-privacy:
-  Outputs are redacted by default (names, NIK/KK, passport, phone, e-mail, addresses).
-  The re-identification mapping goes beside the output folder, never inside it:
-  <out>.reidentification.csv. --no-redact keeps personal data in every output.
-  `qualkit redact DATA --preview` lists what would be replaced, before any output.
-"""
+# names other modules and tests take from qualkit.cli, resolved when first used
+_LAZY = {"mapping_path": "qualkit.cli._common", "read_codings": "qualkit.cli._common",
+         "_load_options": "qualkit.cli.analyze", "_role_warnings": "qualkit.cli.analyze"}
+_RENAMED = {"_load_options": "load_options", "_role_warnings": "role_warnings"}
 
 
-
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "analyze": analyze.cmd_analyze, "demo": analyze.cmd_demo, "codebook": codebook.cmd_codebook,
-    "import": exchange.cmd_import, "agree": measure.cmd_agree, "redact": redact.cmd_redact,
-    "evaluate": measure.cmd_evaluate}
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``qualkit`` command.
-
-    >>> build_parser().parse_args(["agree", "a.csv", "b.csv"]).unit
-    'passage'
-    """
-    parser = Parser(
-        prog="qualkit",
-        description="Qualitative analysis from raw files to triangulated findings: load "
-        "transcripts, field notes and case documents, code them with a codebook, and write "
-        "tables, charts, a Word report, a spreadsheet and a REFI-QDA project.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"qualkit {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    sub.required = True
-    analyze.add_parsers(sub, EPILOG)
-    redact.add_parsers(sub, EPILOG)
-    codebook.add_parsers(sub)
-    exchange.add_parsers(sub)
-    measure.add_parsers(sub)
-    return parser
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), _RENAMED.get(name, name))
+    raise AttributeError(f"module 'qualkit.cli' has no attribute {name!r}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help, --version, usage errors
         return int(stop.code or 0)
     try:
-        return COMMANDS[args.command](args)
+        module, function = COMMANDS[args.command]
+        return getattr(import_module(module), function)(args)
     except QualkitError as err:
         say(f"qualkit: error: {str(err).rstrip()}")
         return EXIT_USAGE

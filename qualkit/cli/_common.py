@@ -1,34 +1,26 @@
-"""What every ``qualkit`` subcommand shares: exit codes, the argument parser class,
-messages on stderr, path checks and reading codings tables."""
+"""What every ``qualkit`` command shares when it runs: exit codes, the parser class and
+messages on stderr (from :mod:`qualkit.cli.parsers`), path checks and reading codings
+tables."""
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from qualkit.cli.parsers import (
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    EXIT_WARNINGS,
+    Parser,
+    say,
+)
 from qualkit.coding.frame import validate_codings
 from qualkit.errors import QualkitError
 from qualkit.outputs.write import mapping_path as _mapping_path
-
-EXIT_OK, EXIT_WARNINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors with exit code 2 and a hint to use --help."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def say(message: str) -> None:
-    """Print a note, warning or error for the user on stderr."""
-    print(message, file=sys.stderr)
 
 
 def existing(path: str, what: str) -> Path:
@@ -66,3 +58,7 @@ def read_codings(paths: Sequence[str]) -> pd.DataFrame:
         except QualkitError as err:
             raise QualkitError(err.message, path=str(path), hint=err.hint) from err
     return pd.concat(frames, ignore_index=True)
+
+
+__all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "EXIT_WARNINGS", "Parser", "existing", "mapping_path",
+           "read_codings", "say"]

@@ -46,59 +46,6 @@ class Inputs:
     summary: Callable[[pd.DataFrame], str]
 
 
-def add_parsers(sub: Any, epilog: str) -> None:
-    """Add ``analyze`` and ``demo`` to the subcommands."""
-    formatting = {"epilog": epilog, "formatter_class": argparse.RawDescriptionHelpFormatter}
-    run = sub.add_parser("analyze", help="load a folder, code it, write every output", **formatting)
-    run.add_argument("data", metavar="DATA", nargs="?", default=None,
-                     help="folder (with manifest.csv/yaml) or one file")
-    _add_analysis_options(run, default_out=None)
-    run.add_argument("--study", metavar="FILE",
-                     help="study design file (default: study.yaml in the data folder, if any)")
-    run.add_argument("--project", metavar="FILE",
-                     help="analyse a coding project (file or postgresql:// URL): its corpus, its "
-                          "current codebook and its ACCEPTED codings, instead of DATA and --codebook")
-    run.add_argument("--codings", nargs="+", metavar="CODINGS.csv",
-                     help="analyse these codings tables (human or imported) instead of auto-coding; DATA may "
-                          "be a folder written by 'qualkit import'")
-    run.add_argument("--auto", action="store_true",
-                     help="with --codings: add the codebook's auto-coding as coder 'auto'")
-    demo = sub.add_parser("demo", help="run the analysis on the bundled demo corpus", **formatting)
-    _add_analysis_options(demo, default_out="out/demo")
-    demo.add_argument("--study", metavar="NAME", default="demo",
-                      help="bundled example to run: a folder under data/ with a study.yaml "
-                           "(default: demo, the migrant-care study)")
-
-
-def _add_analysis_options(p: argparse.ArgumentParser, *, default_out: str | None) -> None:
-    p.add_argument("--codebook", metavar="FILE", help="codebook YAML file (default: the 'codebook:' of the study file)")
-    p.add_argument("--out", required=default_out is None, default=default_out, metavar="DIR",
-                   help="output folder" + (f" (default: {default_out})" if default_out else ""))
-    p.add_argument("--unit", choices=("turn", "sentence"), default="turn", help="passage unit to code (default: turn)")
-    p.add_argument("--language", choices=("en", "id"), default=None,
-                   help="language of generated text in tables and report "
-                        "(default: the study's output_language, else en)")
-    p.add_argument("--human-only", action="store_true", help="triangulate on evidence a person coded or verified only")
-    p.add_argument("--no-redact", action="store_true",
-                   help="keep personal data in the outputs (the report will carry a warning)")
-    p.add_argument("--include-interviewer", action="store_true", help="also count what interviewers say as evidence")
-    p.add_argument("--force", action="store_true",
-                   help="replace an output folder that holds files no qualkit run wrote "
-                   "(they are kept beside it as <out>.replaced-<time>)")
-    p.add_argument("--interviewer", metavar="LABELS",
-                   help="';'-separated speaker labels that are the interviewer/moderator, for every "
-                        "file (a manifest 'interviewer' column wins)")
-    p.add_argument("--unlabelled-role", choices=("interviewer", "informant", "none"),
-                   help="role of unlabelled paragraphs in transcripts with labelled turns "
-                        "(default: informant when only interviewer labels occur)")
-    p.add_argument("--prompts", metavar="REGEX|@FILE",
-                   help="task-sheet/questionnaire prompts: a regular expression or @file of lines; "
-                        "matching passages get role 'prompt' and are never evidence")
-    p.add_argument("--all-files", action="store_true", help="also load files the manifest does not list (with defaults)")
-    p.add_argument("--follow-links", action="store_true",
-                   help="read symbolic links and manifest rows that lead outside the data folder")
-
-
 def load_options(args: argparse.Namespace) -> dict[str, Any]:
     """Keyword arguments for :func:`qualkit.load_corpus` from the loading options."""
     return {"unit": args.unit, "interviewer": args.interviewer, "unlabelled_role": args.unlabelled_role,
@@ -165,8 +112,6 @@ def _report_problems(corpus: Corpus) -> int:
         say(f"qualkit: finished with warnings: {len(skipped)} file(s) skipped")
         return EXIT_WARNINGS
     return EXIT_OK
-
-
 
 
 # -- the four ways in ------------------------------------------------------------------

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from qualkit.cli._common import EXIT_OK, EXIT_WARNINGS, Parser, existing
+from qualkit.cli._common import EXIT_OK, EXIT_WARNINGS, existing
 from qualkit.codebook.io import load_codebook
 from qualkit.coding.check import check_codebook
 from qualkit.loading import load_corpus
-
-
-def add_parsers(sub: Any) -> None:
-    """Add ``codebook check`` to the subcommands."""
-    codebook = sub.add_parser("codebook", help="codebook tools")
-    actions = codebook.add_subparsers(dest="codebook_command", metavar="ACTION", parser_class=Parser)
-    actions.required = True
-    check = actions.add_parser("check", help="validate a codebook and run its examples (exit 1 when not ok)")
-    check.add_argument("file", metavar="FILE", help="codebook YAML file")
-    check.add_argument("--corpus", metavar="DATA", help="also check the cues against this corpus (folder or "
-                       "file): regex cues matching nothing, stems shared with unrelated frequent words")
 
 
 def cmd_codebook(args: argparse.Namespace) -> int:

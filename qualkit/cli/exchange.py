@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from qualkit.cli._common import EXIT_OK, EXIT_WARNINGS, existing, say
-from qualkit.exchange import FORMATS, import_to_folder
+from qualkit.exchange import import_to_folder
 from qualkit.loading import load_corpus
-
-
-def add_parsers(sub: Any) -> None:
-    """Add ``import`` to the subcommands."""
-    imp = sub.add_parser("import", help="bring coding from another QDA tool (or a codebook) into a folder")
-    imp.add_argument("file", metavar="EXPORT", help="a Taguette/MAXQDA/ATLAS.ti/CATMA export, a .qdpx project, "
-                     "or a codebook (.qdc, Taguette codebook .csv)")
-    imp.add_argument("--corpus", metavar="DATA", help="the coded documents (folder or file), matched by name")
-    imp.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    imp.add_argument("--format", choices=FORMATS, help="the export format (default: told by the file)")
-    imp.add_argument("--no-redact", action="store_true", help="keep personal data in the imported texts")
 
 
 def cmd_import(args: argparse.Namespace) -> int:

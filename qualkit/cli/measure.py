@@ -13,33 +13,6 @@ from qualkit.evaluation import evaluate
 from qualkit.loading import load_corpus
 
 
-def add_parsers(sub: Any) -> None:
-    """Add ``agree`` and ``evaluate`` to the subcommands."""
-    agree = sub.add_parser("agree", help="intercoder agreement of codings tables")
-    agree.add_argument("files", nargs="+", metavar="CODINGS.csv", help="codings tables (any number of coders)")
-    agree.add_argument("--unit", choices=("passage", "character", "matched_span"), default="passage",
-                       help="compare whole passages, characters (needs --data), or matched spans "
-                            "(diagnostic: kappa <= 0 by construction) (default: passage)")
-    agree.add_argument("--overlap", type=float, default=0.5,
-                       help="matched_span unit: share of overlap for two spans to agree (default 0.5)")
-    _add_evaluation_options(agree)
-    ev = sub.add_parser("evaluate", help="precision, recall, F1 and kappa of PRED against REF, per code")
-    ev.add_argument("reference", metavar="REF.csv", help="reference codings table (e.g. a person's)")
-    ev.add_argument("predicted", metavar="PRED.csv", help="predicted codings table (e.g. the auto-coder's)")
-    ev.add_argument("--unit", choices=("passage", "character"), default="passage",
-                    help="passages coded or not, or characters inside evidence spans (needs --data)")
-    _add_evaluation_options(ev)
-    ev.set_defaults(bootstrap=1000)
-
-
-def _add_evaluation_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="DIR", help="the folder the codings were made on: its passages "
-                   "bound the units, and uncoded text counts (required for --unit character)")
-    p.add_argument("--passage-unit", choices=("turn", "sentence"), default="turn",
-                   help="passage unit the codings were made on, when --data is given (default: turn)")
-    p.add_argument("--bootstrap", type=int, default=0, help="bootstrap resamples for 95%% intervals")
-
-
 def _evaluation_corpus(args: argparse.Namespace) -> Corpus | None:
     if args.data is None:
         if args.unit == "character":

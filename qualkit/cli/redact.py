@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 import pandas as pd
 
 from qualkit.cli._common import EXIT_OK, existing
 from qualkit.loading import load_corpus
 from qualkit.privacy import Redactor
-
-
-def add_parsers(sub: Any, epilog: str) -> None:
-    """Add ``redact`` to the subcommands."""
-    red = sub.add_parser("redact", help="review what redaction would replace (--preview)",
-                         epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
-    red.add_argument("data", metavar="DATA", help="folder (with manifest.csv/yaml) or one file")
-    red.add_argument("--preview", action="store_true", required=True,
-                     help="list what would be replaced (kind, count, context); writes nothing")
-    red.add_argument("--deny", nargs="*", default=[], metavar="NAME", help="names to replace too")
-    red.add_argument("--allow", nargs="*", default=[], metavar="WORD", help="words never replaced as names")
-    red.add_argument("--unit", choices=("turn", "sentence"), default="turn", help=argparse.SUPPRESS)
 
 
 def cmd_redact(args: argparse.Namespace) -> int:
