@@ -131,7 +131,8 @@ class Columns:
     def isin(self, name: str, wanted: Sequence[str]) -> np.ndarray:
         """A boolean mask: rows whose text column ``name`` is one of ``wanted``."""
         codes, values = self.coded[name]
-        hit = np.asarray([v in set(wanted) for v in values], dtype=bool)
+        chosen = set(wanted)
+        hit = np.asarray([v in chosen for v in values], dtype=bool)
         return hit[np.asarray(codes, dtype=np.int64)] if len(hit) else np.zeros(len(self), dtype=bool)
 
     def take(self, rows: np.ndarray) -> Columns:
