@@ -168,3 +168,30 @@ def test_a_version_1_project_opens_and_gets_the_snapshot_table(tmp_path, corpus,
         with S.reading(project._engine) as conn:
             assert S.current_version(conn) == S.SCHEMA_VERSION == 2
             assert sa.inspect(conn).has_table("snapshots")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2**60), st.integers(0, 4), st.integers(0, 3)),
+                max_size=60),
+       st.booleans())
+def test_packed_sort_keys_order_rows_as_lexsort_does(rows, huge):
+    """The packed single-key sort against np.lexsort (its plain version), with ties on
+    every key but the id, and offsets too large to pack when ``huge``."""
+    n = len(rows)
+    cols = F.Columns(
+        ints={"doc": np.array([r[0] for r in rows], dtype=np.int64) + 1,
+              "start": np.array([r[1] if huge else r[1] % 1000 for r in rows], dtype=np.int64),
+              "end": np.zeros(n, dtype=np.int64), "passage": np.ones(n, dtype=np.int64),
+              "id": np.random.default_rng(n).permutation(n).astype(np.int64) + 1,
+              "codebook": np.ones(n, dtype=np.int64), "created": np.zeros(n, dtype=np.int64),
+              "modified": np.zeros(n, dtype=np.int64)},
+        confidence=np.zeros(n), spans=np.array([""] * n, dtype=object),
+        coded={"code_id": (np.array([r[2] for r in rows], dtype=np.int64), list("abcde")),
+               "coder": (np.array([r[3] for r in rows], dtype=np.int64), list("wxyz")),
+               **{c: (np.zeros(n, dtype=np.int64), [""]) for c in ("method", "status", "cue", "memo")}})
+    keys = F.Keys(doc_key={}, doc_ids=("", "d", "c", "b", "a"), passage_ids=("", "p"), offsets={})
+    doc_rank = np.array([0, 3, 2, 1, 0])[cols.ints["doc"]]
+    expected = np.lexsort((cols.ints["id"], cols.coded["coder"][0], cols.coded["code_id"][0], cols.ints["start"],
+                           doc_rank))
+    got = F.sort_columns(cols, keys).ints["id"]
+    assert got.tolist() == cols.ints["id"][expected].tolist()
