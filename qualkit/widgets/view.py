@@ -41,12 +41,12 @@ def shown_edits(redactor: Redactor | None, doc: Any) -> tuple:
     """The redactor's edits of ``doc`` (none without a redactor), checked to fit its text."""
     if redactor is None:
         return ()
-    fitted = getattr(redactor, "_fitted_texts", {})
-    if doc.id not in redactor.edits_ or fitted.get(doc.id, doc.text) != doc.text:
+    try:
+        return redactor.edits_of(doc)
+    except QualkitError as err:
         raise QualkitError(f"the Redactor was not fitted on the project's text of {doc.id!r}",
                            hint="pass an unfitted Redactor (the view fits it on project.corpus()) or "
-                                "one fitted on project.corpus()")
-    return redactor.edits_[doc.id]
+                                "one fitted on project.corpus()") from err
 
 
 class CodingView(anywidget.AnyWidget):
