@@ -64,23 +64,6 @@ def precision_of(codings: pd.DataFrame, code_id: str) -> dict[str, Any]:
             "low": None if math.isnan(low) else low, "high": None if math.isnan(high) else high}
 
 
-class _RefitSuggester(CodeSuggester):
-    """A CodeSuggester that refits on the same passages without recomputing their features.
-
-    The queue refits after every decision on the same corpus: only the labels change, so
-    the TF-IDF features (stemming is most of a fit's time) are computed once per set of
-    passages and reused. Predictions are those of a plain CodeSuggester fitted afresh
-    (tested against one).
-    """
-
-    def _features(self, frame: pd.DataFrame, *, fit: bool) -> Any:
-        cache = self.__dict__.setdefault("_feature_cache", {})
-        key = (fit, tuple(frame["passage_id"]), tuple(frame["text"]))
-        if key not in cache:
-            cache[key] = super()._features(frame, fit=fit)
-        return cache[key]
-
-
 class ReviewQueue(anywidget.AnyWidget):
     """Review the auto-coded and suggested codings of one code, one key per decision.
 
@@ -129,7 +112,7 @@ class ReviewQueue(anywidget.AnyWidget):
         self._redactor = prepare_redactor(project, redact)
         self._screens: dict[str, Screen] = {}
         self.suggester_: CodeSuggester | None = None
-        self._learner = _RefitSuggester()
+        self._learner = CodeSuggester(store_features=True)  # refits reuse the corpus's features
         self.on_msg(lambda _widget, content, _buffers: self.handle(content))
         self.refit()
 
@@ -147,7 +130,7 @@ class ReviewQueue(anywidget.AnyWidget):
     def _probabilities(self, pending: pd.DataFrame) -> np.ndarray:
         if self.suggester_ is None or self.code not in set(self.suggester_.classes_):
             return pending["confidence"].where(pending["method"] == "suggested").to_numpy(dtype=float)
-        probs = self.suggester_.predict_proba(self.project.corpus())[self.code]  # features cached
+        probs = self.suggester_.predict_proba(self.project.corpus())[self.code]  # stored features
         return pending["passage_id"].map(probs).to_numpy(dtype=float)
 
     def _rank(self) -> None:
