@@ -66,6 +66,10 @@ class CodingView(anywidget.AnyWidget):
     code; click a highlight, then ``x`` removes it, a code key changes its code, ``m``
     adds a memo, ``a``/``r`` accept/reject a proposed coding; ``n`` selects the next
     proposed coding; ``z`` undoes your last action; ``/`` searches the codebook.
+
+    Changes made elsewhere (codings by other kernels or machines, a new codebook version)
+    show when the browser polls (every 5 s) or on :meth:`refresh`; codes that codings use
+    but the current codebook lacks stay listed in ``codes``, flagged ``missing``.
     """
 
     _esm = STATIC / "coding_view.js"
