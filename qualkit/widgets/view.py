@@ -68,8 +68,8 @@ class CodingView(anywidget.AnyWidget):
     proposed coding; ``z`` undoes your last action; ``/`` searches the codebook.
 
     Changes made elsewhere (codings by other kernels or machines, a new codebook version)
-    show when the browser polls (every 5 s) or on :meth:`refresh`; codes that codings use
-    but the current codebook lacks stay listed in ``codes``, flagged ``missing``.
+    show when the browser polls (every 5 s) or on :meth:`refresh`; codes that shown codings
+    use but the current codebook lacks stay listed in ``codes``, flagged ``missing``.
     """
 
     _esm = STATIC / "coding_view.js"
@@ -148,8 +148,8 @@ class CodingView(anywidget.AnyWidget):
         """Read the open document's codings and the codebook again (after changes made
         elsewhere: other kernels or machines coding, a new codebook version).
 
-        The code list and its shortcuts follow the current codebook; codes that codings of
-        the document use but the codebook lacks stay listed, flagged ``missing``.
+        The code list and its shortcuts follow the current codebook; codes that the shown
+        codings use but the codebook lacks stay listed, flagged ``missing``.
         """
         news = self._reread()
         if news:
@@ -161,10 +161,10 @@ class CodingView(anywidget.AnyWidget):
         news = codebook_changes(self._book, version[1]) if version[1] != self._book else ""
         self._book = version[1]
         codings = self.project.codings(documents=self.doc_id)
+        shown = self.screen().highlights(codings, coder=self.coder, blind=self.blind, memo=self._redact)
         with self.hold_sync():
-            self.codes = codes_panel(self._book, codings["code_id"])
-            self.highlights = self.screen().highlights(codings, coder=self.coder, blind=self.blind,
-                                                       memo=self._redact)
+            self.codes = codes_panel(self._book, [h[3] for h in shown])  # blind: only own codes
+            self.highlights = shown
         self._seen = version
         return news
 

@@ -118,3 +118,16 @@ def test_the_review_queue_follows_the_codebook_and_keeps_removed_codes_rows(proj
     queue.decide(0, "accepted")  # deciding still works for the removed code's codings
     assert project.codings(status="accepted")["code_id"].tolist() == ["documents"]
     other.close()
+
+
+def test_blind_mode_lists_only_the_coders_own_removed_codes(project, tmp_path):
+    project.add_coding("interviews/a.txt", *span("Paspor"), "documents", coder="budi")
+    project.add_coding("interviews/a.txt", *span("bandara"), "documents", coder="rina")
+    blind = CodingView(project, coder="rina", blind=True, redact=False)
+    open_project(tmp_path / "study.qkproj").set_codebook(changed_book())
+    blind.handle({"type": "poll"})
+    assert [c["id"] for c in blind.codes if c["missing"]] == ["documents"]  # rina's own coding
+    assert [(h[3], h[6]) for h in blind.highlights] == [("documents", "rina")]
+    project.remove_coding(int(blind.highlights[0][0]), coder="rina")
+    blind.handle({"type": "poll"})
+    assert [c["id"] for c in blind.codes if c["missing"]] == []  # budi's is not shown, nor listed
