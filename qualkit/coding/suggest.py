@@ -61,6 +61,8 @@ __all__ = ["CodeSuggester", "cross_validate_suggester", "evaluate_rankings", "se
 
 SUGGESTER_CODER = "suggester"
 SEED_PREFIX = "__seed__/"
+FEATURE_PARAMS = ("ngram_range", "char_ngram_range", "language", "stem", "max_features")
+"""The parameters the features depend on (stored features are reused only while they hold)."""
 METRIC_COLUMNS = ("code_id", "precision", "recall", "f1", "support", "predicted", "top_k_hit_rate")
 
 
@@ -184,6 +186,11 @@ class CodeSuggester(BaseEstimator):
         seen in fit, else ``id``) or a language code applied to every text.
     stem : stem words before building word n-grams.
     max_features : cap on each vocabulary (most frequent n-grams kept), or None.
+    store_features : keep the features of the passages of the last fit (``features_``,
+        one row per id of ``feature_passages_``) and reuse them, instead of tokenising and
+        stemming again, when ``fit`` gets the same passages (ids, texts, languages, in
+        order) or ``predict_proba`` some of them: refitting on new codings of one corpus
+        (a review queue) costs only the classifiers. Predictions are the same either way.
 
     Learned attributes: ``classes_`` (code ids, array), ``n_examples_`` (positives per
     code, Series), ``skipped_codes_`` (codes below ``min_examples``), ``language_``,
@@ -202,6 +209,7 @@ class CodeSuggester(BaseEstimator):
         language: str = "auto",
         stem: bool = True,
         max_features: int | None = 20000,
+        store_features: bool = False,
     ) -> None:
         self.min_examples = min_examples
         self.C = C
@@ -210,6 +218,7 @@ class CodeSuggester(BaseEstimator):
         self.language = language
         self.stem = stem
         self.max_features = max_features
+        self.store_features = store_features
 
     # -- parameters ------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -226,6 +235,9 @@ class CodeSuggester(BaseEstimator):
             )
         if self.max_features is not None:
             _check_int("max_features", "CodeSuggester", self.max_features, 1)
+        if not isinstance(self.store_features, bool):
+            raise QualkitError(f"The 'store_features' parameter of CodeSuggester must be a bool; "
+                               f"got {self.store_features!r} instead")
 
     # -- text preparation -----------------------------------------------------------
     def _languages(self, frame: pd.DataFrame, default: str) -> list[str]:
@@ -272,6 +284,28 @@ class CodeSuggester(BaseEstimator):
                 blocks.append(self.char_vectorizer_.transform(texts))
         return sp.hstack(blocks, format="csr")
 
+    def _stored_or_new(self, frame: pd.DataFrame, *, fit: bool) -> sp.csr_matrix:
+        """``_features(frame)``, or the rows of ``features_`` when ``store_features`` allows."""
+        if not self.store_features:
+            for name in ("features_", "feature_passages_", "_stored") if fit else ():
+                self.__dict__.pop(name, None)
+            return self._features(frame, fit=fit)
+        key = (tuple(getattr(self, p) for p in FEATURE_PARAMS), frame["passage_id"].tolist(), frame["text"].tolist(),
+               self._languages(frame, getattr(self, "language_", None) or "id"))
+        stored = getattr(self, "_stored", None)
+        if stored is not None and stored[0][0] == key[0]:
+            if fit and stored[0][1:] == key[1:]:
+                return self.features_
+            rows = [stored[1].get(pid, -1) for pid in key[1]]
+            if not fit and min(rows, default=0) >= 0 and all(
+                    stored[0][2][i] == t and stored[0][3][i] == lang for i, t, lang in zip(rows, key[2], key[3])):
+                return self.features_[rows]
+        X = self._features(frame, fit=fit)
+        if fit:
+            self.features_, self.feature_passages_ = X, np.array(key[1], dtype=object)
+            self._stored = (key, {pid: i for i, pid in enumerate(key[1])})
+        return X
+
     # -- fit / predict ----------------------------------------------------------------
     def fit(self, passages: Corpus | pd.DataFrame, codings: pd.DataFrame | None = None, *,
             codebook: Any = None) -> CodeSuggester:
@@ -313,7 +347,7 @@ class CodeSuggester(BaseEstimator):
         source = given if given is not None else pd.DataFrame()
         hashes = sorted({h for h in source.get("codebook_hash", pd.Series(dtype=object)).dropna() if h})
         self.codebook_hash_ = hashes[0] if len(hashes) == 1 else ""
-        X = self._features(frame, fit=True)[labelled]
+        X = self._stored_or_new(frame, fit=True)[labelled]
         truth = truth.iloc[labelled]
         estimators: list[LogisticRegression | None] = []
         for code in learnable:
@@ -355,7 +389,7 @@ class CodeSuggester(BaseEstimator):
             frame = pd.DataFrame({"passage_id": range(len(texts)), "text": texts})
         probs = np.zeros((len(frame), len(self.classes_)))
         if len(frame):
-            X = self._features(frame, fit=False)
+            X = self._stored_or_new(frame, fit=False)
             for j, clf in enumerate(self.estimators_):
                 probs[:, j] = 1.0 if clf is None else clf.predict_proba(X)[:, 1]
         if not as_frame:

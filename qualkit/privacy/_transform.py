@@ -46,7 +46,6 @@ def transform_corpus(self: Any, corpus: Corpus) -> Corpus:
     """A new Corpus with every text, passage, field, label, title, id and metadata redacted."""
     documents, passages = [], []
     id_map: dict[str, str] = {}
-    fitted = getattr(self, "_fitted_texts", {})
     labels: dict[str, str] = {}  # speaker labels and sections recur: redact each once
 
     def label(text: str) -> str:
@@ -56,8 +55,7 @@ def transform_corpus(self: Any, corpus: Corpus) -> Corpus:
 
     case_ids = redact_case_ids(self, [d.case_id for d in corpus.documents if d.case_id])
     for doc in corpus.documents:
-        same = fitted.get(doc.id) == doc.text  # the fitted text: its edits are known
-        edits = self.edits_[doc.id] if same else self._edits(doc.text, discover=False)
+        edits = self.edits_of(doc, unfitted="find")  # the fitted text: the edits fit learnt
         new_text = apply(doc.text, edits)
         omap = OffsetMap.from_edits(edits)
         new_id = self.redact_id(doc.id)

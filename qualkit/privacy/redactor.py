@@ -324,6 +324,42 @@ class Redactor:
                                hint="fit the Redactor on the corpus that was coded")
         return OffsetMap.from_edits(self.edits_[doc_id])
 
+    def edits_of(self, document: Document, *, unfitted: str = "raise") -> tuple[Edit, ...]:
+        """The edits that redact ``document``'s text, exactly as :meth:`transform` applies them.
+
+        Each :class:`~qualkit.privacy.offsets.Edit` replaces ``text[start:end]`` (code
+        points of the original) by its ``replacement``; ``apply_edits(text, edits)`` gives
+        the redacted text and ``OffsetMap.from_edits(edits)`` moves offsets onto it. A
+        document of the fitted corpus with the same text gets the edits :meth:`fit` learnt
+        (field values and metadata included). For any other document ``unfitted`` says
+        what to do: ``"raise"`` a QualkitError, or ``"find"`` its edits afresh (patterns
+        and known names; :meth:`transform` does this for texts it was not fitted on).
+
+        >>> from qualkit.privacy.offsets import apply_edits
+        >>> doc = Document(id="k.txt", text="Wulan: HP saya 0812-3456-7890.")
+        >>> redactor = Redactor(deny=["Wulan"]).fit(Corpus(documents=(doc,), passages=()))
+        >>> edits = redactor.edits_of(doc)
+        >>> [(e.start, e.end, e.replacement) for e in edits]
+        [(0, 5, 'Person 1'), (15, 29, '[PHONE]')]
+        >>> apply_edits(doc.text, edits)
+        'Person 1: HP saya [PHONE].'
+        >>> redactor.edits_of(Document(id="k.txt", text="Wulan menelepon."), unfitted="find")[0].replacement
+        'Person 1'
+        """
+        self._require_fit()
+        check_param("Redactor.edits_of", "unfitted", unfitted, options=("raise", "find"))
+        check_param("Redactor.edits_of", "document", document, rule="a qualkit Document",
+                    ok=isinstance(document, Document))
+        fitted = getattr(self, "_fitted_texts", {})
+        if fitted.get(document.id) == document.text:
+            return self.edits_[document.id]
+        if unfitted == "find":
+            return self._edits(document.text, discover=False)
+        why = "has another text than" if document.id in fitted else "was not in"
+        raise QualkitError(f"document {document.id!r} {why} the corpus this Redactor was fitted on",
+                           hint="fit the Redactor on the corpus whose texts are redacted, "
+                                "or pass unfitted='find'")
+
     def transform(self, corpus: Corpus) -> Corpus:
         """A new Corpus with every text, passage, field, label, title, id and metadata redacted."""
         self._require_fit()

@@ -6,7 +6,7 @@ shown text, built from the project's tables; nothing original is sent when redac
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,8 @@ RESERVED_KEYS = frozenset("amnrxz")
 """Letters the view keeps for actions: accept, memo, next, reject, remove, undo."""
 
 MACHINE = ("auto", "suggested")
+MISSING_COLOR = "#9aa5b1"
+"""The colour of codes that codings use but the current codebook lacks."""
 
 
 def code_keys(n: int) -> list[str]:
@@ -54,8 +56,41 @@ def codebook_tree(book: Codebook) -> list[dict[str, Any]]:
     ordered += [(c, 0) for c in book.codes if c.id not in known]  # orphans: still codable
     keys = code_keys(len(ordered))
     return [{"id": c.id, "name": c.name, "depth": d, "key": k, "parent": c.parent or "",
-             "color": c.color or PALETTE[i % len(PALETTE)], "description": c.description or ""}
+             "color": c.color or PALETTE[i % len(PALETTE)], "description": c.description or "",
+             "missing": False}
             for i, ((c, d), k) in enumerate(zip(ordered, keys))]
+
+
+def codes_panel(book: Codebook, used: Iterable[str]) -> list[dict[str, Any]]:
+    """:func:`codebook_tree`, then the ``used`` code ids the codebook lacks (a code removed
+    or renamed since they were coded), flagged ``missing``: shown, never codable by key.
+
+    >>> from qualkit.codebook.model import Code
+    >>> book = Codebook(name="b", codes=(Code(id="fear", name="Fear"),))
+    >>> [(c["id"], c["key"], c["missing"]) for c in codes_panel(book, ["fear", "old", "old"])]
+    [('fear', '1', False), ('old', '', True)]
+    """
+    known = {c.id for c in book.codes}
+    gone = sorted({str(c) for c in used} - known)
+    return codebook_tree(book) + [
+        {"id": c, "name": c, "depth": 0, "key": "", "parent": "", "color": MISSING_COLOR,
+         "description": "not in the codebook (removed or renamed since it was coded): its codings are kept",
+         "missing": True} for c in gone]
+
+
+def codebook_changes(old: Codebook, new: Codebook) -> str:
+    """What changed between two codebook versions, in words (``""`` for nothing shown).
+
+    >>> from qualkit.codebook.model import Code
+    >>> a = Codebook(name="b", codes=(Code(id="fear", name="Fear"), Code(id="x", name="X")))
+    >>> codebook_changes(a, Codebook(name="b", codes=(Code(id="fear", name="Afraid"), Code(id="y", name="Y"))))
+    'codebook updated: added y; removed x; renamed fear'
+    """
+    before, after = {c.id: c for c in old.codes}, {c.id: c for c in new.codes}
+    parts = (("added", [i for i in after if i not in before]), ("removed", [i for i in before if i not in after]),
+             ("renamed", [i for i in after if i in before and after[i].name != before[i].name]))
+    said = "; ".join(f"{what} {', '.join(ids)}" for what, ids in parts if ids)
+    return f"codebook updated: {said}" if said else ("codebook updated" if old != new else "")
 
 
 @dataclass(frozen=True)

@@ -64,23 +64,6 @@ def precision_of(codings: pd.DataFrame, code_id: str) -> dict[str, Any]:
             "low": None if math.isnan(low) else low, "high": None if math.isnan(high) else high}
 
 
-class _RefitSuggester(CodeSuggester):
-    """A CodeSuggester that refits on the same passages without recomputing their features.
-
-    The queue refits after every decision on the same corpus: only the labels change, so
-    the TF-IDF features (stemming is most of a fit's time) are computed once per set of
-    passages and reused. Predictions are those of a plain CodeSuggester fitted afresh
-    (tested against one).
-    """
-
-    def _features(self, frame: pd.DataFrame, *, fit: bool) -> Any:
-        cache = self.__dict__.setdefault("_feature_cache", {})
-        key = (fit, tuple(frame["passage_id"]), tuple(frame["text"]))
-        if key not in cache:
-            cache[key] = super()._features(frame, fit=fit)
-        return cache[key]
-
-
 class ReviewQueue(anywidget.AnyWidget):
     """Review the auto-coded and suggested codings of one code, one key per decision.
 
@@ -96,6 +79,9 @@ class ReviewQueue(anywidget.AnyWidget):
     min_examples : the suggester learns the code once it has this many accepted passages.
 
     Keys: ``a`` accept, ``r`` reject, ``s`` skip, ``j``/``k`` next/previous row, ``f`` refit.
+    Decisions and codebook versions made elsewhere (other kernels or machines) show when
+    the browser polls (:meth:`follow`); a code removed from the codebook keeps its rows,
+    its name flagged "not in the codebook".
     Attributes: ``suggester_`` (the fitted :class:`~qualkit.coding.suggest.CodeSuggester`
     or None while too few passages are accepted), ``rows`` (the queue).
     """
@@ -125,11 +111,12 @@ class ReviewQueue(anywidget.AnyWidget):
                     ok=isinstance(context, int) and not isinstance(context, bool) and context >= 0)
         super().__init__(code=code, code_name=book.code(code).name, coder=coder)
         self.project = project
+        self._seen: tuple[int, Any] = (-1, None)
         self.context, self.auto_refit, self.min_examples = context, bool(refit), min_examples
         self._redactor = prepare_redactor(project, redact)
         self._screens: dict[str, Screen] = {}
         self.suggester_: CodeSuggester | None = None
-        self._learner = _RefitSuggester()
+        self._learner = CodeSuggester(store_features=True)  # refits reuse the corpus's features
         self.on_msg(lambda _widget, content, _buffers: self.handle(content))
         self.refit()
 
@@ -147,11 +134,25 @@ class ReviewQueue(anywidget.AnyWidget):
     def _probabilities(self, pending: pd.DataFrame) -> np.ndarray:
         if self.suggester_ is None or self.code not in set(self.suggester_.classes_):
             return pending["confidence"].where(pending["method"] == "suggested").to_numpy(dtype=float)
-        probs = self.suggester_.predict_proba(self.project.corpus())[self.code]  # features cached
+        probs = self.suggester_.predict_proba(self.project.corpus())[self.code]  # stored features
         return pending["passage_id"].map(probs).to_numpy(dtype=float)
+
+    def follow(self) -> None:
+        """Show what changed elsewhere since the last look: the code's name in the current
+        codebook (flagged when the code was removed) and the rows, the cursor kept on its row."""
+        if (self.project.last_change(), self.project.codebook()) == self._seen:
+            return
+        keep = self.rows[self.current]["id"] if 0 <= self.current < len(self.rows) else None
+        with self.hold_sync():
+            self._rank()
+            ids = [r["id"] for r in self.rows]
+            self.current = ids.index(keep) if keep in ids else 0
 
     def _rank(self) -> None:
         """Build the rows: pending machine codings of the code, most uncertain first."""
+        self._seen = (self.project.last_change(), self.project.codebook())
+        book = self._seen[1]
+        self.code_name = book.code(self.code).name if self.code in book else f"{self.code} (not in the codebook)"
         codings = self.project.codings()
         mine = codings[(codings["code_id"] == self.code) & codings["method"].isin(MACHINE)]
         pending = mine[mine["status"] == "proposed"].reset_index(drop=True)
@@ -201,6 +202,7 @@ class ReviewQueue(anywidget.AnyWidget):
             if status != "skip":
                 rows[index]["status"] = status
                 self.precision = precision_of(self.project.codings(), self.code)
+                self._seen = (self.project.last_change(), self._seen[1])  # our own change: shown
             left = [i for i in range(index + 1, len(rows)) if rows[i]["status"] == "proposed"]
             with self.hold_sync():
                 self.rows = rows
@@ -218,10 +220,12 @@ class ReviewQueue(anywidget.AnyWidget):
 
     def handle(self, message: dict[str, Any]) -> None:
         """Do one action sent by the browser: ``{"type": "decide", "index": i, "status":
-        "accepted" | "rejected" | "skip"}``, ``{"type": "refit"}``."""
+        "accepted" | "rejected" | "skip"}``, ``{"type": "refit"}``, ``{"type": "poll"}``."""
         try:
             if message.get("type") == "decide":
                 self.decide(int(message["index"]), str(message["status"]))
+            elif message.get("type") == "poll":
+                self.follow()
             elif message.get("type") == "refit":
                 self.refit()
                 self.message = "suggester refitted on the accepted codings" if self.suggester_ else \

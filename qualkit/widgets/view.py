@@ -20,7 +20,7 @@ import traitlets
 from qualkit.errors import QualkitError, check_param
 from qualkit.privacy import Redactor
 from qualkit.project import Project
-from qualkit.widgets.payload import Screen, codebook_tree
+from qualkit.widgets.payload import Screen, codebook_changes, codes_panel
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -41,12 +41,12 @@ def shown_edits(redactor: Redactor | None, doc: Any) -> tuple:
     """The redactor's edits of ``doc`` (none without a redactor), checked to fit its text."""
     if redactor is None:
         return ()
-    fitted = getattr(redactor, "_fitted_texts", {})
-    if doc.id not in redactor.edits_ or fitted.get(doc.id, doc.text) != doc.text:
+    try:
+        return redactor.edits_of(doc)
+    except QualkitError as err:
         raise QualkitError(f"the Redactor was not fitted on the project's text of {doc.id!r}",
                            hint="pass an unfitted Redactor (the view fits it on project.corpus()) or "
-                                "one fitted on project.corpus()")
-    return redactor.edits_[doc.id]
+                                "one fitted on project.corpus()") from err
 
 
 class CodingView(anywidget.AnyWidget):
@@ -66,6 +66,10 @@ class CodingView(anywidget.AnyWidget):
     code; click a highlight, then ``x`` removes it, a code key changes its code, ``m``
     adds a memo, ``a``/``r`` accept/reject a proposed coding; ``n`` selects the next
     proposed coding; ``z`` undoes your last action; ``/`` searches the codebook.
+
+    Changes made elsewhere (codings by other kernels or machines, a new codebook version)
+    show when the browser polls (every 5 s) or on :meth:`refresh`; codes that shown codings
+    use but the current codebook lacks stay listed in ``codes``, flagged ``missing``.
     """
 
     _esm = STATIC / "coding_view.js"
@@ -98,10 +102,10 @@ class CodingView(anywidget.AnyWidget):
                                hint="create it from a corpus with documents (qualkit.load_corpus)")
         self._doc_ids = [d.id for d in corpus.documents]
         self._screens: dict[str, Screen] = {}
-        self._seen = project.last_change()
+        self._book = project.codebook()
+        self._seen = self._version()
         self.documents = [{"label": self._label(d.id), "title": self._redact(d.title or ""),
                            "kind": d.source_type or ""} for d in corpus.documents]
-        self.codes = codebook_tree(project.codebook())
         self.on_msg(lambda _widget, content, _buffers: self.handle(content))
         self.open_document(document if document is not None else self._doc_ids[0])
 
@@ -134,13 +138,35 @@ class CodingView(anywidget.AnyWidget):
             self.text = screen.shown.shown
             self.blocks = screen.blocks(self.project.corpus().passages_of(doc_id), self._redact)
             self.selected = -1
-            self.refresh()
+            self.message = self._reread()  # a new document: the status line starts afresh
+
+    def _version(self) -> tuple[int, Any]:
+        """What a poll compares: the newest log row and the current codebook version."""
+        return self.project.last_change(), self.project.codebook()
 
     def refresh(self) -> None:
-        """Read the open document's codings again (after changes made elsewhere)."""
+        """Read the open document's codings and the codebook again (after changes made
+        elsewhere: other kernels or machines coding, a new codebook version).
+
+        The code list and its shortcuts follow the current codebook; codes that the shown
+        codings use but the codebook lacks stay listed, flagged ``missing``.
+        """
+        news = self._reread()
+        if news:
+            self.message = news
+
+    def _reread(self) -> str:
+        """:meth:`refresh` without the status line; what changed in the codebook, in words."""
+        version = self._version()
+        news = codebook_changes(self._book, version[1]) if version[1] != self._book else ""
+        self._book = version[1]
         codings = self.project.codings(documents=self.doc_id)
-        self.highlights = self.screen().highlights(codings, coder=self.coder, blind=self.blind, memo=self._redact)
-        self._seen = self.project.last_change()
+        shown = self.screen().highlights(codings, coder=self.coder, blind=self.blind, memo=self._redact)
+        with self.hold_sync():
+            self.codes = codes_panel(self._book, [h[3] for h in shown])  # blind: only own codes
+            self.highlights = shown
+        self._seen = version
+        return news
 
     @traitlets.observe("blind")
     def _blind_changed(self, _change: Any) -> None:
@@ -160,19 +186,17 @@ class CodingView(anywidget.AnyWidget):
         kind = message.get("type")
         try:
             done = self._do(kind, message)
-        except QualkitError as err:
-            self.message = f"⚠ {err.message}" + (f" ({err.hint})" if err.hint else "")
-            return
-        if done is not None:
-            self.message = done
-        if kind != "poll" or self.project.last_change() != self._seen:
-            self.refresh()
+        except QualkitError as err:  # shown; a change made elsewhere (a code removed) shows too
+            done = f"⚠ {err.message}" + (f" ({err.hint})" if err.hint else "")
+        news = self._reread() if kind != "poll" or self._version() != self._seen else ""
+        if done is not None or news:
+            self.message = " · ".join(m for m in (done, news) if m)
 
     def _do(self, kind: Any, m: dict[str, Any]) -> str | None:
         p, who = self.project, self.coder
         if kind == "open":
             self.open_document(self._doc_ids[int(m["doc"])])
-            return ""
+            return None
         if kind == "add":
             return self.add(int(m["start"]), int(m["end"]), str(m["code"]))
         if kind == "remove":

@@ -208,16 +208,18 @@ function render({ model, el: root }) {
   function drawTree() {
     tree.replaceChildren();
     const q = search.value.trim().toLowerCase();
+    let flagged = false;
     for (const c of model.get("codes")) {
       if (q && !(c.id + " " + c.name + " " + c.description).toLowerCase().includes(q)) continue;
-      const row = el("div", "qk-code");
+      if (c.missing && !flagged) { tree.append(el("div", "qk-gone", "not in the codebook")); flagged = true; }
+      const row = el("div", "qk-code" + (c.missing ? " missing" : ""));
       row.style.paddingLeft = `${6 + 14 * (q ? 0 : c.depth)}px`;
       const sw = el("span", "sw");
       sw.style.background = c.color;
       row.append(sw, el("span", "key", c.key || ""), el("span", "name", c.name));
       row.title = `${c.id}\n${c.description}`;
       row.onmousedown = (e) => e.preventDefault(); // keep the text selection
-      row.onclick = () => applyCode(c.id);
+      if (!c.missing) row.onclick = () => applyCode(c.id); // kept to show its codings, not to code
       tree.append(row);
     }
   }
@@ -233,6 +235,7 @@ function render({ model, el: root }) {
     const card = el("div", "card");
     card.style.borderColor = c.color;
     card.append(el("div", "cname", c.name), el("div", "meta", `${h[6]} · ${h[4]} · ${h[5]}`));
+    if (c.missing) card.append(el("div", "qk-gone", "not in the codebook: press a code's key to move it"));
     card.append(el("blockquote", "", model.get("text").slice(h[1], h[2]).slice(0, 300)));
     if (h[7]) card.append(el("div", "memo", h[7]));
     const buttons = el("div", "buttons");

@@ -81,8 +81,11 @@ function render({ model, el: root }) {
   model.on("change:current", drawRows);
   model.on("change:precision", drawHead);
   model.on("change:message", () => { status.textContent = model.get("message"); });
+  model.on("change:code_name", drawHead);
   drawHead(); drawRows();
   status.textContent = model.get("message");
+  const timer = setInterval(() => send({ type: "poll" }), 5000); // decisions and codebooks made elsewhere
+  return () => clearInterval(timer);
 }
 
 export default { render };
