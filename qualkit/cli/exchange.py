@@ -22,6 +22,10 @@ def add_parsers(sub: Any) -> None:
     imp.add_argument("--out", required=True, metavar="DIR", help="output folder")
     imp.add_argument("--format", choices=FORMATS, help="the export format (default: told by the file)")
     imp.add_argument("--no-redact", action="store_true", help="keep personal data in the imported texts")
+    imp.add_argument("--code-groups", metavar="FILE", help="ATLAS.ti codebook export or Code Manager list: "
+                     "its codes join the codebook, each with its code group as the facet 'group'")
+    imp.add_argument("--document-groups-as", choices=("informant_group", "case_id"),
+                     help="also use each document's group (MAXQDA, REFI-QDA sets) as its informant group or case")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -29,7 +33,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = existing(args.file, "export file")
     corpus = load_corpus(existing(args.corpus, "corpus folder or file")) if args.corpus else None
     out = Path(args.out)
-    paths = import_to_folder(path, out, corpus=corpus, redact=not args.no_redact, format=args.format)
+    groups = existing(args.code_groups, "code groups file") if args.code_groups else None
+    paths = import_to_folder(path, out, corpus=corpus, redact=not args.no_redact, format=args.format,
+                             code_groups=groups, document_groups_as=args.document_groups_as)
     inside = [p for p in paths if out in Path(p).parents]
     print(f"wrote {len(inside)} files to {out}:")
     for p in inside:
