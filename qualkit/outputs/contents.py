@@ -15,9 +15,8 @@ report sections and run manifest.
 
 :func:`output_tables` decides; everything in :mod:`qualkit.outputs` asks it.
 
->>> from tiny_study import make_analysis                     # doctest: +SKIP
->>> {name: t.status for name, t in output_tables(result).items()}["stages"]  # doctest: +SKIP
-'absent'
+>>> output_tables(result)["stages"].note                    # doctest: +SKIP
+"no 'stage' facet in the codebook"
 >>> OutputTable("stages", None, "no 'stage' facet in the codebook").status
 'absent'
 """

@@ -117,8 +117,9 @@ def write_outputs(analysis: Analysis, out_dir: str | os.PathLike[str], *, passag
     have (no factor matrix, no stage table) is not written, an empty one is written and
     flagged; the manifest's ``tables`` gives each one's status and why.
 
-    ``mapping``: where to write the redactor's re-identification mapping (written first; outside ``out_dir``). Codebook texts are
-    redacted with the analysis's redactor; XML-invalid characters become U+FFFD.
+    ``mapping``: where to write the redactor's re-identification mapping (written first;
+    outside ``out_dir``). Codebook texts are redacted with the analysis's redactor;
+    XML-invalid characters become U+FFFD.
 
     >>> paths = write_outputs(result, "out/demo")                   # doctest: +SKIP
     """
