@@ -17,7 +17,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = existing(args.file, "export file")
     corpus = load_corpus(existing(args.corpus, "corpus folder or file")) if args.corpus else None
     out = Path(args.out)
-    paths = import_to_folder(path, out, corpus=corpus, redact=not args.no_redact, format=args.format)
+    groups = existing(args.code_groups, "code groups file") if args.code_groups else None
+    paths = import_to_folder(path, out, corpus=corpus, redact=not args.no_redact, format=args.format,
+                             code_groups=groups, document_groups_as=args.document_groups_as)
     inside = [p for p in paths if out in Path(p).parents]
     print(f"wrote {len(inside)} files to {out}:")
     for p in inside:

@@ -173,6 +173,10 @@ def _exchange(sub: Any) -> None:
     imp.add_argument("--format", metavar="FORMAT", help="the export format, e.g. maxqda-mex, atlasti-table or "
                      "refi-qdpx (default: told by the file; a wrong name lists them all)")
     imp.add_argument("--no-redact", action="store_true", help="keep personal data in the imported texts")
+    imp.add_argument("--code-groups", metavar="FILE", help="ATLAS.ti codebook export or Code Manager list: "
+                     "its codes join the codebook, each with its code group as the facet 'group'")
+    imp.add_argument("--document-groups-as", choices=("informant_group", "case_id"),
+                     help="also use each document's group (MAXQDA, REFI-QDA sets) as its informant group or case")
 
 
 def _measure(sub: Any) -> None:

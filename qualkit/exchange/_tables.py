@@ -44,6 +44,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "comment": ("comment", "komentarz", "kommentar", "comentario", "comentário", "commentaire", "commento",
                 "memo", "notes"),
     "reference": ("reference", "referenz", "referencia", "référence", "riferimento", "odniesienie"),
+    "group": ("document group", "dokumentgruppe", "grupa dokumentów"),
 }
 
 

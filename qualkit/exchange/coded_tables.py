@@ -4,7 +4,8 @@ The layout is told by the header (localised names folded through
 :data:`qualkit.exchange._tables.HEADERS`):
 
 - ``maxqda-table``: MAXQDA "Coded Segments" (document name, code, segment, paragraph
-  ``Beginning``/``End``; codes as ``Parent\\Child``);
+  ``Beginning``/``End``; codes as ``Parent\\Child``; ``Document group`` read as the
+  document's group);
 - ``atlasti-table``: ATLAS.ti quotations (``Codes`` with several codes in one cell, comma-
   or line-joined, ``Theme: Subcode`` names; ``Reference`` such as ``¶ 3 – 5``);
 - ``taguette-table``: Taguette highlights (``id, document, tag, content``);
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from qualkit.errors import ExchangeError
@@ -51,15 +53,29 @@ def table_format(header: list[str]) -> str | None:
     return "maxqda-table"
 
 
-def split_codes(cell: str) -> list[str]:
-    """Codes joined in one cell: by line ends, then by commas outside double quotes."""
+def split_codes(cell: str, known: Collection[str] = ()) -> list[str]:
+    """Codes joined in one cell: by line ends, then by commas outside double quotes; pieces
+    that together make a ``known`` code name (``Security, Privacy & Trust``) stay one.
+
+    >>> split_codes("A, B, C", known={"B, C"})
+    ['A', 'B, C']
+    """
     out: list[str] = []
     for line in cell.splitlines():
         if not line.strip():
             continue
-        for name in next(csv.reader([line], skipinitialspace=True)):
-            if name.strip():
-                out.append(name.strip())
+        pieces = [name.strip() for name in next(csv.reader([line], skipinitialspace=True)) if name.strip()]
+        out.extend(_join_known(pieces, known) if known else pieces)
+    return out
+
+
+def _join_known(pieces: list[str], known: Collection[str]) -> list[str]:
+    """Greedy: at each piece, the longest run of pieces joined by ``", "`` that is a known name."""
+    out, i = [], 0
+    while i < len(pieces):
+        j = next((j for j in range(len(pieces), i + 1, -1) if ", ".join(pieces[i:j]) in known), i + 1)
+        out.append(", ".join(pieces[i:j]))
+        i = j
     return out
 
 
@@ -89,8 +105,10 @@ def _position(row: list[str], cols: dict[str, int]) -> tuple[float | None, float
     return begin, end
 
 
-def table_segments(path: str | Path, *, format: str | None = None) -> tuple[str, list[Segment]]:
-    """``(format, segments)`` read from a coded-segments table export.
+def table_segments(path: str | Path, *, format: str | None = None,
+                   known: Collection[str] = ()) -> tuple[str, list[Segment]]:
+    """``(format, segments)`` read from a coded-segments table export. ``known``: full code
+    names (from the tool's codebook) that may hold commas, kept whole in ATLAS.ti cells.
 
     Raises ExchangeError naming the file when the header fits no known layout.
     """
@@ -110,7 +128,7 @@ def table_segments(path: str | Path, *, format: str | None = None) -> tuple[str,
         if found == "tags-column":
             names = [n.strip() for n in re.split(r"[;,\n]", cell) if n.strip()]
         elif found == "atlasti-table":
-            names = split_codes(cell)
+            names = split_codes(cell, known)
         else:
             names = [cell.strip()] if cell.strip() else []
         begin, end = _position(row, cols)
@@ -119,7 +137,8 @@ def table_segments(path: str | Path, *, format: str | None = None) -> tuple[str,
             document=get.get("document", source.name), codes=tuple(code_path(n, found) for n in names),
             text=row[cols["text"]], start=begin, end=end,
             unit="paragraph" if begin is not None and found != "tags-column" else None,
-            coder=get.get("coder", ""), created=get.get("created", ""), memo=get.get("comment", ""), line=number))
+            coder=get.get("coder", ""), created=get.get("created", ""), memo=get.get("comment", ""), line=number,
+            group=get.get("group", "")))
     return found, segments
 
 

@@ -34,8 +34,11 @@ from qualkit.exchange import catma, maxqda, taguette, webanno
 from qualkit.exchange._archive import MAX_BYTES
 from qualkit.exchange._tables import read_table
 from qualkit.exchange.coded_tables import table_format, table_segments, tags_column_texts
+from qualkit.exchange.groups import CodeGroups, apply_code_groups, read_code_groups
 from qualkit.exchange.qdpx_read import read_qdpx
-from qualkit.exchange.segments import ImportResult, Segment, corpus_from_texts, place_segments
+from qualkit.exchange.segments import (
+    DOCUMENT_GROUP, GROUPS_AS, ImportResult, Segment, corpus_from_texts, place_segments, with_document_groups,
+)
 
 FORMATS = ("taguette-sqlite", "taguette-docx", "taguette-table", "maxqda-table", "maxqda-mex",
            "atlasti-table", "catma", "web-annotations", "tags-column", "refi-qdpx")
@@ -81,9 +84,11 @@ def detect_format(path: str | os.PathLike[str]) -> str:
                              "with qualkit.load_codebook / a .qdc with read_qdc")
 
 
-def _refi(path: Path, corpus: Corpus | None) -> ImportResult:
+def _refi(path: Path, corpus: Corpus | None, groups_as: str | None) -> ImportResult:
     project = read_qdpx(path, max_bytes=MAX_BYTES)
     if corpus is None:
+        groups = {d.id: d.metadata[DOCUMENT_GROUP] for d in project.corpus.documents if d.metadata.get(DOCUMENT_GROUP)}
+        project = dataclasses.replace(project, corpus=with_document_groups(project.corpus, groups, also_as=groups_as))
         rows = [{"segment": i, "line": -1, "document": r.doc_id, "codes": r.code_id,
                  "text": project.corpus.document(r.doc_id).text[r.start:r.end], "doc_id": r.doc_id,
                  "start": r.start, "end": r.end, "placed": True, "reason": ""}
@@ -103,14 +108,17 @@ def _refi(path: Path, corpus: Corpus | None) -> ImportResult:
 
     segments = [Segment(document=project.corpus.document(r.doc_id).title or r.doc_id, codes=(path_of(r.code_id),),
                         text=project.corpus.document(r.doc_id).text[r.start:r.end], start=r.start, end=r.end,
-                        unit="char", coder=r.coder, memo=r.memo)
+                        unit="char", coder=r.coder, memo=r.memo,
+                        group=project.corpus.document(r.doc_id).metadata.get(DOCUMENT_GROUP, ""))
                 for r in project.codings.itertuples()]
     descriptions = {path_of(c.id): c.description for c in project.codebook.codes if c.description}
-    return place_segments(segments, corpus, format="refi-qdpx", source=str(path), descriptions=descriptions)
+    return place_segments(segments, corpus, format="refi-qdpx", source=str(path), descriptions=descriptions,
+                          groups_as=groups_as)
 
 
 def import_codings(export: str | os.PathLike[str], corpus: Corpus | None = None, *,
-                   format: str | None = None) -> ImportResult:
+                   format: str | None = None, code_groups: str | os.PathLike[str] | CodeGroups | None = None,
+                   document_groups_as: str | None = None) -> ImportResult:
     """Import the human coding in ``export`` onto ``corpus``; see :class:`ImportResult`.
 
     Documents are matched by name (file name, stem or title, folded); each segment is
@@ -119,17 +127,34 @@ def import_codings(export: str | os.PathLike[str], corpus: Corpus | None = None,
     transcript); a MAXQDA ``.mex`` or a table export needs the corpus. Raises
     ExchangeError naming the file when it cannot be read; segments that cannot be placed
     are listed in ``result.report``.
+
+    Groups (:mod:`qualkit.exchange.groups`): ``code_groups`` is ATLAS.ti's codebook export
+    or Code Manager list (or :class:`CodeGroups`): its codes join the codebook (in its
+    order, used or not) and each gets the facet ``group``. Document groups the export
+    holds (MAXQDA, REFI-QDA source sets) go to ``metadata["document_group"]`` of the
+    documents, and also to their ``informant_group`` or ``case_id`` when
+    ``document_groups_as`` names it (where a document has none).
     """
     source = Path(export)
     if not source.exists():
         raise ExchangeError("no such file or folder", path=str(source), hint="check the path of the export")
     if format is not None:
         check_param("import_codings", "format", format, options=FORMATS)
-    found = format or detect_format(source)
+    if document_groups_as is not None:
+        check_param("import_codings", "document_groups_as", document_groups_as, options=GROUPS_AS)
+    groups = read_code_groups(code_groups) if isinstance(code_groups, (str, os.PathLike)) else code_groups
+    result = _import(source, corpus, format or detect_format(source), document_groups_as, groups)
+    if groups is not None:
+        result = dataclasses.replace(result, codebook=apply_code_groups(result.codebook, groups))
+    return result
+
+
+def _import(source: Path, corpus: Corpus | None, found: str, groups_as: str | None,
+            groups: CodeGroups | None) -> ImportResult:
     descriptions: dict = {}
     texts: dict[str, str] | None = None
     if found == "refi-qdpx":
-        return _refi(source, corpus)
+        return _refi(source, corpus, groups_as)
     if found == "taguette-sqlite":
         project = taguette.read_project(source)
         segments, descriptions, texts = project.segments, project.descriptions, project.texts
@@ -143,7 +168,8 @@ def import_codings(export: str | os.PathLike[str], corpus: Corpus | None = None,
     elif found == "web-annotations":
         segments = webanno.read_annotations(source)
     else:
-        found, segments = table_segments(source, format=found)
+        known = {": ".join(p) for p in groups.codes} if groups is not None else set()
+        found, segments = table_segments(source, format=found, known=known)
         if found == "tags-column":
             texts = tags_column_texts(source)
     if corpus is None:
@@ -154,4 +180,7 @@ def import_codings(export: str | os.PathLike[str], corpus: Corpus | None = None,
         corpus = corpus_from_texts(texts)
     else:
         segments = [dataclasses.replace(s, exact=False) if s.exact else s for s in segments]
-    return place_segments(segments, corpus, format=found, source=str(source), descriptions=descriptions)
+    if groups is not None:  # the tool's whole codebook, in its order, before the codes the segments use
+        descriptions = {**{p: groups.comments.get(p, "") for p in groups.codes}, **descriptions}
+    return place_segments(segments, corpus, format=found, source=str(source), descriptions=descriptions,
+                          groups_as=groups_as)

@@ -4,8 +4,8 @@
 codebooks: ``.qdc``, Taguette codebook ``.csv``) and writes, inside ``out_dir`` only:
 
 - ``codebook.yaml`` (always; :func:`qualkit.save_codebook`),
-- ``documents.csv`` (``doc_id, title, source_type, informant_group, case_id, language,
-  text``), ``passages.csv`` (``Corpus.passages_frame()`` columns), ``codings.csv`` (the
+- ``documents.csv`` (``doc_id, title, source_type, informant_group, case_id,
+  document_group, language, text``; ``document_group``: the tool's document group), ``passages.csv`` (``Corpus.passages_frame()`` columns), ``codings.csv`` (the
   codings table) and ``import_report.csv`` (``ImportResult.segments`` rows not placed),
   for exports with coding.
 
@@ -40,11 +40,13 @@ from qualkit.exchange._tables import read_table
 from qualkit.exchange.codings import import_codings
 from qualkit.exchange.coded_tables import table_format
 from qualkit.exchange.qdc import read_qdc
+from qualkit.exchange.segments import DOCUMENT_GROUP
 from qualkit.exchange.taguette import read_codebook_csv
 from qualkit.privacy import Redactor
 
 FILES = ("codebook.yaml", "documents.csv", "passages.csv", "codings.csv", "import_report.csv")
-DOCUMENT_FIELDS = ("doc_id", "title", "source_type", "informant_group", "case_id", "language", "text")
+DOCUMENT_FIELDS = ("doc_id", "title", "source_type", "informant_group", "case_id", "document_group", "language",
+                   "text")
 
 
 def _is_codebook_csv(path: Path) -> bool:
@@ -68,13 +70,16 @@ def documents_frame(corpus: Corpus) -> pd.DataFrame:
     """The ``documents.csv`` table: one row per document with its text."""
     return pd.DataFrame([{"doc_id": d.id, "title": d.title, "source_type": d.source_type,
                           "informant_group": d.informant_group or "", "case_id": d.case_id or "",
-                          "language": d.language, "text": d.text} for d in corpus.documents],
+                          "document_group": d.metadata.get(DOCUMENT_GROUP, ""), "language": d.language, "text": d.text} for d in corpus.documents],
                         columns=list(DOCUMENT_FIELDS))
 
 
 def import_to_folder(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, corpus: Corpus | None = None,
-                     redact: bool = True, format: str | None = None) -> list[Path]:
-    """Import ``path`` into ``out_dir``; return the files written.
+                     redact: bool = True, format: str | None = None,
+                     code_groups: str | os.PathLike[str] | None = None,
+                     document_groups_as: str | None = None) -> list[Path]:
+    """Import ``path`` into ``out_dir``; return the files written. ``code_groups`` and
+    ``document_groups_as``: see :func:`qualkit.exchange.import_codings`.
 
     Everything is read and checked in memory first, so a bad file writes nothing.
     """
@@ -85,7 +90,8 @@ def import_to_folder(path: str | os.PathLike[str], out_dir: str | os.PathLike[st
         return [save_codebook(read_qdc(source), targets["codebook.yaml"])]
     if format is None and source.is_file() and _is_codebook_csv(source):
         return [save_codebook(read_codebook_csv(source), targets["codebook.yaml"])]
-    result = import_codings(source, corpus, format=format)
+    result = import_codings(source, corpus, format=format, code_groups=code_groups,
+                            document_groups_as=document_groups_as)
     texts, codings = result.corpus, result.codings
     report = result.report
     book = result.codebook
@@ -125,9 +131,11 @@ def read_folder(folder: str | os.PathLike[str]) -> tuple[Corpus, Codebook, pd.Da
     docs = pd.read_csv(root / "documents.csv", dtype=str, keep_default_na=False)
     passages = pd.read_csv(root / "passages.csv", dtype=strings | {"speaker": str, "role": str, "unit": str,
                                                                     "section": str, "parent_id": str})
+    groups = docs["document_group"] if "document_group" in docs.columns else pd.Series([""] * len(docs))
     documents = tuple(Document(id=r.doc_id, text=r.text, title=r.title, source_type=r.source_type,
                                informant_group=r.informant_group or None, case_id=r.case_id or None,
-                               language=r.language) for r in docs.itertuples())
+                               language=r.language, metadata={DOCUMENT_GROUP: group} if group else {})
+                      for r, group in zip(docs.itertuples(), groups.tolist()))
     rows = tuple(Passage(doc_id=r.doc_id, id=r.passage_id, start=int(r.start), end=int(r.end),
                          speaker=_text(r.speaker), role=_text(r.role), unit=_text(r.unit) or "paragraph",
                          parent_id=_text(r.parent_id), section=_text(r.section), text=str(r.text))

@@ -3,7 +3,8 @@
 The code tree is ``Codewords`` (``WordID`` names the parent); each row of ``Codings``
 gives the document (``TextID`` -> ``Texts.Name``), the code, character positions
 (``SegPos1X``/``SegPos2X``), a ``Preview`` of the text (cut after about 63 characters),
-the author, date and comment. The document texts inside are encrypted, so the documents
+the author, date and comment; the document's group is ``Texts.GroupID`` ->
+``Textgroups.Name`` (none: ``GroupID`` 0). The document texts inside are encrypted, so the documents
 must be given as a corpus; "Coded Segments" table exports are read by
 :mod:`qualkit.exchange.coded_tables`.
 """
@@ -17,8 +18,10 @@ from pathlib import Path
 from qualkit.errors import ExchangeError
 from qualkit.exchange.segments import Segment
 
-_CODINGS = ("SELECT c.ID, t.Name, c.WordID, c.SegPos1X, c.SegPos2X, c.Preview, c.Author, c.Date, c.CommentL "
-            "FROM Codings c LEFT JOIN Texts t ON t.ID = c.TextID ORDER BY c.TextID, c.SegPos1X, c.ID")
+_CODINGS = ("SELECT c.ID, t.Name, c.WordID, c.SegPos1X, c.SegPos2X, c.Preview, c.Author, c.Date, c.CommentL, "
+            "{group} FROM Codings c LEFT JOIN Texts t ON t.ID = c.TextID {join} ORDER BY c.TextID, c.SegPos1X, c.ID")
+_GROUPS = {"group": "g.Name", "join": "LEFT JOIN Textgroups g ON g.ID = t.GroupID"}
+_NO_GROUPS = {"group": "NULL", "join": ""}
 
 
 def _paths(words: dict[int, tuple[int, str]]) -> dict[int, tuple[str, ...]]:
@@ -42,7 +45,8 @@ def mex_segments(path: str | os.PathLike[str]) -> list[Segment]:
         try:
             words = {i: (parent or 0, name) for i, parent, name in
                      db.execute("SELECT ID, WordID, Name FROM Codewords").fetchall()}
-            rows = db.execute(_CODINGS).fetchall()
+            tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            rows = db.execute(_CODINGS.format(**(_GROUPS if "Textgroups" in tables else _NO_GROUPS))).fetchall()
         finally:
             db.close()
     except sqlite3.DatabaseError as err:
@@ -50,9 +54,10 @@ def mex_segments(path: str | os.PathLike[str]) -> list[Segment]:
                             hint="give a .mex file exported by MAXQDA") from err
     paths = _paths(words)
     segments = []
-    for cid, doc, word, start, end, preview, author, date, comment in rows:
+    for cid, doc, word, start, end, preview, author, date, comment, group in rows:
         codes = (paths[word],) if word in paths else ()
         segments.append(Segment(document=doc or "", codes=codes, text=preview or "", start=start, end=end,
                                 unit="char" if start is not None else None, coder=author or "",
-                                created=date or "", memo=comment or "", line=cid, preview=True))
+                                created=date or "", memo=comment or "", line=cid, preview=True,
+                                group=group or ""))
     return segments

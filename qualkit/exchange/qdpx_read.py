@@ -14,6 +14,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from qualkit.exchange._text import SourceText, decode, position_model
 from qualkit.exchange._xml import attr, child, children, guid_key, parse_xml, split_marker, text_of
 from qualkit.exchange.qdc import read_code_tree
 from qualkit.exchange.qdpx import VARIABLES, RefiNote, RefiProject, RefiUser
+from qualkit.exchange.segments import DOCUMENT_GROUP
 
 
 def _paragraphs(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -158,6 +160,9 @@ class _Reader:
             passages.extend(doc_passages)
             rows.extend(doc_rows)
             source_guids[doc.id] = attr(src, "guid") or ""
+        sets_of = _source_sets(child(root, "Sets"))
+        documents = [replace(d, metadata={**d.metadata, DOCUMENT_GROUP: "; ".join(sets_of[key])})
+                     if (key := guid_key(source_guids.get(d.id))) in sets_of else d for d in documents]
         unit = (project_meta or {}).get("unit", "turn")
         try:
             corpus = Corpus(documents=tuple(documents), passages=tuple(passages),
@@ -350,6 +355,19 @@ class _Reader:
             removed=tuple((meta or {}).get("removed", ())) if meta else st.removed,
         )
         return doc, doc_passages, rows
+
+
+def _source_sets(sets_el: Any) -> dict[str, list[str]]:
+    """Source guid key -> names of the Sets that list it as a ``<MemberSource>`` (REFI-QDA
+    document groups), in the file's order."""
+    out: dict[str, list[str]] = {}
+    for s in children(sets_el, "Set") if sets_el is not None else []:
+        name = attr(s, "name") or ""
+        for m in children(s, "MemberSource"):
+            target = guid_key(attr(m, "targetGUID") or attr(m, "guid"))
+            if name and name not in out.setdefault(target, []):
+                out[target].append(name)
+    return out
 
 
 def read_qdpx(path: str | os.PathLike[str], *, language: str = "und", max_bytes: int = MAX_BYTES,

@@ -23,6 +23,7 @@ Nothing is dropped silently: a segment that cannot be placed is listed in
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ from qualkit.exchange._fold import FoldedText, fold_needle
 from qualkit.exchange.qdc import _unique, slug
 from qualkit.loading.passages import text_passages
 
+DOCUMENT_GROUP = "document_group"
+"""The document metadata key that holds a document's group (MAXQDA document group, REFI source set)."""
+GROUPS_AS = ("informant_group", "case_id")
+"""Document attributes a document group can also be written to (``document_groups_as``)."""
 POSITION_UNITS = ("char", "paragraph", "fraction")
 SEGMENT_COLUMNS = ("segment", "line", "document", "codes", "text", "doc_id", "start", "end", "placed", "reason")
 
@@ -54,6 +59,7 @@ class Segment:
     matches nothing). ``preview=True`` says ``text`` may be only the start of the segment (a
     tool's preview): when the stored positions are longer, the placed span is extended to
     their length. ``line`` is where the segment stands in the export (for the report).
+    ``group`` is the document's group in the tool (MAXQDA's document group), "" if none.
     """
 
     document: str
@@ -69,6 +75,7 @@ class Segment:
     exact: bool = False
     preview: bool = False
     aliases: tuple[str, ...] = ()
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,9 @@ class ImportResult:
         runs over several passages gives one row per passage, clipped to it.
     codebook : the tool's code tree (parents from ``Parent\\Child`` paths, ``Theme: Sub``
         names or groups) with the tool's descriptions.
-    corpus : the corpus the codings point into (given, or built from the export's texts).
+    corpus : the corpus the codings point into (given, or built from the export's texts);
+        a document the export puts in a group has it in ``metadata["document_group"]``
+        (:mod:`qualkit.exchange.groups`).
     segments : one row per exported segment: ``segment`` (number), ``line`` (in the
         export), ``document``, ``codes`` (``;``-joined paths), ``text``, ``doc_id``,
         ``start``, ``end`` (placed offsets in ``Document.text``, -1 when not placed),
@@ -161,6 +170,32 @@ def corpus_from_texts(texts: Mapping[str, str], *, language: str = "und") -> Cor
     docs = tuple(Document(id=name, text=text, language=language, title=name) for name, text in texts.items())
     passages = tuple(p for d in docs for p in text_passages(d.id, d.text))
     return Corpus(documents=docs, passages=passages)
+
+
+def with_document_groups(corpus: Corpus, groups: Mapping[str, str], *, also_as: str | None = None) -> Corpus:
+    """``corpus`` with ``groups`` (doc id -> group name) in each document's metadata under
+    :data:`DOCUMENT_GROUP`, and, with ``also_as`` (one of :data:`GROUPS_AS`), as its
+    informant group or case id where the document has none.
+
+    >>> doc = Document(id="a.txt", text="Hello.")
+    >>> corpus = Corpus(documents=(doc,), passages=())
+    >>> out = with_document_groups(corpus, {"a.txt": "Group A"}, also_as="informant_group")
+    >>> out.document("a.txt").metadata["document_group"], out.document("a.txt").informant_group
+    ('Group A', 'Group A')
+    """
+    if not groups:
+        return corpus
+    documents = []
+    for doc in corpus.documents:
+        group = groups.get(doc.id)
+        if not group:
+            documents.append(doc)
+            continue
+        changes: dict = {"metadata": {**doc.metadata, DOCUMENT_GROUP: group}}
+        if also_as is not None and not getattr(doc, also_as):
+            changes[also_as] = group
+        documents.append(dataclasses.replace(doc, **changes))
+    return Corpus(documents=tuple(documents), passages=corpus.passages, unit=corpus.unit, problems=corpus.problems)
 
 
 # -- codes ----------------------------------------------------------------------------
@@ -315,8 +350,12 @@ def _merge(rows: list[dict]) -> list[dict]:
 
 def place_segments(segments: Iterable[Segment], corpus: Corpus, *, format: str, source: str = "",
                    descriptions: Mapping[tuple[str, ...], str] | None = None,
-                   default_coder: str = "imported") -> ImportResult:
-    """Place ``segments`` in ``corpus`` by their text; see the module docstring."""
+                   default_coder: str = "imported", groups_as: str | None = None) -> ImportResult:
+    """Place ``segments`` in ``corpus`` by their text; see the module docstring.
+
+    The segments' document groups go to the matched documents' metadata (and to
+    ``groups_as``, ``informant_group`` or ``case_id``, where a document has none; see
+    :func:`qualkit.exchange.groups.with_document_groups`)."""
     segments = list(segments)
     book, code_ids = build_codebook((p for s in segments for p in s.codes), name=PurePath(source).stem or format,
                                     description=f"imported from a {format} export", descriptions=descriptions)
@@ -325,10 +364,13 @@ def place_segments(segments: Iterable[Segment], corpus: Corpus, *, format: str, 
     unmatched: dict[str, None] = {}
     rows: list[dict] = []
     table: list[dict] = []
+    groups: dict[str, str] = {}
     for number, seg in enumerate(segments, start=1):
         doc_id, reason = matcher.match(seg.document)
         for alias in seg.aliases if doc_id is None else ():
             doc_id = matcher.match(alias)[0] or doc_id
+        if doc_id is not None and seg.group:
+            groups.setdefault(doc_id, seg.group)
         span = None
         if doc_id is None:
             unmatched[seg.document] = None
@@ -355,5 +397,6 @@ def place_segments(segments: Iterable[Segment], corpus: Corpus, *, format: str, 
     codings = codings_frame(_merge(rows))
     if "created" not in codings.columns:
         codings["created"] = pd.Series(dtype="object")
+    corpus = with_document_groups(corpus, groups, also_as=groups_as)
     return ImportResult(codings=codings, codebook=book, corpus=corpus, segments=frame,
                         unmatched_documents=tuple(unmatched), format=format, source=source)

@@ -43,6 +43,7 @@ from qualkit.analysis.result import Analysis
 from qualkit.analysis.synthesize import split_counts
 from qualkit.codebook.model import Codebook
 from qualkit.errors import QualkitError
+from qualkit.outputs.contents import output_tables
 from qualkit.study import Study, id_label
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -498,26 +499,25 @@ def standard_charts(analysis: Analysis, *, report: bool = False) -> dict[str, Ca
     ``factors``, ``stages``, ``triangulation`` (the first ``across`` attribute).
     """
     study, book, language = analysis.design, analysis.codebook, analysis.language
-    grid = study.factor_matrix
-    has_factors = grid is not None and len(analysis.factors) > 0 and int(analysis.factors["codings"].sum()) > 0
+    tables = output_tables(analysis)  # the one rule: no chart of an absent or empty table
     out: dict[str, Callable[[], Axes]] = {}
-    if has_factors:
+    if tables["factors"].has_data:
         out["factors"] = lambda: factor_chart(analysis.factors, language=language, codebook=book)
         if not report:
             out["factors_documents"] = lambda: factor_chart(analysis.factors, count="documents",
                                                             language=language, codebook=book)
     stage = study.stage_table
-    if stage is not None and len(analysis.stages) and int(analysis.stages["codings"].sum()) > 0:
+    if stage is not None and tables["stages"].has_data:
         out["stages"] = lambda: stage_chart(analysis.stages, language=language, codebook=book,
                                             facet=stage["facet"])
     across = [a for a in study.triangulation.across if a in ("source_type", "informant_group")]
-    if has_factors and across:
+    if tables["factors"].has_data and tables["triangulation"].has_data and across:
         for attribute in across[:1] if report else across:
             name = "triangulation" if report else f"triangulation_{attribute}"
             out[name] = (lambda by=attribute: triangulation_heatmap(
                 analysis.triangulation, by=by, language=language, codebook=book, study=study))
     matrix = analysis.matrices.get("cooccurrence")
-    if not report and isinstance(matrix, pd.DataFrame) and _off_diagonal(matrix):
+    if not report and "matrix_cooccurrence" in tables and isinstance(matrix, pd.DataFrame) and _off_diagonal(matrix):
         out["cooccurrence"] = lambda: cooccurrence_heatmap(matrix, codebook=book, language=language)
     return out
 

@@ -56,6 +56,7 @@ from qualkit.analysis.result import Analysis
 from qualkit.codebook.model import Codebook
 from qualkit.errors import ExportError, QualkitError
 from qualkit.outputs import charts as _charts
+from qualkit.outputs.contents import output_tables
 from qualkit.outputs.reproducible import FIXED_DATE, build_date, reproducible_zip
 from qualkit.outputs._docx import (
     _cell_text, add_caption, add_table, column_widths, display_text, set_orientation, text_width,
@@ -254,15 +255,6 @@ def basis_text(analysis: Analysis) -> str:
 
 
 # -- which sections have data ----------------------------------------------------------------
-def _has_rows(frame: pd.DataFrame | None, count: str = "codings") -> bool:
-    """True for a frame with rows and, when ``count`` is a numeric column, a count above 0."""
-    if not isinstance(frame, pd.DataFrame) or frame.empty:
-        return False
-    if count in frame.columns and pd.api.types.is_numeric_dtype(frame[count]):
-        return bool((frame[count] > 0).any())
-    return True
-
-
 def _case_matrix(analysis: Analysis) -> tuple[pd.DataFrame | None, str]:
     """The code x case matrix, or code x document when the corpus has no case ids."""
     study = analysis.design
@@ -274,17 +266,14 @@ def _case_matrix(analysis: Analysis) -> tuple[pd.DataFrame | None, str]:
 
 
 def shown_sections(analysis: Analysis) -> list[str]:
-    """The sections of :data:`SECTIONS` the report will show: the study's, those with data."""
-    study = analysis.design
+    """The sections of :data:`SECTIONS` the report will show: the study's, those with data
+    (:func:`qualkit.outputs.contents.output_tables` decides for the tables)."""
+    study, tables = analysis.design, output_tables(analysis)
     has = {
         "method": True, "frequencies": len(analysis.codebook.codes) > 0,
-        "conclusions": _has_rows(analysis.conclusions, "statement") and study.factor_matrix is not None,
         "code_by_case": len(analysis.extracts) > 0,
-        "factors": study.factor_matrix is not None and _has_rows(analysis.factors),
-        "stages": study.stage_table is not None and _has_rows(analysis.stages),
-        "triangulation": study.factor_matrix is not None and _has_rows(analysis.triangulation),
-        "quotes": _has_rows(analysis.quotes, "quote"), "codebook": len(analysis.codebook.codes) > 0,
-        "figures": True,
+        **{name: tables[name].has_data for name in ("conclusions", "factors", "stages", "triangulation", "quotes")},
+        "codebook": len(analysis.codebook.codes) > 0, "figures": True,
     }
     return [s for s in study.sections if has.get(s, False)]
 

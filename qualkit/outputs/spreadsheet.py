@@ -5,9 +5,11 @@ writer (:mod:`qualkit.outputs._xlsx`: rows become XML a column at a time and are
 compressed as they are written, so a million codings take seconds and little memory). Column widths are fitted to the first
 :data:`WIDTH_SAMPLE_ROWS` rows. A codings sheet longer than Excel's row limit is cut,
 with a ``note`` sheet saying so (``codings.csv`` holds all rows).
-Sheets: one per entry of ``analysis.tables()`` (``factors``, ``stages``,
-``triangulation``, ``conclusions``, ``quotes``, ``matrix_<name>`` ...; names longer than
-Excel's 31 characters are shortened), then ``documents`` and ``codings``. Every sheet has
+Sheets: one per table the output writes (:func:`qualkit.outputs.contents.output_tables`:
+``factors``, ``stages``, ``triangulation``, ``conclusions``, ``quotes``, ``matrix_<name>``
+...; a table the study's design does not have gets no sheet; names longer than Excel's
+31 characters are shortened), then ``documents``, ``codings`` and, when there is
+something to say, ``note`` (tables left out or empty, and why). Every sheet has
 a bold, frozen header row and column widths fitted to its contents (at most 60).
 The file is reproducible: dated :func:`qualkit.outputs.reproducible.build_date`
 (``SOURCE_DATE_EPOCH`` when set, else 2000-01-01), so the same analysis gives the same bytes.
@@ -37,6 +39,7 @@ from qualkit._io import atomic_write
 from qualkit.errors import QualkitError
 from qualkit.outputs._xlsx import EXCEL_CELL_LIMIT, write_workbook  # noqa: F401 (EXCEL_CELL_LIMIT: public name)
 from qualkit.analysis.result import Analysis
+from qualkit.outputs.contents import output_tables, table_notes
 from qualkit.outputs.reproducible import build_date
 
 CODINGS_SHEET_COLUMNS = (
@@ -155,15 +158,23 @@ EXCEL_MAX_ROWS = 1_048_576
 
 
 def workbook_frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
-    """Sheet name -> frame, in workbook order (tables, documents, codings)."""
-    frames: dict[str, pd.DataFrame] = dict(analysis.tables())
+    """Sheet name -> frame, in workbook order (tables, documents, codings, note).
+
+    The tables are those :func:`qualkit.outputs.contents.output_tables` writes; the
+    ``note`` sheet (only when there is something to say) names the tables left out or
+    empty and a codings sheet cut at Excel's row limit."""
+    tables = output_tables(analysis)
+    frames: dict[str, pd.DataFrame] = {name: t.frame for name, t in tables.items() if t.frame is not None}
     docs = analysis.corpus.documents_frame()
     frames["documents"] = docs.drop(columns=[c for c in ("source_path",) if c in docs.columns])
     frames["codings"] = codings_sheet(analysis, rows=EXCEL_MAX_ROWS - 1)  # Excel opens no longer sheet
+    notes = []
     if len(analysis.codings) > EXCEL_MAX_ROWS - 1:
-        frames["note"] = pd.DataFrame({"note": [
-            f"The codings sheet holds the first {EXCEL_MAX_ROWS - 1:,} of {len(analysis.codings):,} codings "
-            "(Excel's row limit); codings.csv holds all of them."]})
+        notes.append(f"The codings sheet holds the first {EXCEL_MAX_ROWS - 1:,} of {len(analysis.codings):,} "
+                     "codings (Excel's row limit); codings.csv holds all of them.")
+    notes += table_notes(tables)
+    if notes:
+        frames["note"] = pd.DataFrame({"note": notes})
     return frames
 
 

@@ -42,6 +42,7 @@ from qualkit.corpus import Corpus
 from qualkit.errors import ExportError
 from qualkit.exchange import write_qdc, write_qdpx
 from qualkit.outputs.charts import save_figure, standard_charts
+from qualkit.outputs.contents import OutputTable, output_tables
 from qualkit.outputs.report import figure_captions, write_report
 from qualkit.outputs.spreadsheet import write_spreadsheet
 
@@ -111,9 +112,14 @@ def write_outputs(analysis: Analysis, out_dir: str | os.PathLike[str], *, passag
     Files: ``passages.csv`` (when ``passages``), ``codings.csv``, the analysis tables,
     ``charts/*.png|svg`` (when ``charts``), ``report.docx``, ``findings.xlsx``,
     ``project.qdpx``, ``codebook.qdc``, ``redaction_summary.csv`` (redacted runs) and
-    ``qualkit-run.json`` last. ``mapping``: where to write the redactor's
-    re-identification mapping (written first; outside ``out_dir``). Codebook texts are
-    redacted with the analysis's redactor; XML-invalid characters become U+FFFD.
+    ``qualkit-run.json`` last. The analysis tables follow
+    :func:`qualkit.outputs.contents.output_tables`: a table the study's design does not
+    have (no factor matrix, no stage table) is not written, an empty one is written and
+    flagged; the manifest's ``tables`` gives each one's status and why.
+
+    ``mapping``: where to write the redactor's re-identification mapping (written first;
+    outside ``out_dir``). Codebook texts are redacted with the analysis's redactor;
+    XML-invalid characters become U+FFFD.
 
     >>> paths = write_outputs(result, "out/demo")                   # doctest: +SKIP
     """
@@ -138,8 +144,9 @@ def write_outputs(analysis: Analysis, out_dir: str | os.PathLike[str], *, passag
             analysis.redactor.write_mapping(mapping)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
         try:
-            written = _write_all(analysis, staging, passages=passages, charts=charts)
-            _write_manifest(analysis, staging, written)
+            tables = output_tables(analysis)
+            written = _write_all(analysis, staging, tables, passages=passages, charts=charts)
+            _write_manifest(analysis, staging, written, tables)
             _fsync_tree(staging)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -160,12 +167,13 @@ def write_charts(analysis: Analysis, out_dir: str | os.PathLike[str]) -> dict[st
     return {stem: save_figure(draw(), out / stem) for stem, draw in standard_charts(analysis).items()}
 
 
-def _write_all(analysis: Analysis, out: Path, *, passages: bool, charts: bool) -> list[Path]:
+def _write_all(analysis: Analysis, out: Path, tables: dict[str, OutputTable], *, passages: bool,
+               charts: bool) -> list[Path]:
     paths: list[Path] = []
     if passages:
         paths.append(write_csv(analysis.corpus.passages_frame(), out / "passages.csv"))
     paths.append(write_csv(analysis.codings, out / "codings.csv"))
-    paths.extend(Path(p) for p in analysis.to_csv(out))
+    paths.extend(write_csv(t.frame, out / f"{name}.csv") for name, t in tables.items() if t.frame is not None)
     if analysis.redacted and analysis.redactor is not None:
         paths.append(write_csv(analysis.redactor.summary_, out / SUMMARY_NAME))
     in_report: dict[str, Path] | bool = False
@@ -183,14 +191,18 @@ def _write_all(analysis: Analysis, out: Path, *, passages: bool, charts: bool) -
     return paths
 
 
-def _write_manifest(analysis: Analysis, staging: Path, written: list[Path]) -> None:
+def _write_manifest(analysis: Analysis, staging: Path, written: list[Path],
+                    tables: dict[str, OutputTable]) -> None:
     files = {p.relative_to(staging).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
              for p in sorted(written)}
+    listed = {name: {"status": t.status, **({"file": f"{name}.csv", "rows": len(t.frame)} if t.frame is not None
+                                             else {}), **({"note": t.note} if t.note else {})}
+              for name, t in tables.items()}
     manifest = {
         "qualkit_version": __version__, "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "corpus_sha256": corpus_hash(analysis.corpus), "codebook": analysis.codebook.name,
         "codebook_hash": analysis.codebook.hash, "redacted": bool(analysis.redacted),
-        "language": analysis.language, "files": files,
+        "language": analysis.language, "files": files, "tables": listed,
     }
     atomic_write(staging / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
