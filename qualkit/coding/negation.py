@@ -6,12 +6,14 @@ one file per language (``qualkit/locale/negation/<language>.yaml``, see
 
 1. A *negator* (*tidak*, *bukan*, *not*, *never*, *without* ...) negates a cue up to
    ``negation_window`` tokens after it: *tidak melapor*, *never reported*.
-2. A *negative verb* (*berhenti*, *gagal*, *stop*, *fail to*, *gave up* ...) negates the
-   cue right after it (no word, no punctuation between), in the present sense:
-   *berhenti melapor* (stopped reporting) is no evidence that reporting goes on. Code
-   the stopping itself with ``negation: only`` (or count every mention with ``negation:
-   allow``) when that is what you study. Its reach is one word because verbs also stand
-   alone (*those who refused were beaten*, *stopped to report*).
+2. A *negative verb* (*berhenti*, *gagal*, *stop*, *fail to*, *gave up* ...) negates a
+   cue up to ``negation_window`` tokens after it in its clause, in the present sense:
+   *berhenti melapor* (stopped reporting) is no evidence that reporting goes on, *gagal
+   mendapatkan bantuan* (failed to get help) none of help. A *scope break* word between
+   them (*and*, *to*, *were*, *dan*, *yang*, *untuk* ...) ends its reach, as verbs also
+   stand alone (*gave up and went home*, *stopped to rest*). Code the stopping itself
+   with ``negation: only`` (or count every mention with ``negation: allow``) when that
+   is what you study.
 3. Negation words chain: a negator or negative verb right before another one (in the
    same clause, at most ``negation_window`` tokens on, only *transparent* words such as
    *pernah*, *ever*, *to*, *did* between them) flips it. A cue is negated when the chain
@@ -19,7 +21,7 @@ one file per language (``qualkit/locale/negation/<language>.yaml``, see
    melapor*, *never gave up*, *tidak pernah tidak hadir*, *not without support*, *bukan
    tidak mungkin* affirm the cue; *never stopped not reporting* negates it again. A
    negative verb nearest before a cue that it does not reach leaves the cue alone
-   (*stopped going to school*: *school* is not negated).
+   (*stopped going to school*: *to* ends the reach, *school* is not negated).
    Negation words in different clauses (*Not really. Never reported it.*) or with other
    words between them (*not clear and not useful*) do not chain.
 4. A negator right before a *pseudo* word is no negation: *tidak hanya melapor*, *not
@@ -59,7 +61,7 @@ from qualkit.text import tokenize
 
 WORDS_DIR = Path(__file__).resolve().parents[1] / "locale" / "negation"
 """Where the negation words live: one ``<language>.yaml`` per language."""
-NEGATOR, COPULA, TRANSPARENT, PSEUDO, VERB, PHRASE = 1, 2, 4, 8, 16, 32
+NEGATOR, COPULA, TRANSPARENT, PSEUDO, VERB, PHRASE, BREAK = 1, 2, 4, 8, 16, 32, 64
 """Bit flags of a word type (:meth:`NegationLexicon.classify`); ``PHRASE``: a word of a
 phrase negative verb (*gave* *up*)."""
 NEGATION_CODES = {"skip": 0, "allow": 1, "only": 2}
@@ -70,8 +72,9 @@ class NegationWords:
     """The negation words of one language (case-folded; see the module's rule).
 
     ``negators`` negate what follows; ``negative_verbs`` (phrases allowed, matched as
-    written) too, in the present sense; ``transparent`` words may stand between two
-    chained negation words; ``pseudo`` words right after a negator undo it;
+    written) too, in the present sense, up to a ``scope_breaks`` word; ``transparent``
+    words may stand between two chained negation words; ``pseudo`` words right after a
+    negator undo it;
     ``not_negators`` share a negator's stem but do not negate; ``copulas`` mark
     postposed negation.
 
@@ -85,6 +88,7 @@ class NegationWords:
     negators: tuple[str, ...] = ()
     negative_verbs: tuple[str, ...] = ()
     transparent: tuple[str, ...] = ()
+    scope_breaks: tuple[str, ...] = ()
     pseudo: tuple[str, ...] = ()
     not_negators: tuple[str, ...] = ()
     copulas: tuple[str, ...] = ()
@@ -163,6 +167,7 @@ class NegationLexicon:
         self.copulas = frozenset(words.copulas)
         self.transparent = frozenset(words.transparent)
         self.pseudo = frozenset(words.pseudo)
+        self.breaks = frozenset(words.scope_breaks)
         verbs = [tuple(t[2] for t in tokenize(v)) for v in words.negative_verbs]
         self.verbs = frozenset(v[0] for v in verbs if len(v) == 1)
         self.phrase_words: dict[str, int] = {}          # word -> id (from 1)
@@ -186,6 +191,8 @@ class NegationLexicon:
             f |= PSEUDO
         if norm in self.verbs:
             f |= VERB
+        if norm in self.breaks:
+            f |= BREAK
         pw = self.phrase_words.get(norm, 0)
         return f | (PHRASE if pw else 0), pw
 
@@ -197,7 +204,8 @@ class Operators:
     Per operator, sorted by position: ``start``/``end`` token (a phrase spans several),
     ``negator`` (else a negative verb), ``back`` (the chain up to it has odd length: it
     negates what follows) and ``fwd`` (the chain from it on has odd length). Per token:
-    ``flags``; ``tok_start`` and ``breaks`` (offsets of punctuation) find clauses.
+    ``flags``; ``tok_start`` and ``breaks`` (offsets of punctuation) find clauses;
+    ``window``: the codebook's ``negation_window``.
     """
 
     start: np.ndarray
@@ -208,20 +216,26 @@ class Operators:
     flags: np.ndarray
     tok_start: np.ndarray
     breaks: np.ndarray
+    window: int
 
     def clause(self, idx: np.ndarray | int) -> np.ndarray:
         """Clause number of tokens: how many punctuation marks come before them."""
         return np.searchsorted(self.breaks, self.tok_start[idx])
 
     def reaches(self, end: np.ndarray, first: np.ndarray) -> np.ndarray:
-        """Whether negative verbs ending at tokens ``end`` reach tokens ``first``: the
-        next token, no punctuation between."""
-        return (first - end == 1) & (self.clause(end) == self.clause(first))
+        """Whether negative verbs ending at tokens ``end`` reach tokens ``first``: within
+        the window, in the same clause, no scope break word between."""
+        gap = first - end
+        ok = (gap >= 1) & (gap <= self.window) & (self.clause(end) == self.clause(first))
+        last = len(self.flags) - 1
+        for d in range(1, self.window):
+            ok &= (gap <= d) | ((self.flags[np.minimum(end + d, last)] & BREAK) == 0)
+        return ok
 
     def negates_between(self, after: int, before: int) -> bool:
         """Whether the last operator before token ``before`` starts after token ``after``,
-        lies in ``before``'s clause (a negative verb: right before it) and negates (for the
-        two sides of a near cue)."""
+        lies in ``before``'s clause (a negative verb: reaches it) and negates (for the two
+        sides of a near cue)."""
         k = int(np.searchsorted(self.end, before, side="left")) - 1
         if k < 0 or int(self.start[k]) <= after or not self.back[k]:
             return False
@@ -286,7 +300,7 @@ def find_operators(types: np.ndarray, type_flags: np.ndarray, type_phrase: np.nd
     alone = np.r_[True, start[1:] > end[:-1]][:len(start)]   # a word in two operators counts once
     start, end, negator = start[alone], end[alone], negator[alone]
     back, fwd = _chains(start, end, flags, clause, window)
-    return Operators(start, end, negator, back, fwd, flags, tok_start, breaks)
+    return Operators(start, end, negator, back, fwd, flags, tok_start, breaks, window)
 
 
 def _chains(start: np.ndarray, end: np.ndarray, flags: np.ndarray, clause,

@@ -22,6 +22,7 @@ BOOK = Codebook(name="scope", languages=("id", "en"), codes=(
     Code(id="attend", name="Attending", cues=(Cue("hadir"), Cue("school", lang="en"))),
     Code(id="possible", name="Possible", cues=(Cue("mungkin"),)),
     Code(id="support", name="Support", cues=(Cue("dukung"), Cue("support|hope", lang="en"))),
+    Code(id="help", name="Help", cues=(Cue("bantu|pulang"), Cue("help|home", lang="en"))),
 ))
 
 # (sentence, the code it is about, coded?) -- synthetic sentences
@@ -37,8 +38,10 @@ INDONESIAN = [
     ("Bukan tidak mungkin.", "possible", True),                # not impossible
     ("Dia berhenti melapor.", "report", False),                # stopped: not reporting now
     ("Dia gagal melapor.", "report", False),
-    ("Dia menolak hadir.", "attend", False),
+    ("Dia gagal mendapatkan bantuan.", "help", False),         # failed to get help
+    ("Dia tidak pernah gagal mendapatkan bantuan.", "help", True),
     ("Dia berhenti, lalu melapor.", "report", True),           # the verb does not reach
+    ("Dia menyerah lalu pulang.", "help", True),               # 'lalu' ends the reach
     ("Tidak, tidak pernah melapor.", "report", False),         # a comma breaks the chain
     ("Tidak berhenti, tidak melapor.", "report", False),
     ("Tidak. Berhenti melapor.", "report", False),
@@ -61,7 +64,11 @@ ENGLISH = [
     ("She failed to report it.", "report", False),
     ("They gave up hope.", "support", False),
     ("She stopped to report it.", "report", True),             # stopped in order to
-    ("She stopped going to school.", "attend", True),           # the verb reaches one word
+    ("She failed to get help.", "help", False),
+    ("She stopped sending help.", "help", False),
+    ("She never once failed to get help.", "help", True),
+    ("She stopped going to school.", "attend", True),           # 'to' ends the reach
+    ("They gave up and went home.", "help", True),
     ("Those who refused were at school.", "attend", True),
     ("She never stopped not reporting.", "report", False),     # three: negated again
     ("Not really. Never reported it.", "report", False),       # no chain across sentences
@@ -174,6 +181,7 @@ def test_word_lists_do_not_contradict_each_other(lang):
     negating = set(words.negators) | {v.split()[0] for v in words.negative_verbs}
     assert not negating & set(words.transparent)
     assert not negating & set(words.pseudo)
+    assert not negating & set(words.scope_breaks)
     assert not set(words.negators) & set(words.not_negators)
     lex = NegationLexicon(lang, stem=Stemmer(lang, cache_dir=None).stem)
     stem = Stemmer(lang, cache_dir=None).stem
