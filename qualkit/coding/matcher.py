@@ -210,7 +210,8 @@ class _LangMatcher:
             todo = [n for n in norms if n not in known and (may is None or may(n))]
             found = dict(zip(todo, self.stemmer.stem_many(todo)))
             stems = [known.get(n) or found.get(n) for n in norms]
-        fold, stem, prefixes, classify = self.fold_terms, self.stem_terms, self.prefix_terms, self.negation.classify
+        fold, stem, prefixes = self.fold_terms, self.stem_terms, self.prefix_terms
+        classify = self.negation.classify
         for t, norm, s in zip(new, norms, stems):
             found = []
             if norm in fold:

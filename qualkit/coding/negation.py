@@ -197,7 +197,7 @@ class NegationLexicon:
         return f | (PHRASE if pw else 0), pw
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Operators:
     """The negation words of one batch of tokens and their chains (:func:`find_operators`).
 

@@ -108,7 +108,8 @@ def test_negation_only_sees_the_flip():
 
 
 def test_a_codebooks_own_negators_keep_the_language_rules():
-    own = Codebook(name="o", negators={"id": ("tidak",)}, codes=(Code(id="r", name="r", cues=(Cue("lapor"),)),))
+    own = Codebook(name="o", negators={"id": ("tidak",)},
+                   codes=(Code(id="r", name="r", cues=(Cue("lapor"),)),))
     m = compile_codebook(own, cache_dir=None)
     assert m.codes_in("bukan melapor") == {"r"}               # not in the codebook's list
     assert m.codes_in("tidak melapor") == set()
