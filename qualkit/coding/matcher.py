@@ -15,8 +15,10 @@ hit). ``regex`` cues run over the text.
 
 Rules applied per passage (a match never spans two passages):
 
-- negation: a negator (``Codebook.negators`` of the passage's language, built-in defaults
-  below) within ``negation_window`` tokens before the match marks it ``negated``;
+- negation: a negator (``Codebook.negators`` of the passage's language, else the
+  language's bundled words) or negative verb (*berhenti*, *stop*) within
+  ``negation_window`` tokens before the match marks it ``negated``, unless a second one
+  flips it (*tidak berhenti*, *not without*; the rules: :mod:`qualkit.coding.negation`);
 - ``near`` cues: the two sides within ``window`` tokens of each other, either order;
 - exclusion cues: mark the code ``excluded`` for that passage.
 
@@ -50,7 +52,8 @@ import regex
 
 from qualkit.codebook.model import Code, Codebook, Cue
 from qualkit.errors import CodebookError, Problem
-from qualkit.coding.negation import DEFAULT_NEGATORS, NEGATION_CODES, POSTPOSED_NEGATION, counts, negated_matches
+from qualkit.coding.negation import (DEFAULT_NEGATORS, NEGATION_CODES, NegationLexicon, Operators, counts,
+                                    find_operators, negated_matches)
 from qualkit.coding.tokens import Stemmer, TokenArrays, Vocabulary, default_cache_dir
 from qualkit.text import supported_languages, tokenize
 
@@ -139,10 +142,8 @@ class _LangMatcher:
         for ci, code in enumerate(matcher.book.codes):
             for seq, unit in matcher._compiled_code(code, ci, lang, self):
                 seqs.setdefault(seq, []).append(unit)
-        negators = matcher.book.negators.get(lang) or DEFAULT_NEGATORS.get(lang, ())
-        self.negator_stems = frozenset(self.stem_token(n.casefold()) for n in negators)
-        self.copulas = frozenset(POSTPOSED_NEGATION.get(lang, ()))
-        self.negator_forms = frozenset(n.casefold() for n in negators)
+        self.negation = NegationLexicon(lang, negators=matcher.book.negators.get(lang), stem=self.stem_token)
+        self.negator_stems = self.negation.stems    # (read by qualkit.coding.check)
         self.terms: dict[tuple[str, str], int] = {}
         single: list[tuple[int, int]] = []
         self.multi: list[tuple[list[int], list[int]]] = []
@@ -163,7 +164,7 @@ class _LangMatcher:
         self.stem_terms = {v: i for (m, v), i in self.terms.items() if m == "stem"}
         self.prefix_terms = [(v, i) for (m, v), i in self.terms.items() if m == "prefix"]
         # which words may stem to a cue's or negator's stem (None: stem them all)
-        self.may_stem = (self.stemmer.stem_filter({*self.stem_terms, *self.negator_stems})
+        self.may_stem = (self.stemmer.stem_filter({*self.stem_terms, *self.negation.stems})
                          if self.stemmer is not None else None)
         self.unit_code = np.asarray([u.code for u in self.units], dtype=np.int64)
         self.unit_neg = np.asarray([u.negation for u in self.units], dtype=np.int64)
@@ -171,12 +172,11 @@ class _LangMatcher:
         self.unit_near = np.asarray([u.near for u in self.units], dtype=np.int64)
         self.unit_side = np.asarray([u.side for u in self.units], dtype=np.int64)
         self.unit_label = np.asarray([u.label for u in self.units], dtype=object)
-        # per word type (grows with the vocabulary): classified?, its terms, negator?
+        # per word type (grows with the vocabulary): classified?, its terms, negation flags
         self._classified = np.zeros(0, dtype=bool)
         self._type_terms: dict[int, tuple[int, ...]] = {}
-        self._neg = np.zeros(0, dtype=bool)
-        self._copula = np.zeros(0, dtype=bool)
-        self._neg_form = np.zeros(0, dtype=bool)   # the negator as written (no stemming)
+        self._negflags = np.zeros(0, dtype=np.int8)    # see NegationLexicon.classify
+        self._negphrase = np.zeros(0, dtype=np.int64)  # word of a phrase negative verb
         self._tables: tuple[np.ndarray, ...] | None = None
 
     def stem_token(self, norm: str) -> str:
@@ -193,10 +193,8 @@ class _LangMatcher:
         if len(self._classified) < n:
             grow = n - len(self._classified)
             self._classified = np.concatenate([self._classified, np.zeros(grow, dtype=bool)])
-            self._neg = np.concatenate([self._neg, np.zeros(grow, dtype=bool)])
-            self._neg_form = np.concatenate([self._neg_form, np.zeros(grow, dtype=bool)])
-            if self.copulas:
-                self._copula = np.concatenate([self._copula, np.zeros(grow, dtype=bool)])
+            self._negflags = np.concatenate([self._negflags, np.zeros(grow, dtype=np.int8)])
+            self._negphrase = np.concatenate([self._negphrase, np.zeros(grow, dtype=np.int64)])
         todo = np.flatnonzero(~self._classified[types])
         if not len(todo):
             return
@@ -204,7 +202,7 @@ class _LangMatcher:
         seen[types[todo]] = True          # np.unique of millions of ids is far slower)
         new = np.flatnonzero(seen).tolist()
         norms = [self.vocab.types[t].casefold() for t in new]
-        need_stem = self.stemmer is not None and (self.stem_terms or self.negator_stems)
+        need_stem = self.stemmer is not None and (self.stem_terms or self.negation.stems)
         stems: list[str | None] = norms
         if need_stem:
             # stem only the words whose stem may be a cue's or a negator's (the rest: None)
@@ -212,7 +210,8 @@ class _LangMatcher:
             todo = [n for n in norms if n not in known and (may is None or may(n))]
             found = dict(zip(todo, self.stemmer.stem_many(todo)))
             stems = [known.get(n) or found.get(n) for n in norms]
-        fold, stem, prefixes, negs = self.fold_terms, self.stem_terms, self.prefix_terms, self.negator_stems
+        fold, stem, prefixes = self.fold_terms, self.stem_terms, self.prefix_terms
+        classify = self.negation.classify
         for t, norm, s in zip(new, norms, stems):
             found = []
             if norm in fold:
@@ -224,12 +223,9 @@ class _LangMatcher:
                     found.append(tid)
             if found:
                 self._type_terms[t] = tuple(found)
-            if s in negs:
-                self._neg[t] = True
-            if norm in self.copulas:
-                self._copula[t] = True
-            if norm in self.negator_forms:
-                self._neg_form[t] = True
+            flags, phrase = classify(norm, s)
+            if flags:
+                self._negflags[t], self._negphrase[t] = flags, phrase
         self._classified[new] = True
         self._tables = None
 
@@ -364,9 +360,9 @@ class _LangMatcher:
                 unit = np.concatenate([unit, r_u]); pas = np.concatenate([pas, r_pas])
                 first = np.concatenate([first, r_first])
 
-        is_neg = self._neg[types]
-        negated = negated_matches(first, ce, pas, ptok, tok_end, is_neg,
-                                  self._copula[types] if len(self._copula) else None, window)
+        ops = find_operators(types, self._negflags, self._negphrase, self.negation,
+                             tok_start=tok_start, breaks=arr.breaks, window=window)
+        negated = negated_matches(first, ce, pas, ptok, tok_end, ops, window)
 
         # near cues: pair the two sides within the same passage
         if len(self.near_rules) and len(unit):
@@ -374,8 +370,7 @@ class _LangMatcher:
             if side_mask.any():
                 add = self._pair_near(pas[side_mask], unit[side_mask], first[side_mask],
                                       cs[side_mask], ce[side_mask], negated[side_mask],
-                                      tok_end, np.flatnonzero(self._neg_form[types]),
-                                      np.searchsorted(arr.breaks, tok_start))
+                                      tok_end, ops)
                 keep = ~side_mask
                 pas, unit, cs, ce, negated = (pas[keep], unit[keep], cs[keep], ce[keep], negated[keep])
                 if add:
@@ -403,16 +398,16 @@ class _LangMatcher:
         a = np.asarray(found, dtype=np.int64).reshape(-1, 4)
         return a[:, 0], a[:, 1], a[:, 2], a[:, 3]
 
-    def _pair_near(self, pas, unit, first, cs, ce, negated, tok_end, neg_idx, nbreak) -> list[tuple[int, ...]]:
+    def _pair_near(self, pas, unit, first, cs, ce, negated, tok_end, ops: Operators) -> list[tuple[int, ...]]:
         """Combine the two sides of near cues; the result unit is the side-1 unit.
 
-        The pair is negated when the earlier side is, or when a negator lies between the
+        The pair is negated when the earlier side is, or when a negation lies between the
         two sides in the later side's clause (*the data lineage is not clear*; not *it was
         recorded, no problem. But the victim's name*): no punctuation between the negator
-        and the later side. Negators that are part of a side (``paspor NEAR tidak ada``) do
-        not count, nor do words that only stem to a negator (*sebelum*, "before", stems to
-        *belum*). ``neg_idx``: token indices of negators as written; ``nbreak``:
-        punctuation marks before each token."""
+        and the later side, and its chain negates (:mod:`qualkit.coding.negation`; *not
+        without* does not). Negators that are part of a side (``paspor NEAR tidak ada``) do
+        not count, nor do the language's ``not_negators`` (*sebelum*, "before", stems to
+        *belum*)."""
         groups: dict[tuple[int, int], tuple[list, list]] = {}
         last = np.searchsorted(tok_end, ce, side="left")
         for i in range(len(unit)):
@@ -436,9 +431,7 @@ class _LangMatcher:
                     if span in seen:
                         continue
                     seen.add(span)
-                    k = int(np.searchsorted(neg_idx, first[b])) - 1   # the last negator before b
-                    inside = (k >= 0 and int(neg_idx[k]) > int(last[a])
-                              and nbreak[neg_idx[k]] == nbreak[first[b]])
+                    inside = ops.negates_between(int(last[a]), int(first[b]))
                     out.append((p, main_unit, span[0], span[1], int(negated[a] or inside)))
         return out
 
