@@ -120,10 +120,14 @@ class Analysis:
         return out
 
     def to_csv(self, out_dir: str | os.PathLike[str]) -> list[Path]:
-        """Write every table of :meth:`tables` as ``<stem>.csv`` in ``out_dir``; return the
-        paths. The same inputs give byte-identical files."""
+        """Write the tables the study's design has (:func:`qualkit.outputs.contents.output_tables`:
+        a table the design lacks is not written, an empty one is) as ``<stem>.csv`` in
+        ``out_dir``; return the paths. The same inputs give byte-identical files."""
+        # imported here: qualkit.outputs builds on this module (the one rule lives there)
+        from qualkit.outputs.contents import written_tables
+
         folder = Path(out_dir)
-        return [write_csv(frame, folder / f"{stem}.csv") for stem, frame in self.tables().items()]
+        return [write_csv(frame, folder / f"{stem}.csv") for stem, frame in written_tables(self).items()]
 
     def _repr_html_(self) -> str:
         n_docs = len(self.corpus.documents)

@@ -18,7 +18,8 @@ Cue kinds (``Cue.kind``) and how they match, always explicit in the file:
 Negation: a cue preceded within ``negation_window`` tokens by a negator (``tidak``,
 ``bukan``, ``belum``, ``tanpa``, ``not``, ``no``, ``never`` ...) does not count, unless
 the cue (or its code) says ``negation: allow`` (count anyway) or ``negation: only``
-(count only negated mentions).
+(count only negated mentions). Double negatives ("tidak berhenti melapor", "never gave
+up") and negative verbs follow the scope rules of :mod:`qualkit.coding.negation`.
 
 Example
 -------
