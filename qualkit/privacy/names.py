@@ -24,6 +24,7 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from qualkit.privacy._data import words as _words
+from qualkit.privacy.morphology import derived_word
 
 COMMON_ZIPF = 3.5
 """A word with this Zipf frequency (log10 of its count per billion words) or more in
@@ -67,20 +68,23 @@ def zipf(word: str) -> float:
     return max(zipf_frequency(w, lang) for lang in LANGUAGES)
 
 
-def name_word(word: str) -> bool:
+def name_word(word: str, *, declared: bool = False) -> bool:
     """True when ``word`` can be (part of) a name outside a name context: a given name of
-    the gazetteer, or a word that is neither common nor a title, role or office."""
+    the gazetteer, or a word that is neither common, nor a title, role or office, nor
+    (unless ``declared`` in a name field) a word derived from a common one (``Pengadu``,
+    see :func:`~qualkit.privacy.morphology.derived_word`)."""
     w = word.casefold().strip(".")
     if w in NOT_NAMES or not _NAME_WORD.match(word):
         return False
-    return w in GIVEN_NAMES or not is_common(w)
+    return w in GIVEN_NAMES or not (is_common(w) or (not declared and derived_word(w)))
 
 
-def clean_name(raw: str, *, any_case: bool = False) -> str | None:
+def clean_name(raw: str, *, any_case: bool = False, declared: bool = False) -> str | None:
     """The person name in a label or field value, without titles, or None.
 
     ``any_case``: accept lower-case words (a form field's value); otherwise every word
-    must be Capitalised or UPPER case.
+    must be Capitalised or UPPER case. ``declared``: the value of a name field, where a
+    word built like a derived word (``Tambunan``) is still taken as a name.
 
     >>> clean_name("Pak Joko (agen)"), clean_name("siti aminah", any_case=True), clean_name("tidak tahu", any_case=True)
     ('Joko', 'siti aminah', None)
@@ -100,7 +104,7 @@ def clean_name(raw: str, *, any_case: bool = False) -> str | None:
         return None
     if _mixed_case(words):
         return None  # "Minute taker": a name is written all lower, all UPPER or Capitalised
-    if not any(name_word(w) for w in words if w.casefold() not in PARTICLES):
+    if not any(name_word(w, declared=declared) for w in words if w.casefold() not in PARTICLES):
         return None  # only ordinary words: "Task Sheet", "Tidak Tahu", "Apologies"
     name = " ".join(words)
     return name if len(name) >= 2 else None
@@ -173,8 +177,10 @@ def _titled_words(m: re.Match[str]) -> tuple[int, int, str] | None:
     the second when that is a Capitalised name word too."""
     n1 = m.group("n1")
     w1 = n1.casefold()
-    if w1 in NOT_NAMES or not (w1 in GIVEN_NAMES or zipf(w1) < VERY_COMMON_ZIPF):
-        return None
+    if w1 in NOT_NAMES or not (w1 in GIVEN_NAMES or zipf(w1) < VERY_COMMON_ZIPF) or derived_word(w1):
+        return None  # "atas nama Pemberi Kuasa": a word made from a common one is no name
+    if m.re is TITLED and _sentence_end_after_title(m) and not name_word(n1):
+        return None  # "Terima kasih, Mas. Sinyalnya putus": the title ended the sentence
     if is_common(w1) and w1 not in GIVEN_NAMES and not n1[:1].isupper():
         return None  # "Mas curiga", "kakak sepupu": a common word in lower case is no name
     end = m.end("n1")
@@ -183,6 +189,16 @@ def _titled_words(m: re.Match[str]) -> tuple[int, int, str] | None:
             and _NAME_WORD.match(n2) and (n2.isupper() == n1.isupper() or n2.istitle())):
         end = m.end("n2")
     return m.start("n1"), end, m.string[m.start("n1"):end]
+
+
+_ABBREVIATED = re.compile(r"[^aeiou\W\d_]+i?")
+"""A title written as an abbreviation (``Bpk``, ``Sdri``, ``Mr``, ``Dr``): its dot is no sentence end."""
+
+
+def _sentence_end_after_title(m: re.Match[str]) -> bool:
+    """True when a full title (``Mas``, ``Mbak``, not ``Bpk``) is followed by a dot."""
+    lead = m.string[m.start():m.start("n1")].rstrip()
+    return lead.endswith(".") and not _ABBREVIATED.fullmatch(lead[:-1].casefold())
 
 
 def find_names(text: str) -> Iterator[tuple[int, int, str]]:
@@ -276,6 +292,35 @@ def _signatures(text: str) -> Iterator[tuple[int, int, str]]:
                     yield start, start + len(name), name
                 break
             pos = nl
+
+
+RARE_ZIPF = 2.5
+"""Below this Zipf frequency wordfreq hardly knows a word (in either language)."""
+_CAPITALISED_RUN = re.compile(r"(?<![^\W\d_])[A-Z][^\W\d_]*(?:[ \t]+[A-Z][^\W\d_]*)*")
+
+
+def capitalised_names(value: str) -> list[str]:
+    """The runs of Capitalised name words in a short declared value (a title, a manifest
+    cell): ``"Wawancara Jokarto"`` -> ``["Jokarto"]``. There a Capitalised given name, or
+    a word wordfreq hardly knows (Zipf below :data:`RARE_ZIPF`: not ``Elm Ward``), is taken
+    as a name; a run with an organisation or place word is not one.
+
+    >>> capitalised_names("Wawancara Jokarto di Yayasan Rumah Migran; Sumirah Wergun")
+    ['Jokarto', 'Sumirah Wergun']
+    """
+    found = []
+    for m in _CAPITALISED_RUN.finditer(value):
+        words = m.group().split()
+        if any(w.casefold() in ORG_WORDS for w in words):
+            continue
+        run: list[str] = []
+        for w in [*words, ""]:
+            if w and name_word(w) and (w.casefold() in GIVEN_NAMES or zipf(w) < RARE_ZIPF) and not (w.isupper() and len(w) <= 4):
+                run.append(w)
+            elif run:
+                found.append(" ".join(run))
+                run = []
+    return found
 
 
 GENDER = {line.split()[0]: line.split()[1] for line in _words("gendered_honorifics.txt")}
