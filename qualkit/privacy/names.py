@@ -254,7 +254,7 @@ def gazetteer_names(text: str, hits: Iterable[str] | None = None) -> Iterator[tu
     for m in occurrences(text, hits):
         tok, low = m.group(), m.group().casefold()
         if m.start() < end or not tok[:1].isupper() or (
-                zipf(low) >= VERY_COMMON_ZIPF and _sentence_start(text, m.start())):
+                zipf(low) >= VERY_COMMON_ZIPF and _sentence_start(text, m.start())) or _in_date(text, m):
             continue
         end, prev, count = m.end(), low, 1
         while count < 4:
@@ -268,6 +268,19 @@ def gazetteer_names(text: str, hits: Iterable[str] | None = None) -> Iterator[tu
                 break
             end, prev, count = nxt.end(), low_next, count + 1
         yield m.start(), end, text[m.start():end]
+
+
+MONTHS = frozenset("""januari februari maret april mei juni juli agustus september oktober november desember
+january february march may june july august october""".split())
+"""Month names of English and Indonesian (``Juli`` is a given name too)."""
+_DAY_BEFORE = re.compile(r"(?<!\d)(?:[1-9]|[12]\d|3[01])\.?[ \t\u00a0]+$")
+_YEAR_AFTER = re.compile(r"[ \t\u00a0]+(?:(?:[1-9]|[12]\d|3[01]),?[ \t\u00a0]+)?(?:19|20)\d\d(?!\d)")
+
+
+def _in_date(text: str, m: re.Match[str]) -> bool:
+    """True when the word ``m`` is a month name in a date (``10 Juli``, ``Juli 2023``)."""
+    return m.group().casefold() in MONTHS and bool(
+        _DAY_BEFORE.search(text, max(0, m.start() - 4), m.start()) or _YEAR_AFTER.match(text, m.end()))
 
 
 def _sentence_start(text: str, pos: int) -> bool:
@@ -301,11 +314,12 @@ _CAPITALISED_RUN = re.compile(r"(?<![^\W\d_])[A-Z][^\W\d_]*(?:[ \t]+[A-Z][^\W\d_
 
 def capitalised_names(value: str) -> list[str]:
     """The runs of Capitalised name words in a short declared value (a title, a manifest
-    cell): ``"Wawancara Jokarto"`` -> ``["Jokarto"]``. There a Capitalised given name, or
-    a word wordfreq hardly knows (Zipf below :data:`RARE_ZIPF`: not ``Elm Ward``), is taken
-    as a name; a run with an organisation or place word is not one.
+    cell): ``"Wawancara Jokarto"`` -> ``["Jokarto"]``. Two or more name words in a row are
+    a name; one alone only when it is a given name or a word wordfreq hardly knows (Zipf
+    below :data:`RARE_ZIPF`: not ``Elm`` of ``Elm Ward``). A run with an organisation or
+    place word is not a name.
 
-    >>> capitalised_names("Wawancara Jokarto di Yayasan Rumah Migran; Sumirah Wergun")
+    >>> capitalised_names("Wawancara Jokarto di Yayasan Rumah Migran; Sumirah Wergun, Elm Ward")
     ['Jokarto', 'Sumirah Wergun']
     """
     found = []
@@ -315,11 +329,12 @@ def capitalised_names(value: str) -> list[str]:
             continue
         run: list[str] = []
         for w in [*words, ""]:
-            if w and name_word(w) and (w.casefold() in GIVEN_NAMES or zipf(w) < RARE_ZIPF) and not (w.isupper() and len(w) <= 4):
+            if w and name_word(w) and not (w.isupper() and len(w) <= 4):
                 run.append(w)
-            elif run:
+                continue
+            if len(run) > 1 or (run and (run[0].casefold() in GIVEN_NAMES or zipf(run[0]) < RARE_ZIPF)):
                 found.append(" ".join(run))
-                run = []
+            run = []
     return found
 
 

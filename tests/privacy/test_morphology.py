@@ -1,4 +1,5 @@
-"""Words derived from common words are no people; names built like them still are."""
+"""Fewer false people: words derived from common words and months in dates are no
+people; names built like derived words still are, and names in titles and notes are found."""
 
 from __future__ import annotations
 
@@ -70,3 +71,9 @@ def test_a_name_field_keeps_a_name_that_looks_derived():
 def test_capitalised_names_in_declared_values():
     assert capitalised_names("Wawancara Jokarto, Yayasan Rumah Migran") == ["Jokarto"]
     assert capitalised_names("Interview with a staff nurse, Elm Ward") == []
+
+
+def test_a_month_that_is_a_given_name_is_no_person_in_a_date():
+    dates = "Tanggal Pengaduan : 10 Juli 2023; sejak Juli 2022; sampai 3 Juli."
+    assert [n for _, _, n in find_names(dates)] == []
+    assert [n for _, _, n in find_names("Lalu Juli datang dengan Rina.")] == ["Juli", "Rina"]

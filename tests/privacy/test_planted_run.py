@@ -27,7 +27,7 @@ from qualkit.corpus import Corpus, Document, Passage
 from qualkit.loading import load_corpus
 from qualkit.outputs import write_outputs
 from qualkit.privacy import Redactor
-from qualkit.privacy.names import GIVEN_NAMES, is_common
+from qualkit.privacy.names import GIVEN_NAMES, RARE_ZIPF, is_common, zipf
 
 WORDS = st.sampled_from("saya takut pergi ke kantor lalu pulang dengan keluarga karena gaji "
                         "tidak dibayar the worker said she was afraid and went home".split())
@@ -232,20 +232,38 @@ def _captions(fmt: str, turns: list[tuple[str, str]]) -> str:
     return ("WEBVTT\n\n" if fmt == "vtt" else "") + "\n\n".join(cues) + "\n"
 
 
+UNKNOWN_NAME = NAME.filter(lambda n: zipf(n) < RARE_ZIPF)
+"""A name wordfreq does not know: one alone in a manifest note is found there (README)."""
+
+
+def _write_manifest(folder: Path, source: Path, who: str, other: str) -> None:
+    """A manifest naming the file, with the people in its title and a free-text note
+    (and, for a workbook, the sheet named after the informant)."""
+    rows = [["file", "title", "catatan", "sheet"],
+            [source.name, f"Wawancara {who}", f"ditemani ibunya {other} di rumah", who[:31] if source.suffix == ".xlsx" else ""]]
+    with open(folder / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(case=planted_corpus(), named_file=st.booleans())
+@given(case=planted_corpus(), named_file=st.booleans(), other=st.one_of(st.none(), UNKNOWN_NAME))
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_planted_data_in_a_source_file_of_any_format_reaches_no_output(tmp_path_factory, fmt, case, named_file):
+def test_planted_data_in_a_source_file_of_any_format_reaches_no_output(tmp_path_factory, fmt, case, named_file, other):
     corpus, secrets = case
     turns = [(p.speaker, p.text) for p in corpus.passages]
     folder = tmp_path_factory.mktemp("data")
     # people name files after their informants: the file name holds the name too
-    _write_source(folder, fmt, turns, stem=f"wawancara_{turns[0][0]}" if named_file else "case")
+    source = _write_source(folder, fmt, turns, stem=f"wawancara_{turns[0][0]}" if named_file else "case")
+    if other is not None:  # a manifest whose title, note and sheet hold names (one only there)
+        _write_manifest(folder, source, turns[0][0], other)
     loaded = load_corpus(folder)
     text = loaded.documents[0].text
     # a reader may fold runs of spaces (HTML, PDF do): the secret as the loaded text holds it
     secrets = [s if s in text else re.sub(r"\s+", " ", s) for s in secrets]
     assert _leaked(secrets, text) == secrets, (fmt, text)  # the loader read them all
+    if other is not None and other not in secrets:
+        secrets.append(other)
+        assert other in loaded.documents[0].metadata["catatan"]
     out = tmp_path_factory.mktemp("run") / "out"
     write_outputs(analyze(loaded, BOOK, redact=True), out, charts=False)
     assert not _leaked(secrets, _output_text(out)), (fmt, secrets)
