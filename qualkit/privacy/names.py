@@ -309,7 +309,24 @@ def _signatures(text: str) -> Iterator[tuple[int, int, str]]:
 
 RARE_ZIPF = 2.5
 """Below this Zipf frequency wordfreq hardly knows a word (in either language)."""
-_CAPITALISED_RUN = re.compile(r"(?<![^\W\d_])[A-Z][^\W\d_]*(?:[ \t]+[A-Z][^\W\d_]*)*")
+_WORD_GAP = re.compile(r"[ \t]+")
+
+
+def _capitalised_chunks(value: str) -> list[list[str]]:
+    """Runs of Capitalised words (any script) separated by spaces only."""
+    chunks: list[list[str]] = []
+    last_end = -1
+    for m in TOKEN.finditer(value):
+        word = m.group()
+        if not word[:1].isupper():
+            last_end = -1
+            continue
+        if chunks and last_end >= 0 and _WORD_GAP.fullmatch(value, last_end, m.start()):
+            chunks[-1].append(word)
+        else:
+            chunks.append([word])
+        last_end = m.end()
+    return chunks
 
 
 def capitalised_names(value: str) -> list[str]:
@@ -323,12 +340,11 @@ def capitalised_names(value: str) -> list[str]:
     ['Jokarto', 'Sumirah Wergun']
     """
     found = []
-    for m in _CAPITALISED_RUN.finditer(value):
-        words = m.group().split()
-        if any(w.casefold() in ORG_WORDS for w in words):
+    for chunk in _capitalised_chunks(value):
+        if any(w.casefold() in ORG_WORDS for w in chunk):
             continue
         run: list[str] = []
-        for w in [*words, ""]:
+        for w in [*chunk, ""]:
             if w and name_word(w) and not (w.isupper() and len(w) <= 4):
                 run.append(w)
                 continue
