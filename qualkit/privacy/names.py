@@ -120,12 +120,17 @@ def _mixed_case(words: list[str]) -> bool:
 _PSEUDONYM_LIKE = re.compile(r"^[^\W\d_]+\s*[-_]?\s*(?:[A-Z]{1,2}|\d{1,3})$")
 
 
-def label_names(label: str) -> list[str]:
+def label_names(label: str, *, recurring: bool = False, language: str | None = None) -> list[str]:
     """The person names in a speaker label (``Bu Sumarni``, ``K (Kiki)``, ``ANI``), or [].
 
     Not names: roles and document parts (``MODERATOR``, ``TASK SHEET``, ``Catatan``),
     titles alone (``Saudara``), letters and codes (``Q``, ``P1``, ``SPK``), pseudonyms
-    (``Participant 3``, ``Informant B``).
+    (``Participant 3``, ``Informant B``). ``recurring``: the label takes several turns of a
+    dialogue, so a single Capitalised word is a person even when it is a common word
+    (``Sam``, and ``Dan`` in a document whose ``language`` is English).
+
+    >>> label_names("Sam"), label_names("Sam", recurring=True), label_names("Dan", recurring=True, language="en")
+    ([], ['Sam'], ['Dan'])
     """
     text = label.strip().strip("*_#>:[] \t")
     parts = [p for p in re.split(r"[()\[\]]", text) if p.strip()]
@@ -143,9 +148,29 @@ def label_names(label: str) -> list[str]:
         if re.fullmatch(r"[A-Z]{3,4}", part) and part.casefold() not in GIVEN_NAMES:
             continue  # an acronym
         name = clean_name(part, any_case=True)
+        if name is None and recurring:
+            name = _speaker_word(part, language)
         if name:
             found.append(name)
     return found
+
+
+def _speaker_word(part: str, language: str | None) -> str | None:
+    """A single Capitalised word labelling a speaker's turns, unless it is a role, a
+    title, an office, a derived word or a function word of the document's language."""
+    if not re.fullmatch(r"[^\W\d_]{3,}", part) or not part[:1].isupper() or part.isupper():
+        return None
+    w = part.casefold()
+    if w in ROLE_WORDS or w in HONORIFICS or w in ORG_WORDS or derived_word(w):
+        return None
+    if w in NOT_NAMES and (language is None or _language_of(w) == language):
+        return None  # "dan" is Indonesian "and", not a stop word of an English transcript
+    return part
+
+
+def _language_of(word: str) -> str:
+    """The language of :data:`LANGUAGES` where ``word`` is most frequent."""
+    return max(LANGUAGES, key=lambda lang: zipf_frequency(word, lang))
 
 
 # -- names in running text ---------------------------------------------------------------------

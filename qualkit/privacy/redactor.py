@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -198,11 +199,14 @@ class Redactor:
             elif kind in self.patterns_:
                 forced.append((start, end, kind))
                 self._add_literal(literals, value, kind)
+        speakers = [p.speaker for p in corpus.passages_of(doc.id) if p.speaker]
         roles = {p.speaker: p.role for p in corpus.passages_of(doc.id) if p.speaker}
         if not roles:  # passages without speakers (an import split into paragraphs): find turns as loaders do
-            roles = speaker_roles([t.label for t in find_turns(doc.text)])
+            speakers = [t.label for t in find_turns(doc.text)]
+            roles = speaker_roles(speakers)
+        turns = Counter(speakers)
         for label, role in roles.items():
-            for name in label_names(label):
+            for name in label_names(label, recurring=turns[label] > 1, language=doc.language):
                 add(name, None if role == "interviewer" else group,
                     "interviewer" if role == "interviewer" else "informant", doc.id)
         if self.discover:

@@ -77,3 +77,23 @@ def test_a_month_that_is_a_given_name_is_no_person_in_a_date():
     dates = "Tanggal Pengaduan : 10 Juli 2023; sejak Juli 2022; sampai 3 Juli."
     assert [n for _, _, n in find_names(dates)] == []
     assert [n for _, _, n in find_names("Lalu Juli datang dengan Rina.")] == ["Juli", "Rina"]
+
+
+def test_a_recurring_speaker_label_that_is_a_common_word_is_a_person():
+    turns = [("Dan", "So how do you use the plots?"), ("Participant", "Mostly for debugging."),
+             ("Dan", "And then?"), ("Participant", "Dan showed me the tool.")]
+    lines = [f"{label}: {body}" for label, body in turns]
+    text = "\n".join(lines)
+    doc = Document(id="p.txt", text=text, source_type="interview", language="en")
+    passages, pos = [], 0
+    for n, (label, body) in enumerate(turns):
+        start = pos + len(label) + 2
+        passages.append(Passage(doc_id=doc.id, id=f"p.txt#p{n}", start=start, end=start + len(body),
+                                speaker=label).with_text(doc))
+        pos += len(label) + 2 + len(body) + 1
+    corpus = Corpus(documents=(doc,), passages=tuple(passages))
+    out = Redactor().fit(corpus).transform(corpus).documents[0].text
+    assert "Dan" not in out and "And then?" in out and "Participant:" in out
+    # the same label once (a form line "Pengadu: ..."), or in Indonesian, is no person
+    assert label_names("Dan", recurring=True, language="id") == []
+    assert label_names("Pengadu", recurring=True, language="id") == []
