@@ -24,6 +24,7 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from qualkit.privacy._data import words as _words
+from qualkit.privacy.morphology import derived_word
 
 COMMON_ZIPF = 3.5
 """A word with this Zipf frequency (log10 of its count per billion words) or more in
@@ -67,20 +68,23 @@ def zipf(word: str) -> float:
     return max(zipf_frequency(w, lang) for lang in LANGUAGES)
 
 
-def name_word(word: str) -> bool:
+def name_word(word: str, *, declared: bool = False) -> bool:
     """True when ``word`` can be (part of) a name outside a name context: a given name of
-    the gazetteer, or a word that is neither common nor a title, role or office."""
+    the gazetteer, or a word that is neither common, nor a title, role or office, nor
+    (unless ``declared`` in a name field) a word derived from a common one (``Pengadu``,
+    see :func:`~qualkit.privacy.morphology.derived_word`)."""
     w = word.casefold().strip(".")
     if w in NOT_NAMES or not _NAME_WORD.match(word):
         return False
-    return w in GIVEN_NAMES or not is_common(w)
+    return w in GIVEN_NAMES or not (is_common(w) or (not declared and derived_word(w)))
 
 
-def clean_name(raw: str, *, any_case: bool = False) -> str | None:
+def clean_name(raw: str, *, any_case: bool = False, declared: bool = False) -> str | None:
     """The person name in a label or field value, without titles, or None.
 
     ``any_case``: accept lower-case words (a form field's value); otherwise every word
-    must be Capitalised or UPPER case.
+    must be Capitalised or UPPER case. ``declared``: the value of a name field, where a
+    word built like a derived word (``Tambunan``) is still taken as a name.
 
     >>> clean_name("Pak Joko (agen)"), clean_name("siti aminah", any_case=True), clean_name("tidak tahu", any_case=True)
     ('Joko', 'siti aminah', None)
@@ -100,7 +104,7 @@ def clean_name(raw: str, *, any_case: bool = False) -> str | None:
         return None
     if _mixed_case(words):
         return None  # "Minute taker": a name is written all lower, all UPPER or Capitalised
-    if not any(name_word(w) for w in words if w.casefold() not in PARTICLES):
+    if not any(name_word(w, declared=declared) for w in words if w.casefold() not in PARTICLES):
         return None  # only ordinary words: "Task Sheet", "Tidak Tahu", "Apologies"
     name = " ".join(words)
     return name if len(name) >= 2 else None
@@ -116,12 +120,17 @@ def _mixed_case(words: list[str]) -> bool:
 _PSEUDONYM_LIKE = re.compile(r"^[^\W\d_]+\s*[-_]?\s*(?:[A-Z]{1,2}|\d{1,3})$")
 
 
-def label_names(label: str) -> list[str]:
+def label_names(label: str, *, recurring: bool = False, language: str | None = None) -> list[str]:
     """The person names in a speaker label (``Bu Sumarni``, ``K (Kiki)``, ``ANI``), or [].
 
     Not names: roles and document parts (``MODERATOR``, ``TASK SHEET``, ``Catatan``),
     titles alone (``Saudara``), letters and codes (``Q``, ``P1``, ``SPK``), pseudonyms
-    (``Participant 3``, ``Informant B``).
+    (``Participant 3``, ``Informant B``). ``recurring``: the label takes several turns of a
+    dialogue, so a single Capitalised word is a person even when it is a common word
+    (``Sam``, and ``Dan`` in a document whose ``language`` is English).
+
+    >>> label_names("Sam"), label_names("Sam", recurring=True), label_names("Dan", recurring=True, language="en")
+    ([], ['Sam'], ['Dan'])
     """
     text = label.strip().strip("*_#>:[] \t")
     parts = [p for p in re.split(r"[()\[\]]", text) if p.strip()]
@@ -139,9 +148,29 @@ def label_names(label: str) -> list[str]:
         if re.fullmatch(r"[A-Z]{3,4}", part) and part.casefold() not in GIVEN_NAMES:
             continue  # an acronym
         name = clean_name(part, any_case=True)
+        if name is None and recurring:
+            name = _speaker_word(part, language)
         if name:
             found.append(name)
     return found
+
+
+def _speaker_word(part: str, language: str | None) -> str | None:
+    """A single Capitalised word labelling a speaker's turns, unless it is a role, a
+    title, an office, a derived word or a function word of the document's language."""
+    if not re.fullmatch(r"[^\W\d_]{3,}", part) or not part[:1].isupper() or part.isupper():
+        return None
+    w = part.casefold()
+    if w in ROLE_WORDS or w in HONORIFICS or w in ORG_WORDS or derived_word(w):
+        return None
+    if w in NOT_NAMES and (language is None or _language_of(w) == language):
+        return None  # "dan" is Indonesian "and", not a stop word of an English transcript
+    return part
+
+
+def _language_of(word: str) -> str:
+    """The language of :data:`LANGUAGES` where ``word`` is most frequent."""
+    return max(LANGUAGES, key=lambda lang: zipf_frequency(word, lang))
 
 
 # -- names in running text ---------------------------------------------------------------------
@@ -173,8 +202,10 @@ def _titled_words(m: re.Match[str]) -> tuple[int, int, str] | None:
     the second when that is a Capitalised name word too."""
     n1 = m.group("n1")
     w1 = n1.casefold()
-    if w1 in NOT_NAMES or not (w1 in GIVEN_NAMES or zipf(w1) < VERY_COMMON_ZIPF):
-        return None
+    if w1 in NOT_NAMES or not (w1 in GIVEN_NAMES or zipf(w1) < VERY_COMMON_ZIPF) or derived_word(w1):
+        return None  # "atas nama Pemberi Kuasa": a word made from a common one is no name
+    if m.re is TITLED and _sentence_end_after_title(m) and not name_word(n1):
+        return None  # "Terima kasih, Mas. Sinyalnya putus": the title ended the sentence
     if is_common(w1) and w1 not in GIVEN_NAMES and not n1[:1].isupper():
         return None  # "Mas curiga", "kakak sepupu": a common word in lower case is no name
     end = m.end("n1")
@@ -183,6 +214,16 @@ def _titled_words(m: re.Match[str]) -> tuple[int, int, str] | None:
             and _NAME_WORD.match(n2) and (n2.isupper() == n1.isupper() or n2.istitle())):
         end = m.end("n2")
     return m.start("n1"), end, m.string[m.start("n1"):end]
+
+
+_ABBREVIATED = re.compile(r"[^aeiou\W\d_]+i?")
+"""A title written as an abbreviation (``Bpk``, ``Sdri``, ``Mr``, ``Dr``): its dot is no sentence end."""
+
+
+def _sentence_end_after_title(m: re.Match[str]) -> bool:
+    """True when a full title (``Mas``, ``Mbak``, not ``Bpk``) is followed by a dot."""
+    lead = m.string[m.start():m.start("n1")].rstrip()
+    return lead.endswith(".") and not _ABBREVIATED.fullmatch(lead[:-1].casefold())
 
 
 def find_names(text: str) -> Iterator[tuple[int, int, str]]:
@@ -238,7 +279,7 @@ def gazetteer_names(text: str, hits: Iterable[str] | None = None) -> Iterator[tu
     for m in occurrences(text, hits):
         tok, low = m.group(), m.group().casefold()
         if m.start() < end or not tok[:1].isupper() or (
-                zipf(low) >= VERY_COMMON_ZIPF and _sentence_start(text, m.start())):
+                zipf(low) >= VERY_COMMON_ZIPF and _sentence_start(text, m.start())) or _in_date(text, m):
             continue
         end, prev, count = m.end(), low, 1
         while count < 4:
@@ -252,6 +293,19 @@ def gazetteer_names(text: str, hits: Iterable[str] | None = None) -> Iterator[tu
                 break
             end, prev, count = nxt.end(), low_next, count + 1
         yield m.start(), end, text[m.start():end]
+
+
+MONTHS = frozenset("""januari februari maret april mei juni juli agustus september oktober november desember
+january february march may june july august october""".split())
+"""Month names of English and Indonesian (``Juli`` is a given name too)."""
+_DAY_BEFORE = re.compile(r"(?<!\d)(?:[1-9]|[12]\d|3[01])\.?[ \t\u00a0]+$")
+_YEAR_AFTER = re.compile(r"[ \t\u00a0]+(?:(?:[1-9]|[12]\d|3[01]),?[ \t\u00a0]+)?(?:19|20)\d\d(?!\d)")
+
+
+def _in_date(text: str, m: re.Match[str]) -> bool:
+    """True when the word ``m`` is a month name in a date (``10 Juli``, ``Juli 2023``)."""
+    return m.group().casefold() in MONTHS and bool(
+        _DAY_BEFORE.search(text, max(0, m.start() - 4), m.start()) or _YEAR_AFTER.match(text, m.end()))
 
 
 def _sentence_start(text: str, pos: int) -> bool:
@@ -276,6 +330,53 @@ def _signatures(text: str) -> Iterator[tuple[int, int, str]]:
                     yield start, start + len(name), name
                 break
             pos = nl
+
+
+RARE_ZIPF = 2.5
+"""Below this Zipf frequency wordfreq hardly knows a word (in either language)."""
+_WORD_GAP = re.compile(r"[ \t]+")
+
+
+def _capitalised_chunks(value: str) -> list[list[str]]:
+    """Runs of Capitalised words (any script) separated by spaces only."""
+    chunks: list[list[str]] = []
+    last_end = -1
+    for m in TOKEN.finditer(value):
+        word = m.group()
+        if not word[:1].isupper():
+            last_end = -1
+            continue
+        if chunks and last_end >= 0 and _WORD_GAP.fullmatch(value, last_end, m.start()):
+            chunks[-1].append(word)
+        else:
+            chunks.append([word])
+        last_end = m.end()
+    return chunks
+
+
+def capitalised_names(value: str) -> list[str]:
+    """The runs of Capitalised name words in a short declared value (a title, a manifest
+    cell): ``"Wawancara Jokarto"`` -> ``["Jokarto"]``. Two or more name words in a row are
+    a name; one alone only when it is a given name or a word wordfreq hardly knows (Zipf
+    below :data:`RARE_ZIPF`: not ``Elm`` of ``Elm Ward``). A run with an organisation or
+    place word is not a name.
+
+    >>> capitalised_names("Wawancara Jokarto di Yayasan Rumah Migran; Sumirah Wergun, Elm Ward")
+    ['Jokarto', 'Sumirah Wergun']
+    """
+    found = []
+    for chunk in _capitalised_chunks(value):
+        if any(w.casefold() in ORG_WORDS for w in chunk):
+            continue
+        run: list[str] = []
+        for w in [*chunk, ""]:
+            if w and name_word(w) and not (w.isupper() and len(w) <= 4):
+                run.append(w)
+                continue
+            if len(run) > 1 or (run and (run[0].casefold() in GIVEN_NAMES or zipf(run[0]) < RARE_ZIPF)):
+                found.append(" ".join(run))
+            run = []
+    return found
 
 
 GENDER = {line.split()[0]: line.split()[1] for line in _words("gendered_honorifics.txt")}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,8 +24,8 @@ from qualkit.codebook.model import Codebook
 from qualkit.corpus import Corpus, Document
 from qualkit.errors import NotFittedError, QualkitError, check_param
 from qualkit.privacy.names import (
-    GIVEN_NAMES, NOT_NAMES, ORG_WORDS, VERY_COMMON_ZIPF, NameIndex, clean_name, find_names, is_common, label_names,
-    name_key, shared_surnames, zipf,
+    GIVEN_NAMES, NOT_NAMES, ORG_WORDS, VERY_COMMON_ZIPF, NameIndex, capitalised_names, clean_name, find_names,
+    is_common, label_names, name_key, shared_surnames, zipf,
 )
 from qualkit.privacy.offsets import Edit, OffsetMap
 from qualkit.privacy.patterns import (
@@ -60,6 +61,15 @@ class _Person:
     kind: str
     doc_id: str | None
     pseudonym: str | None = None
+
+
+def _strings(value: Any) -> list[str]:
+    """The strings in a metadata value (a string, or inside lists and tuples)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 class Redactor:
@@ -170,6 +180,12 @@ class Redactor:
                     pinned[name_key(meta[key])] = pseudo.strip()
         for key in METADATA_PLACE_KEYS & set(meta):
             self._add_literal(literals, meta[key], "address")
+        for key in set(meta) - METADATA_NAME_KEYS - METADATA_PLACE_KEYS - METADATA_PSEUDONYM_KEYS:
+            for value in _strings(meta[key]):  # a title, a note, a sheet name: a name in them is declared
+                for name in capitalised_names(value):
+                    add(name, None, "person", doc.id)
+        for name in capitalised_names(doc.title or ""):
+            add(name, None, "person", doc.id)
         for f in doc.fields:
             self._fit_value(f.label, f.value, doc, add, literals)
             if f.value.strip() and (ADDRESS_FIELD.match(f.label) or BIRTH_FIELD.match(f.label)):
@@ -178,16 +194,19 @@ class Redactor:
                     forced.append((f.start, f.end, kind))
         for kind, value, start, end in field_lines(doc.text):
             if kind in ("name", "informant"):
-                add(clean_name(value, any_case=True), group if kind == "informant" else None,
+                add(clean_name(value, any_case=True, declared=True), group if kind == "informant" else None,
                     "informant" if kind == "informant" else "person", doc.id)
             elif kind in self.patterns_:
                 forced.append((start, end, kind))
                 self._add_literal(literals, value, kind)
+        speakers = [p.speaker for p in corpus.passages_of(doc.id) if p.speaker]
         roles = {p.speaker: p.role for p in corpus.passages_of(doc.id) if p.speaker}
         if not roles:  # passages without speakers (an import split into paragraphs): find turns as loaders do
-            roles = speaker_roles([t.label for t in find_turns(doc.text)])
+            speakers = [t.label for t in find_turns(doc.text)]
+            roles = speaker_roles(speakers)
+        turns = Counter(speakers)
         for label, role in roles.items():
-            for name in label_names(label):
+            for name in label_names(label, recurring=turns[label] > 1, language=doc.language):
                 add(name, None if role == "interviewer" else group,
                     "interviewer" if role == "interviewer" else "informant", doc.id)
         if self.discover:
@@ -200,7 +219,7 @@ class Redactor:
                 self._add_literal(literals, value, "birth")
         elif NAME_FIELD.match(label):
             primary = PRIMARY_NAME_FIELD.match(label) is not None
-            add(clean_name(value, any_case=True), doc.informant_group if primary else None,
+            add(clean_name(value, any_case=True, declared=True), doc.informant_group if primary else None,
                 "informant" if primary else "person", doc.id)
         elif ADDRESS_FIELD.match(label) and "address" in self.patterns_:
             self._add_literal(literals, value, "address")
