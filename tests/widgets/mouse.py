@@ -12,19 +12,22 @@ from typing import Any
 SELECT = """([phrase]) => {
   const root = document.querySelector(".qk-text");
   const segs = [...root.querySelectorAll("[data-o]")];
-  // locate the phrase inside one rendered segment and return the mouse points around it
-  for (const s of segs) {
-    const i = s.textContent.indexOf(phrase);
-    if (i < 0) continue;
-    s.scrollIntoView({ block: "center" });
-    const node = s.firstChild, r = document.createRange();
-    r.setStart(node, i); r.setEnd(node, i + 1);
-    const a = r.getClientRects()[0];
-    r.setStart(node, i + phrase.length - 1); r.setEnd(node, i + phrase.length);
-    const rects = r.getClientRects(), b = rects[rects.length - 1];
-    return [a.left + 1, (a.top + a.bottom) / 2, b.right - 1, (b.top + b.bottom) / 2];
-  }
-  return null;
+  // the shown text is split into segments (one per run of highlights): find the phrase in
+  // their concatenation, then the segment and position of its first and last character
+  const at = [];
+  let full = "";
+  for (const s of segs) { at.push(full.length); full += s.textContent; }
+  const i = full.indexOf(phrase);
+  if (i < 0) return null;
+  const place = (k) => { let n = segs.length - 1; while (at[n] > k) n -= 1; return [segs[n].firstChild, k - at[n]]; };
+  const [n1, i1] = place(i), [n2, i2] = place(i + phrase.length - 1);
+  n1.parentElement.scrollIntoView({ block: "center" });
+  const r = document.createRange();
+  r.setStart(n1, i1); r.setEnd(n1, i1 + 1);
+  const a = r.getClientRects()[0];
+  r.setStart(n2, i2); r.setEnd(n2, i2 + 1);
+  const rects = r.getClientRects(), b = rects[rects.length - 1];
+  return [a.left + 1, (a.top + a.bottom) / 2, b.right - 1, (b.top + b.bottom) / 2];
 }"""
 
 

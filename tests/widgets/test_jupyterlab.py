@@ -176,3 +176,53 @@ def test_code_by_hand_in_jupyterlab_kill_the_kernel_and_find_every_coding(lab, b
     assert shown == sorted(text for _code, text in expected)
     page.close()
     assert blocked + blocked_again == [], "the lab page asked for something outside the server"
+
+
+DEMO_DOC = "interviews/keluarga_01.txt"
+DEMO_PHRASE = "Uang dari mana dua ratus juta"
+
+
+def write_demo_notebook(path: Path, project: Path) -> None:
+    """The demo corpus (synthetic) as a project with auto-coding and two coders; the view."""
+    cells = [
+        f"import sys\nsys.path.insert(0, {str(HERE)!r})\nfrom screenshot import demo_view\n\n"
+        f"project = demo_view({str(project)!r}).project  # the demo corpus, auto-coded; rina and budi",
+        f'from qualkit.widgets import CodingView\n\nview = CodingView(project, coder="rina", document={DEMO_DOC!r})\nview',
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def test_a_demo_transcript_coded_by_hand_in_jupyterlab_and_the_readme_screenshot(lab, browser, tmp_path):
+    """The README's screenshot (docs/images/coding_view.png when QUALKIT_SCREENSHOT=1)."""
+    store = lab.root / "demo.qkproj"
+    write_demo_notebook(lab.root / "demo.ipynb", store)
+    page, blocked = open_notebook(browser, lab, "demo.ipynb")
+    key = page.eval_on_selector_all(".qk-code", "(rows) => rows.find((r) => r.title.split('\\n')[0] === "
+                                    "'ind_inhibit_fear').querySelector('.key').textContent")
+    assert key
+    drag_select(page, DEMO_PHRASE)
+    page.keyboard.press(key)
+    page.wait_for_function("(p) => [...document.querySelectorAll('.qk-text .hl.k-own')].some((e) => "
+                           "e.textContent === p)", arg=DEMO_PHRASE)
+    check = open_project(store)
+    text = check.document(DEMO_DOC).text
+    rows = check.codings(coders="rina", documents=DEMO_DOC)
+    mine = rows[(rows["code_id"] == "ind_inhibit_fear") & (rows["method"] == "manual")]
+    spans = {(int(s), int(e)) for s, e in zip(mine["start"], mine["end"])}
+    start = text.index(DEMO_PHRASE)
+    assert (start, start + len(DEMO_PHRASE)) in spans
+    check.close()
+
+    # the README's screenshot: the notebook cell and the view inside JupyterLab
+    page.locator(".jp-SideBar .lm-TabBar-tab.lm-mod-current").first.click()  # fold the file browser
+    page.evaluate("window.getSelection().removeAllRanges()")
+    page.locator(".jp-Cell").nth(1).evaluate("(e) => e.scrollIntoView({ block: 'start' })")
+    target = ROOT / "docs" / "images" / "coding_view.png"
+    out = target if os.environ.get("QUALKIT_SCREENSHOT") == "1" else tmp_path / "coding_view.png"
+    box = page.locator(".jp-Cell").nth(1).bounding_box()  # down to the view's bottom edge
+    page.screenshot(path=str(out), clip={"x": 0, "y": 0, "width": 1400, "height": min(1000, box["y"] + box["height"] + 12)})
+    assert out.stat().st_size > 10_000
+    page.close()
+    assert blocked == [], "the lab page asked for something outside the server"
