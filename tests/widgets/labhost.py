@@ -27,7 +27,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_NET = "http://127.0.0.1:9"  # the discard port: nothing listens, requests fail at once
@@ -85,6 +85,7 @@ class LabServer:
         return env
 
     def command(self) -> list[str]:
+        """The server's command line (this interpreter's JupyterLab; no browser, no news)."""
         return [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
                 f"--port={self.port}", "--port-retries=0", f"--IdentityProvider.token={self.token}",
                 f"--ServerApp.root_dir={self.root}", "--PasswordIdentityProvider.hashed_password=",
@@ -92,7 +93,7 @@ class LabServer:
                 "--LabApp.extension_manager=readonly",
                 *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]
 
-    def __enter__(self) -> LabServer:
+    def __enter__(self) -> Self:
         self.root.mkdir(parents=True, exist_ok=True)
         self.home.mkdir(parents=True, exist_ok=True)
         with open(self.log, "wb") as log:
@@ -124,14 +125,14 @@ class LabServer:
         """Call the server's REST API with the token; the decoded JSON answer (or None)."""
         req = urllib.request.Request(self.url + path, method=method,
                                      headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=10) as res:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(req, timeout=10) as res:  # loopback only
             body = res.read()
         return json.loads(body) if body else None
 
     def page_config(self) -> dict[str, Any]:
         """The lab page's configuration (what the front end is told, e.g. news off)."""
         req = urllib.request.Request(f"{self.url}/lab", headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=10) as res:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(req, timeout=10) as res:  # loopback only
             html = res.read().decode("utf-8")
         start = html.index(">", html.index('id="jupyter-config-data"')) + 1
         return json.loads(html[start:html.index("</script>", start)])
@@ -146,7 +147,8 @@ class LabServer:
         return False
 
     def open_url(self, path: str) -> str:
-        return f"{self.url}/lab/tree/{path}?token={self.token}"
+        """The lab showing only ``path`` (``reset``: no tabs restored from an earlier page)."""
+        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
 
     def stop(self) -> None:
         """Shut the kernels and the server down; kill the server's process group if it hangs."""

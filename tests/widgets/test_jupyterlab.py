@@ -58,24 +58,29 @@ def browser():
         b.close()
 
 
-def write_notebook(path: Path, project: Path) -> None:
-    """The researcher's notebook: open (or first create) the project, show the view."""
-    cells = [
-        f"import json, os, sys\nfrom pathlib import Path\nsys.path.insert(0, {str(HERE)!r})\n"
-        "import qualkit\nfrom qualkit.project import Project, open_project\n"
-        "from qualkit.widgets import CodingView\n"
-        "from widget_fixtures import make_book, make_corpus  # synthetic: emoji, accents, CRLF\n\n"
-        f"path = Path({str(project)!r})\n"
-        "project = open_project(path) if path.exists() else Project.create(path, make_corpus(), make_book())\n"
-        'print("QK-KERNEL", json.dumps({"pid": os.getpid(), "qualkit": qualkit.__file__}))',
-        'view = CodingView(project, coder="rina")\nview',
-        "rows = project.codings()\n"
-        "coded = [[r.coder, r.code_id, project.document(r.doc_id).text[r.start:r.end]] for r in rows.itertuples()]\n"
-        'print("QK-CODINGS", json.dumps({"n": len(rows), "coded": coded}))',
-    ]
+def write_notebook(path: Path, cells: list[str]) -> None:
+    """A notebook of code ``cells`` for the test interpreter's ``python3`` kernel."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nbformat.write(nb, path)
+
+
+def coding_cells(project: Path) -> list[str]:
+    """The researcher's notebook: open (or first create) the project, show the view, list
+    the stored codings."""
+    return [
+        (f"import json, os, sys\nfrom pathlib import Path\nsys.path.insert(0, {str(HERE)!r})\n"
+         "import qualkit\nfrom qualkit.project import Project, open_project\n"
+         "from qualkit.widgets import CodingView\n"
+         "from widget_fixtures import make_book, make_corpus  # synthetic: emoji, accents, CRLF\n\n"
+         f"path = Path({str(project)!r})\n"
+         "project = open_project(path) if path.exists() else Project.create(path, make_corpus(), make_book())\n"
+         'print("QK-KERNEL", json.dumps({"pid": os.getpid(), "qualkit": qualkit.__file__}))'),
+        'view = CodingView(project, coder="rina")\nview',
+        ("rows = project.codings()\n"
+         "coded = [[r.coder, r.code_id, project.document(r.doc_id).text[r.start:r.end]] for r in rows.itertuples()]\n"
+         'print("QK-CODINGS", json.dumps({"n": len(rows), "coded": coded}))'),
+    ]
 
 
 def printed(page, tag: str) -> dict:
@@ -104,7 +109,7 @@ def open_notebook(browser, lab: LabServer, name: str):
         while not lab.kernel_ready(name):  # the page's indicator says "idle" before a kernel exists
             assert time.monotonic() < deadline, f"no kernel for {name}: {lab.log_tail()}"
             page.wait_for_timeout(250)  # not time.sleep: the page's requests are routed here
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']:visible").first.wait_for()
         run_all(page)
         page.locator(".jp-InputArea-prompt:not(:text-is('[ ]:'))").first.wait_for()  # the cells run
         page.locator(".jp-OutputArea-output .qk-text [data-o]").first.wait_for()
@@ -125,7 +130,7 @@ def kernel_pid_alive(pid: int) -> bool:
 
 def test_code_by_hand_in_jupyterlab_kill_the_kernel_and_find_every_coding(lab, browser):
     store = lab.root / "study.qkproj"
-    write_notebook(lab.root / "coding.ipynb", store)
+    write_notebook(lab.root / "coding.ipynb", coding_cells(store))
     page, blocked = open_notebook(browser, lab, "coding.ipynb")
     kernel = printed(page, "QK-KERNEL")
     assert Path(kernel["qualkit"]).resolve().is_relative_to(ROOT / "qualkit"), kernel  # this checkout's
@@ -182,22 +187,19 @@ DEMO_DOC = "interviews/keluarga_01.txt"
 DEMO_PHRASE = "Uang dari mana dua ratus juta"
 
 
-def write_demo_notebook(path: Path, project: Path) -> None:
+def demo_cells(project: Path) -> list[str]:
     """The demo corpus (synthetic) as a project with auto-coding and two coders; the view."""
-    cells = [
-        f"import sys\nsys.path.insert(0, {str(HERE)!r})\nfrom screenshot import demo_view\n\n"
-        f"project = demo_view({str(project)!r}).project  # the demo corpus, auto-coded; rina and budi",
+    return [
+        (f"import sys\nsys.path.insert(0, {str(HERE)!r})\nfrom screenshot import demo_view\n\n"
+         f"project = demo_view({str(project)!r}).project  # the demo corpus, auto-coded; rina and budi"),
         f'from qualkit.widgets import CodingView\n\nview = CodingView(project, coder="rina", document={DEMO_DOC!r})\nview',
     ]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    nbformat.write(nb, path)
 
 
 def test_a_demo_transcript_coded_by_hand_in_jupyterlab_and_the_readme_screenshot(lab, browser, tmp_path):
     """The README's screenshot (docs/images/coding_view.png when QUALKIT_SCREENSHOT=1)."""
     store = lab.root / "demo.qkproj"
-    write_demo_notebook(lab.root / "demo.ipynb", store)
+    write_notebook(lab.root / "demo.ipynb", demo_cells(store))
     page, blocked = open_notebook(browser, lab, "demo.ipynb")
     key = page.eval_on_selector_all(".qk-code", "(rows) => rows.find((r) => r.title.split('\\n')[0] === "
                                     "'ind_inhibit_fear').querySelector('.key').textContent")
