@@ -79,15 +79,18 @@ def coding_cells(project: Path) -> list[str]:
         'view = CodingView(project, coder="rina")\nview',
         ("rows = project.codings()\n"
          "coded = [[r.coder, r.code_id, project.document(r.doc_id).text[r.start:r.end]] for r in rows.itertuples()]\n"
-         'print("QK-CODINGS", json.dumps({"n": len(rows), "coded": coded}))'),
+         'print("QK-CODINGS", json.dumps({"pid": os.getpid(), "n": len(rows), "coded": coded}))'),
     ]
 
 
-def printed(page, tag: str) -> dict:
-    """The JSON the notebook printed after ``tag`` (waits for the cell's output)."""
-    out = page.locator(".jp-OutputArea-output", has_text=tag).first
-    out.wait_for(timeout=TIMEOUT)
-    line = next(ln for ln in out.inner_text().splitlines() if ln.startswith(tag))
+def printed(page, tag: str, *, pid: int | None = None) -> dict:
+    """The JSON the notebook printed after ``tag`` (waits for the cell's output; ``pid``:
+    printed by that kernel, not an output kept in the notebook file by an autosave)."""
+    out = page.locator(".jp-OutputArea-output", has_text=tag)
+    if pid is not None:
+        out = out.filter(has_text=f'"pid": {pid},')
+    out.first.wait_for(timeout=TIMEOUT)
+    line = next(ln for ln in out.first.inner_text().splitlines() if ln.startswith(tag))
     return json.loads(line.removeprefix(tag))
 
 
@@ -172,7 +175,7 @@ def test_code_by_hand_in_jupyterlab_kill_the_kernel_and_find_every_coding(lab, b
     page, blocked_again = open_notebook(browser, lab, "coding.ipynb")
     fresh = printed(page, "QK-KERNEL")
     assert fresh["pid"] != kernel["pid"]
-    stored = printed(page, "QK-CODINGS")
+    stored = printed(page, "QK-CODINGS", pid=fresh["pid"])
     assert stored["n"] == 2
     assert sorted((code, text) for _coder, code, text in stored["coded"]) == expected
     assert {coder for coder, _code, _text in stored["coded"]} == {"rina"}
