@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from mouse import drag_select
 from pagehost import PageHost, launch
 from widget_fixtures import TEXT_A
 
@@ -26,36 +27,6 @@ def browser():
             pytest.skip(f"chromium cannot start here ({str(err).splitlines()[0]})")
         yield b
         b.close()
-
-
-SELECT = """([phrase]) => {
-  const root = document.querySelector(".qk-text");
-  const segs = [...root.querySelectorAll("[data-o]")];
-  const full = segs.map((s) => s.textContent).join("");
-  // locate the phrase inside one rendered segment and return the mouse points around it
-  for (const s of segs) {
-    const i = s.textContent.indexOf(phrase);
-    if (i < 0) continue;
-    const node = s.firstChild, r = document.createRange();
-    r.setStart(node, i); r.setEnd(node, i + 1);
-    const a = r.getClientRects()[0];
-    r.setStart(node, i + phrase.length - 1); r.setEnd(node, i + phrase.length);
-    const rects = r.getClientRects(), b = rects[rects.length - 1];
-    return [a.left + 1, (a.top + a.bottom) / 2, b.right - 1, (b.top + b.bottom) / 2];
-  }
-  return null;
-}"""
-
-
-def drag_select(page, phrase: str) -> None:
-    points = page.evaluate(SELECT, [phrase])
-    assert points, f"{phrase!r} is not shown"
-    x1, y1, x2, y2 = points
-    page.mouse.move(x1, y1)
-    page.mouse.down()
-    page.mouse.move((x1 + x2) / 2, y2, steps=4)
-    page.mouse.move(x2, y2, steps=4)
-    page.mouse.up()
 
 
 def test_mouse_selection_and_a_key_store_an_exact_coding(browser, project, tmp_path):
