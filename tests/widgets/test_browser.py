@@ -4,8 +4,6 @@ coding; reload shows it again. Skipped, with the reason, only when chromium cann
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 from mouse import drag_select
@@ -105,14 +103,14 @@ def test_review_queue_keys(browser, project):
 
 
 def test_screenshot(browser, tmp_path):
-    """The README's screenshot (docs/images/coding_view.png when QUALKIT_SCREENSHOT=1)."""
+    """The demo view renders in the page host (the README's screenshot is made inside
+    JupyterLab by test_jupyterlab.py)."""
     from screenshot import demo_view
 
     view = demo_view(tmp_path / "demo.qkproj")
     host = PageHost(browser, view, width=1280, height=760)
     host.open()
-    target = Path(__file__).resolve().parents[2] / "docs" / "images" / "coding_view.png"
-    out = target if os.environ.get("QUALKIT_SCREENSHOT") == "1" else tmp_path / "coding_view.png"
+    out = tmp_path / "coding_view.png"
     host.page.locator(".qk-view").screenshot(path=str(out))
     assert out.stat().st_size > 10_000
     host.page.close()
