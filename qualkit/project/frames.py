@@ -148,8 +148,11 @@ class Columns:
             o_codes, o_values = other.coded[c]
             merged = np.asarray([*values, *o_values], dtype=object)
             new, uniques = pd.factorize(merged, sort=True, use_na_sentinel=False)
-            both = np.concatenate([np.asarray(codes, dtype=np.int64), np.asarray(o_codes, dtype=np.int64) + len(values)])
-            coded[c] = (new[both] if len(both) else both, list(uniques))
+            mine, theirs = new[:len(values)], new[len(values):]
+            own = np.asarray(codes, dtype=np.int64)
+            if not np.array_equal(mine, np.arange(len(values))):  # else these codes stand as they are
+                own = mine[own]
+            coded[c] = (np.concatenate([own, theirs[np.asarray(o_codes, dtype=np.int64)]]), list(uniques))
         return Columns(ints={c: np.concatenate([v, other.ints[c]]) for c, v in self.ints.items()},
                        confidence=np.concatenate([self.confidence, other.confidence]),
                        coded=coded, spans=np.concatenate([self.spans, other.spans]))

@@ -105,7 +105,8 @@ def load(conn: sa.Connection, position: int) -> tuple[F.Columns, int] | None:
         ids = np.asarray(conn.execute(changed).scalars().all(), dtype=np.int64)
         fresh = conn.execute(sa.select(*(S.codings.c[c] for c in F.SELECT))
                              .where(S.codings.c.id.in_(changed.scalar_subquery()))).cursor.fetchall()
-        columns = columns.take(~np.isin(columns.ints["id"], ids)).concat(F.columns_of_rows(fresh))
+        kept = ~np.isin(columns.ints["id"], ids)
+        columns = (columns if kept.all() else columns.take(kept)).concat(F.columns_of_rows(fresh))
     count, top = conn.execute(sa.select(sa.func.count(), sa.func.max(S.codings.c.id))).one()
     if count != len(columns) or (top or 0) != (int(columns.ints["id"].max()) if len(columns) else 0):
         return None  # the table was changed past the log: do not trust the snapshot
