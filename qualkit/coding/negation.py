@@ -205,7 +205,8 @@ class Operators:
     ``negator`` (else a negative verb), ``back`` (the chain up to it has odd length: it
     negates what follows) and ``fwd`` (the chain from it on has odd length). Per token:
     ``flags``; ``tok_start`` and ``breaks`` (offsets of punctuation) find clauses;
-    ``window``: the codebook's ``negation_window``.
+    ``window``: the codebook's ``negation_window``; ``has_copula``: False when no token
+    is a copula (the copula rule is skipped).
     """
 
     start: np.ndarray
@@ -217,6 +218,7 @@ class Operators:
     tok_start: np.ndarray
     breaks: np.ndarray
     window: int
+    has_copula: bool = True
 
     def clause(self, idx: np.ndarray | int) -> np.ndarray:
         """Clause number of tokens: how many punctuation marks come before them."""
@@ -251,11 +253,11 @@ class Operators:
         return (self.start[j] == idx) & self.negator[j], j
 
 
-def _phrase_operators(types: np.ndarray, flags: np.ndarray, type_phrase: np.ndarray,
+def _phrase_operators(types: np.ndarray, cand_all: np.ndarray, type_phrase: np.ndarray,
                       phrases: tuple[tuple[int, ...], ...], clause) -> list[np.ndarray]:
-    """Start tokens of each phrase negative verb: its words in a row, in one clause."""
+    """Start tokens of each phrase negative verb (``cand_all``: the tokens that are a
+    phrase's word): its words in a row, in one clause."""
     n = len(types)
-    cand_all = np.flatnonzero(flags & PHRASE)
     word = type_phrase[types[cand_all]]
     found = []
     for phrase in phrases:
@@ -280,16 +282,18 @@ def find_operators(types: np.ndarray, type_flags: np.ndarray, type_phrase: np.nd
     def clause(idx):
         return np.searchsorted(breaks, tok_start[idx])
 
-    neg = np.flatnonzero(flags & NEGATOR)
+    hit = np.flatnonzero(flags)               # the few tokens with a negation role
+    hit_flags = flags[hit]
+    neg = hit[(hit_flags & NEGATOR) != 0]
     if len(neg) and lexicon.pseudo:            # "not only": no negation
         nxt = np.minimum(neg + 1, n - 1)
         undo = (neg + 1 < n) & ((flags[nxt] & PSEUDO) != 0) & (clause(nxt) == clause(neg))
         neg = neg[~undo]
-    verbs = np.flatnonzero(flags & VERB)
+    verbs = hit[(hit_flags & VERB) != 0]
     starts, lengths = [neg, verbs], [np.zeros(len(neg) + len(verbs), dtype=np.int64)]
     if lexicon.phrases:
-        for phrase, found in zip(lexicon.phrases, _phrase_operators(types, flags, type_phrase,
-                                                                   lexicon.phrases, clause)):
+        for phrase, found in zip(lexicon.phrases, _phrase_operators(types, hit[(hit_flags & PHRASE) != 0],
+                                                                   type_phrase, lexicon.phrases, clause)):
             starts.append(found)
             lengths.append(np.full(len(found), len(phrase) - 1, dtype=np.int64))
     start = np.concatenate(starts).astype(np.int64)
@@ -300,7 +304,8 @@ def find_operators(types: np.ndarray, type_flags: np.ndarray, type_phrase: np.nd
     alone = np.r_[True, start[1:] > end[:-1]][:len(start)]   # a word in two operators counts once
     start, end, negator = start[alone], end[alone], negator[alone]
     back, fwd = _chains(start, end, flags, clause, window)
-    return Operators(start, end, negator, back, fwd, flags, tok_start, breaks, window)
+    return Operators(start, end, negator, back, fwd, flags, tok_start, breaks, window,
+                     has_copula=bool((hit_flags & COPULA).any()))
 
 
 def _chains(start: np.ndarray, end: np.ndarray, flags: np.ndarray, clause,
@@ -359,7 +364,7 @@ def negated_matches(first: np.ndarray, ce: np.ndarray, pas: np.ndarray, ptok: np
     if verb.any():
         negated[verb] = ops.reaches(end[verb], first[verb])
     n = len(ops.flags)
-    if not (ops.flags & COPULA).any():
+    if not ops.has_copula:
         return negated
     hi = np.r_[ptok[1:], n][pas]                          # first token of the next passage
     nxt = np.searchsorted(tok_end, ce, side="left") + 1   # the token after the match
