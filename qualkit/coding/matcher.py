@@ -211,7 +211,7 @@ class _LangMatcher:
             found = dict(zip(todo, self.stemmer.stem_many(todo)))
             stems = [known.get(n) or found.get(n) for n in norms]
         fold, stem, prefixes = self.fold_terms, self.stem_terms, self.prefix_terms
-        classify = self.negation.classify
+        classify, forms, neg_stems = self.negation.classify, self.negation.forms, self.negation.stems
         for t, norm, s in zip(new, norms, stems):
             found = []
             if norm in fold:
@@ -223,9 +223,10 @@ class _LangMatcher:
                     found.append(tid)
             if found:
                 self._type_terms[t] = tuple(found)
-            flags, phrase = classify(norm, s)
-            if flags:
-                self._negflags[t], self._negphrase[t] = flags, phrase
+            if norm in forms or s in neg_stems:   # most words have no negation role
+                flags, phrase = classify(norm, s)
+                if flags:
+                    self._negflags[t], self._negphrase[t] = flags, phrase
         self._classified[new] = True
         self._tables = None
 

@@ -176,6 +176,9 @@ class NegationLexicon:
                 for w in v:
                     self.phrase_words.setdefault(w, len(self.phrase_words) + 1)
         self.phrases = tuple(tuple(self.phrase_words[w] for w in v) for v in verbs if len(v) > 1)
+        self.forms = (self.negator_forms | self.copulas | self.transparent | self.pseudo | self.verbs
+                      | self.breaks | frozenset(self.phrase_words))
+        """Every word form with a role (a word outside it and ``stems`` has flags 0)."""
 
     def classify(self, norm: str, stem: str | None) -> tuple[int, int]:
         """``(flags, phrase word id or 0)`` of a word type from its case-folded form and
