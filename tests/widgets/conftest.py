@@ -24,3 +24,19 @@ def project(tmp_path: Path) -> Project:
     p = Project.create(tmp_path / "study.qkproj", make_corpus(), make_book())
     yield p
     p.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, driven by Playwright (one per test module); skipped, with the
+    reason, when Playwright is not installed or chromium cannot start."""
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (dev extra) is not installed")
+    from pagehost import launch
+
+    with playwright_api.sync_playwright() as p:
+        try:
+            b = launch(p)
+        except Exception as err:  # noqa: BLE001 - any launch failure: skip with the reason
+            pytest.skip(f"chromium cannot start here ({str(err).splitlines()[0]})")
+        yield b
+        b.close()

@@ -7,24 +7,13 @@ from __future__ import annotations
 
 import pytest
 from mouse import drag_select
-from pagehost import PageHost, launch
+from pagehost import PageHost
 from widget_fixtures import TEXT_A
 
 from qualkit.project import open_project
 from qualkit.widgets import CodingView, ReviewQueue
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (dev extra) is not installed")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        try:
-            b = launch(p)
-        except Exception as err:  # noqa: BLE001 - any launch failure: skip with the reason
-            pytest.skip(f"chromium cannot start here ({str(err).splitlines()[0]})")
-        yield b
-        b.close()
+pytest.importorskip("playwright.sync_api", reason="playwright (dev extra) is not installed")
 
 
 def test_mouse_selection_and_a_key_store_an_exact_coding(browser, project, tmp_path):

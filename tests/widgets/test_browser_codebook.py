@@ -6,25 +6,14 @@ when chromium cannot start. Synthetic data (widget_fixtures)."""
 from __future__ import annotations
 
 import pytest
-from pagehost import PageHost, launch
+from pagehost import PageHost
 from test_browser import drag_select
 from test_live_codebook import changed_book, span
 
 from qualkit.project import open_project
 from qualkit.widgets import CodingView
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (dev extra) is not installed")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        try:
-            b = launch(p)
-        except Exception as err:  # noqa: BLE001 - any launch failure: skip with the reason
-            pytest.skip(f"chromium cannot start here ({str(err).splitlines()[0]})")
-        yield b
-        b.close()
+pytest.importorskip("playwright.sync_api", reason="playwright (dev extra) is not installed")
 
 
 def test_a_new_codebook_version_reaches_the_page(browser, project, tmp_path):

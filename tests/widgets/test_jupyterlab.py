@@ -22,12 +22,11 @@ import nbformat
 import pytest
 from labhost import LabError, LabServer, seal
 from mouse import drag_select
-from pagehost import launch
 from widget_fixtures import TEXT_A
 
 from qualkit.project import open_project
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (dev extra) is not installed")
+pytest.importorskip("playwright.sync_api", reason="playwright (dev extra) is not installed")
 pytest.importorskip("jupyterlab", reason="jupyterlab (dev extra) is not installed")
 
 HERE = Path(__file__).resolve().parent
@@ -45,17 +44,6 @@ def lab(tmp_path_factory):
         pytest.skip(f"JupyterLab cannot start here ({err})")
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        try:
-            b = launch(p)
-        except Exception as err:  # noqa: BLE001 - any launch failure: skip with the reason
-            pytest.skip(f"chromium cannot start here ({str(err).splitlines()[0]})")
-        yield b
-        b.close()
 
 
 def write_notebook(path: Path, cells: list[str]) -> None:
