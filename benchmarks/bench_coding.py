@@ -46,7 +46,6 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import qualkit  # noqa: E402
 from qualkit.codebook.io import save_codebook  # noqa: E402
 from qualkit.codebook.model import Code, Codebook, Cue  # noqa: E402
 from qualkit.coding.auto import Coder  # noqa: E402

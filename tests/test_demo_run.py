@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pytest
 
-import qualkit.outputs
-from qualkit import cli
+from qualkit.cli import analyze as pipeline
 from qualkit.cli import main, mapping_path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -142,7 +141,7 @@ def runs(tmp_path_factory):
     raw = _cli_process(root / "raw" / "out", "--no-redact")
 
     captured = []
-    original = cli.analyze.write_outputs  # the pipeline's writer, spied on
+    original = pipeline.write_outputs  # the pipeline's writer, spied on
 
     def recording(analysis, out_dir, **options):
         captured.append(analysis)
@@ -151,7 +150,7 @@ def runs(tmp_path_factory):
     stdout, stderr = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("SOURCE_DATE_EPOCH", raising=False)
-        mp.setattr(cli.analyze, "write_outputs", recording)
+        mp.setattr(pipeline, "write_outputs", recording)
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             code = main(["analyze", str(DEMO), "--codebook", str(BOOK), "--out", str(root / "main" / "out")])
     done = {name: (proc.wait(timeout=300), proc.stdout.read(), proc.stderr.read())

@@ -49,7 +49,7 @@ import pandas as pd
 from qualkit._kernels.joins import join_labels, join_spans
 from qualkit.codebook.io import load_codebook
 from qualkit.codebook.model import Codebook
-from qualkit.coding.frame import CODING_COLUMNS, empty_codings, validate_codings
+from qualkit.coding.frame import CODING_COLUMNS, empty_codings
 from qualkit.coding.matcher import Matcher, compile_codebook
 from qualkit.coding.negation import counts
 from qualkit.corpus import Corpus

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, NamedTuple
@@ -51,10 +50,17 @@ import numpy as np
 import regex
 
 from qualkit.codebook.model import Code, Codebook, Cue
-from qualkit.errors import CodebookError, Problem
-from qualkit.coding.negation import (DEFAULT_NEGATORS, NEGATION_CODES, NegationLexicon, Operators, counts,
-                                    find_operators, negated_matches)
+from qualkit.coding.negation import (
+    DEFAULT_NEGATORS,
+    NEGATION_CODES,
+    NegationLexicon,
+    Operators,
+    counts,
+    find_operators,
+    negated_matches,
+)
 from qualkit.coding.tokens import Stemmer, TokenArrays, Vocabulary, default_cache_dir
+from qualkit.errors import CodebookError, Problem
 from qualkit.text import supported_languages, tokenize
 
 REGEX_TIMEOUT = 1.0
@@ -318,7 +324,6 @@ class _LangMatcher:
         """Matches in one batch: ``big`` is ``texts`` joined by ``_SEP``, ``arr`` its tokens."""
         tlens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         pstart = np.cumsum(tlens + len(_SEP)) - (tlens + len(_SEP))
-        pend = pstart + tlens
         tok_start, tok_end, types = arr.start, arr.end, arr.type
         ptok = np.searchsorted(tok_start, pstart)          # first token of each passage
         count, ptr, flat, later = self._term_tables()

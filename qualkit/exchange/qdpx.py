@@ -53,7 +53,6 @@ from qualkit.codebook.model import Codebook
 from qualkit.coding.frame import validate_codings
 from qualkit.corpus import Corpus, Document
 from qualkit.errors import ExportError
-from qualkit.exchange._text import position_model
 from qualkit.exchange._xml import (
     MARKER, PROJECT_NS, root_element, serialise, stable_guid, stable_guids, sub, with_marker,
 )

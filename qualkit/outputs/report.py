@@ -37,9 +37,7 @@ from __future__ import annotations
 import io
 import os
 import re
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Union
 
@@ -50,11 +48,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
 from qualkit import __version__
-from qualkit._io import atomic_write, zip_entry
+from qualkit._io import atomic_write
 from qualkit.analysis.display import code_by
 from qualkit.analysis.result import Analysis
 from qualkit.codebook.model import Codebook
-from qualkit.errors import ExportError, QualkitError
+from qualkit.errors import QualkitError
 from qualkit.outputs import charts as _charts
 from qualkit.outputs.contents import output_tables
 from qualkit.outputs.reproducible import FIXED_DATE, build_date, reproducible_zip

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import pandas as pd
 import pytest
 
 from qualkit.codebook.model import Code, Codebook, Example

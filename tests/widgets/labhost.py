@@ -16,6 +16,7 @@ that does not go to the server.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -155,21 +156,22 @@ class LabServer:
         proc, self._proc = self._proc, None
         if proc is None or proc.poll() is not None:
             return
-        try:
+        # a server that does not answer or does not exit is not an error here: the signals
+        # below end it whatever state it is in
+        with contextlib.suppress(OSError, urllib.error.URLError, subprocess.TimeoutExpired):
             for kernel in self.api("GET", "/api/kernels"):
                 self.api("DELETE", f"/api/kernels/{kernel['id']}")
             self.api("POST", "/api/shutdown")
             proc.wait(timeout=20)
-        except (OSError, urllib.error.URLError, subprocess.TimeoutExpired):
-            pass
         for sig in (signal.SIGTERM, signal.SIGKILL):
             if proc.poll() is not None:
                 break
-            try:
+            # gone meanwhile (nothing to do), or still running after 10 s (the next signal)
+            with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(proc.pid, sig)
                 proc.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
+        if proc.poll() is None:
+            raise RuntimeError(f"the JupyterLab server (pid {proc.pid}) survived SIGKILL")
 
 
 def seal(page: Any, origin: str) -> list[str]:
